@@ -1,0 +1,62 @@
+"""The Litestar application: one factory for the server, the CLI and the tests."""
+
+from __future__ import annotations
+
+import logging
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.auth import authenticate, provide_actor
+from api.controllers.associations import AssociationController
+from api.controllers.auth import AuthController
+from api.controllers.institutions import AgreementController, InstitutionController
+from api.controllers.me import MeController
+from api.controllers.system import AccessController, AuditController, HealthController
+from api.controllers.users import UserController, UserRequestController
+from api.errors import EXCEPTION_HANDLERS
+from boa.db import alchemy_config, make_engine
+from boa.settings import get_settings
+
+ROUTE_HANDLERS: list = [
+    AuthController,
+    MeController,
+    InstitutionController,
+    AgreementController,
+    UserController,
+    UserRequestController,
+    AssociationController,
+    AccessController,
+    AuditController,
+    HealthController,
+]
+
+
+def create_app(engine: AsyncEngine | None = None) -> Litestar:
+    settings = get_settings()
+    engine = engine or make_engine(settings)
+    alchemy = alchemy_config(engine)
+    app = Litestar(
+        route_handlers=ROUTE_HANDLERS,
+        plugins=[SQLAlchemyPlugin(config=alchemy)],
+        dependencies={"actor": Provide(provide_actor)},
+        guards=[authenticate],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="BOA",
+            version="1.0.0",
+            description="Access and scheme administration for the microdata service.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        logging_config=None,
+        debug=False,
+    )
+    app.state.boa_alchemy = alchemy
+    app.state.boa_engine = engine
+    logging.getLogger("boa").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,57 @@
+"""Deny by default: every route needs a signed-in user (or service client) unless its
+handler says ``opt={"public": True}``. The guard resolves the session once and puts the
+:class:`~boa.actor.Actor` on the connection; handlers ask for it as ``actor``."""
+
+from __future__ import annotations
+
+import secrets
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from boa.actor import Actor
+from boa.errors import NotAuthenticated, PermissionDenied
+from tokens.login import resolve_session
+
+COOKIE = "boa_session"
+CSRF_COOKIE = "boa_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def bearer(connection: ASGIConnection) -> tuple[str | None, bool]:
+    header = connection.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip(), False
+    cookie = connection.cookies.get(COOKIE)
+    return (cookie, True) if cookie else (None, False)
+
+
+async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    handler = connection.route_handler
+    path = connection.scope["path"]
+    if handler.opt.get("public") or path == "/schema" or path.startswith("/schema/"):
+        connection.state.actor = Actor()
+        return
+    token, from_cookie = bearer(connection)
+    if not token:
+        raise NotAuthenticated("Log in first.")
+    alchemy = connection.app.state.boa_alchemy
+    db = alchemy.provide_session(connection.app.state, connection.scope)
+    row, user = await resolve_session(db, token)
+    if from_cookie and connection.method not in SAFE_METHODS:
+        sent = connection.headers.get(CSRF_HEADER) or connection.state.get("csrf_form_token")
+        if not sent or not secrets.compare_digest(sent, row.csrf_token):
+            raise PermissionDenied("The form has expired. Reload the page and try again.", code="csrf_failed")
+    connection.state.actor = Actor(user=user)
+    connection.state.session_row = row
+
+
+def require_staff(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    actor: Actor = connection.state.actor
+    if not actor.is_staff:
+        raise PermissionDenied("Only Research Services may do this.")
+
+
+async def provide_actor(request: ASGIConnection) -> Actor:
+    return request.state.actor

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api import presenters
+from boa.actor import Actor
+from boa.services import associations
+
+
+class AssociationController(Controller):
+    path = "/v1/associations"
+    tags = ["Institutions"]
+
+    @post("/{association_id:str}/approve", status_code=200)
+    async def approve(self, db_session: AsyncSession, actor: Actor, association_id: str) -> dict[str, Any]:
+        return presenters.association(await associations.decide_association(
+            db_session, actor=actor, association_id=association_id, approve=True))
+
+    @post("/{association_id:str}/refuse", status_code=200)
+    async def refuse(self, db_session: AsyncSession, actor: Actor, association_id: str) -> dict[str, Any]:
+        return presenters.association(await associations.decide_association(
+            db_session, actor=actor, association_id=association_id, approve=False))
+
+    @post("/{association_id:str}/end", status_code=200)
+    async def end(self, db_session: AsyncSession, actor: Actor, association_id: str) -> dict[str, Any]:
+        return presenters.association(await associations.end_association(
+            db_session, actor=actor, association_id=association_id))

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, patch, post
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api import presenters
+from api.schemas import AgreementAcceptBody, CertificationBody, MePatch
+from boa.access_facts import decision_for
+from boa.actor import Actor
+from boa.errors import PermissionDenied
+from boa.models import Association, Institution, InstitutionRole, Token
+from boa.services import users
+
+
+async def me_view(db: AsyncSession, actor: Actor) -> dict[str, Any]:
+    user = actor.user
+    if user is None:
+        raise PermissionDenied("A service client has no profile.")
+    roles = (await db.execute(
+        select(InstitutionRole.role, Institution.id, Institution.authorisation_number, Institution.name)
+        .join(Institution, Institution.id == InstitutionRole.institution_id)
+        .where(InstitutionRole.user_id == user.id))).all()
+    assoc = (await db.execute(
+        select(Association, Institution.authorisation_number).join(Institution, Institution.id == Association.institution_id)
+        .where(Association.user_id == user.id).order_by(Association.id))).all()
+    tokens = await db.scalars(select(Token).where(Token.user_id == user.id).order_by(Token.id))
+    decision = await decision_for(db, user.ident, "login", record_denial=False)
+    out = presenters.user(user)
+    out["roles"] = [{"institution_id": str(i), "authorisation_number": n, "institution": name, "role": r}
+                    for r, i, n, name in roles] + [{"institution": "office", "role": r} for r in user.staff_roles or []]
+    out["associations"] = [presenters.association(a, user.ident) | {"authorisation_number": n} for a, n in assoc]
+    out["tokens"] = [presenters.token(t) for t in tokens]
+    out["memberships"] = []
+    out["access"] = decision.as_dict()
+    for extend in ME_EXTENSIONS:
+        await extend(db, user, out)
+    return out
+
+
+ME_EXTENSIONS: list[Any] = []
+
+
+class MeController(Controller):
+    path = "/v1/me"
+    tags = ["Me"]
+
+    @get("/")
+    async def me(self, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+        return await me_view(db_session, actor)
+
+    @patch("/")
+    async def update(self, db_session: AsyncSession, actor: Actor, data: MePatch) -> dict[str, Any]:
+        await users.update_contact(db_session, actor=actor, email=data.email, mobile=data.mobile,
+                                   address=data.address, language=data.language)
+        return await me_view(db_session, actor)
+
+    @get("/user-agreement")
+    async def user_agreement(self, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+        current = await users.current_user_agreement(db_session)
+        return {"version": current.version if current else None, "text": current.text if current else None,
+                "accepted_version": actor.user.user_agreement_version if actor.user else None}
+
+    @post("/user-agreement", status_code=200)
+    async def accept(self, db_session: AsyncSession, actor: Actor, data: AgreementAcceptBody) -> dict[str, Any]:
+        user = await users.accept_user_agreement(db_session, actor=actor, version=data.version)
+        return {"accepted_version": user.user_agreement_version}
+
+    @get("/certification")
+    async def certification_test(self, actor: Actor) -> dict[str, Any]:
+        questions = [{"number": n, "question": q["question"], "options": q["options"]}
+                     for n, q in enumerate(users.certification_questions(), start=1)]
+        return {"questions": questions, "expires_at": presenters.ts(actor.user.certification_expires_at)
+                if actor.user else None}
+
+    @post("/certification", status_code=200)
+    async def take_certification(self, db_session: AsyncSession, actor: Actor,
+                                 data: CertificationBody) -> dict[str, Any]:
+        attempt = await users.take_certification(db_session, actor=actor, answers=data.answers)
+        return {"passed": attempt.passed, "correct": attempt.correct, "questions": attempt.questions,
+                "expires_at": presenters.ts(actor.user.certification_expires_at) if actor.user else None}

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import Controller, get
+from litestar.params import Parameter
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth import require_staff
+from boa import audit
+from boa.access import ACTIONS
+from boa.access_facts import decision_for
+from boa.actor import Actor
+from boa.domain import normalise_ident
+from boa.errors import PermissionDenied, ValidationFailed
+from boa.models import AuditEntry
+from boa.services.common import parse_cursor, parse_limit
+
+
+class AccessController(Controller):
+    path = "/v1/access"
+    tags = ["Decisions"]
+
+    @get("/decision")
+    async def decision(self, db_session: AsyncSession, actor: Actor, ident: str, action: str,
+                       project: str | None = None) -> dict[str, Any]:
+        if not (actor.is_staff or "access:decide" in actor.scopes):
+            raise PermissionDenied("Only Research Services or a service client with access:decide may ask.")
+        if action not in ACTIONS:
+            raise ValidationFailed(f"action must be one of {', '.join(ACTIONS)}.", field="action")
+        if normalise_ident(ident) is None:
+            raise ValidationFailed("An IDENT is 3 or 4 letters A-Z.", field="ident")
+        if action != "login" and not project:
+            raise ValidationFailed("project is required for this action.", field="project")
+        decision = await decision_for(db_session, ident, action, project, actor=actor.label)
+        return decision.as_dict()
+
+
+class AuditController(Controller):
+    path = "/v1/audit"
+    tags = ["Audit"]
+    guards = [require_staff]
+
+    @get("/")
+    async def index(
+        self, db_session: AsyncSession, since: datetime | None = None,
+        by: Annotated[str | None, Parameter(query="actor")] = None,
+        subject: str | None = None, limit: int | None = None, cursor: str | None = None,
+    ) -> dict[str, Any]:
+        size, after = parse_limit(limit), parse_cursor(cursor)
+        query = select(AuditEntry)
+        if since is not None:
+            query = query.where(AuditEntry.at >= since)
+        if by:
+            query = query.where(AuditEntry.actor == by)
+        if subject:
+            query = query.where(AuditEntry.subject == subject)
+        if after is not None:
+            query = query.where(AuditEntry.seq > after)
+        rows = (await db_session.scalars(query.order_by(AuditEntry.seq).limit(size + 1))).all()
+        items = [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor, "action": r.action,
+                  "subject": r.subject, "summary": r.summary, "hash": r.hash} for r in rows[:size]]
+        return {"items": items, "next_cursor": str(rows[size - 1].seq) if len(rows) > size else None}
+
+    @get("/verify")
+    async def verify(self, db_session: AsyncSession) -> dict[str, Any]:
+        return (await audit.verify(db_session)).as_dict()
+
+
+class HealthController(Controller):
+    path = "/health"
+    tags = ["System"]
+
+    @get("/", opt={"public": True})
+    async def health(self, db_session: AsyncSession) -> dict[str, Any]:
+        await db_session.scalar(select(1))
+        return {"status": "ok"}

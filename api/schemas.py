@@ -1,0 +1,91 @@
+"""Request bodies: msgspec Structs that refuse unknown fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+
+class Body(msgspec.Struct, forbid_unknown_fields=True):
+    pass
+
+
+class LoginBody(Body):
+    ident: str
+    pin: str
+
+
+class VerifyBody(Body):
+    challenge_id: str
+    code: str
+
+
+class ActivateBody(Body):
+    ident: str
+    activation_code: str
+    pin: str
+
+
+class PinChangeBody(Body):
+    old_pin: str
+    new_pin: str
+
+
+class MePatch(Body):
+    email: str | None = None
+    mobile: str | None = None
+    address: dict[str, Any] | None = None
+    language: str | None = None
+
+
+class InstitutionBody(Body):
+    name: str
+    authorisation_number: int
+    kind: str
+    mail_domains: list[str] = []
+    address: dict[str, Any] | None = None
+
+
+class AgreementBody(Body):
+    schemes: list[str]
+    responsible_ident: str
+    substitute_idents: list[str]
+
+
+class TerminateBody(Body):
+    reason: str
+
+
+class RoleBody(Body):
+    ident: str
+    role: str
+
+
+class UserBody(Body):
+    name: str
+    email: str
+    mobile: str | None = None
+    staff_roles: list[str] = []
+
+
+class UserRequestBody(Body):
+    name: str
+    email: str
+    mobile: str | None = None
+
+
+class DecisionBody(Body):
+    comment: str | None = None
+
+
+class IdentBody(Body):
+    ident: str
+
+
+class AgreementAcceptBody(Body):
+    version: int
+
+
+class CertificationBody(Body):
+    answers: list[int]

@@ -1,0 +1,114 @@
+"""The ``boa`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from boa.settings import get_settings
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from boa.db import make_engine
+
+    return make_engine(get_settings())
+
+
+def cmd_db_upgrade(_: argparse.Namespace) -> int:
+    from boa.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    print("database is at the newest revision")
+    return 0
+
+
+def cmd_seed_demo(_: argparse.Namespace) -> int:
+    from boa.demo import load_demo
+
+    async def run() -> bool:
+        engine = _engine()
+        try:
+            return await load_demo(engine)
+        finally:
+            await engine.dispose()
+
+    print("demo data loaded" if asyncio.run(run()) else "database already holds data; demo not loaded")
+    return 0
+
+
+def cmd_audit_verify(_: argparse.Namespace) -> int:
+    from boa import audit
+    from boa.db import transaction
+
+    async def run():  # type: ignore[no-untyped-def]
+        engine = _engine()
+        try:
+            async with transaction(engine) as session:
+                return await audit.verify(session)
+        finally:
+            await engine.dispose()
+
+    result = asyncio.run(run())
+    print(json.dumps(result.as_dict()))
+    return 0 if result.ok else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.demo:
+        cmd_db_upgrade(args)
+        cmd_seed_demo(args)
+        s = get_settings()
+        print(f"BOA demo: mail goes to {s.outbox_dir / 'mail.jsonl'}, SMS to {s.outbox_dir / 'sms.jsonl'}")
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_level="info")
+    return 0
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from boa.scanner.cli import main as scan_main
+
+    return scan_main(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="boa", description="BOA: access and scheme administration.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the API and the admin pages")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--demo", action="store_true", help="migrate and load the demo data first")
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database commands").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="migrate to the newest revision").set_defaults(func=cmd_db_upgrade)
+
+    seed = sub.add_parser("seed", help="load data").add_subparsers(dest="seed_command", required=True)
+    seed.add_parser("demo", help="load seed_data/demo.json into an empty database").set_defaults(func=cmd_seed_demo)
+
+    aud = sub.add_parser("audit", help="audit log").add_subparsers(dest="audit_command", required=True)
+    aud.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit_verify)
+
+    scan = sub.add_parser("scan", help="scan files for microdata", add_help=False)
+    scan.add_argument("rest", nargs=argparse.REMAINDER)
+    scan.set_defaults(func=cmd_scan)
+    for extend in EXTENSIONS:
+        extend(sub)
+    return parser
+
+
+EXTENSIONS: list = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Settings: environment variables with the ``BOA_`` prefix, read once.
+
+Secrets (PIN pepper, token-seed key, JWT signing key) come from the environment
+(``BOA_PIN_PEPPER``, ``BOA_SEED_KEY``) or, when absent, from files under the
+var directory that BOA generates on first use (the demo's own keys).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED_DATA = REPO_ROOT / "seed_data"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"BOA_{name}")
+    return value if value not in (None, "") else default
+
+
+def _int(name: str, default: int) -> int:
+    return int(_env(name, str(default)))  # type: ignore[arg-type]
+
+
+def _secret_from_env_or_file(name: str, var_dir: Path, size: int = 32) -> bytes:
+    """A secret from ``BOA_<NAME>`` (base64) or a generated file ``var/<name>.key``."""
+    value = _env(name)
+    if value:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    path = var_dir / "keys" / f"{name.lower()}.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(base64.urlsafe_b64encode(secrets.token_bytes(size)))
+        os.replace(tmp, path)
+    return base64.urlsafe_b64decode(path.read_bytes().strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    pin_pepper: bytes = field(repr=False)
+    seed_key: bytes = field(repr=False)
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    challenge_minutes: int = 5
+    activation_days: int = 7
+    cookie_secure: bool = True
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = False
+    mail_from: str = "boa@localhost"
+    sms_gateway_url: str | None = None
+    argon2_memory_kib: int = 19456
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+    sql_echo: bool = False
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.var_dir / "outbox"
+
+
+def load_settings() -> Settings:
+    var_dir = Path(_env("VAR_DIR", str(Path.cwd() / "var"))).resolve()  # type: ignore[arg-type]
+    var_dir.mkdir(parents=True, exist_ok=True)
+    default_db = f"sqlite+aiosqlite:///{var_dir / 'boa.sqlite3'}"
+    return Settings(
+        var_dir=var_dir,
+        database_url=_env("DATABASE_URL", default_db),  # type: ignore[arg-type]
+        pin_pepper=_secret_from_env_or_file("PIN_PEPPER", var_dir),
+        seed_key=_secret_from_env_or_file("SEED_KEY", var_dir),
+        session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
+        session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 12),
+        cookie_secure=_env("COOKIE_SECURE", "true").lower() != "false",  # type: ignore[union-attr]
+        smtp_host=_env("SMTP_HOST"),
+        smtp_port=_int("SMTP_PORT", 25),
+        smtp_user=_env("SMTP_USER"),
+        smtp_password=_env("SMTP_PASSWORD"),
+        smtp_starttls=_env("SMTP_STARTTLS", "false").lower() == "true",  # type: ignore[union-attr]
+        mail_from=_env("MAIL_FROM", "boa@localhost"),  # type: ignore[arg-type]
+        sms_gateway_url=_env("SMS_GATEWAY_URL"),
+        argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 19456),
+        argon2_time_cost=_int("ARGON2_TIME_COST", 2),
+        argon2_parallelism=_int("ARGON2_PARALLELISM", 1),
+        sql_echo=_env("SQL_ECHO", "false").lower() == "true",  # type: ignore[union-attr]
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,115 @@
+"""Test set-up: a real database (SQLite file, or PostgreSQL from BOA_TEST_DATABASE_URL),
+migrated with the real Alembic migrations once per run and emptied before each test."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+_VAR = Path(tempfile.mkdtemp(prefix="boa-test-"))
+os.environ["BOA_VAR_DIR"] = str(_VAR)
+os.environ.setdefault("BOA_ARGON2_MEMORY_KIB", "1024")  # cheap hashes in tests; bench/ uses OWASP values
+os.environ.setdefault("BOA_ARGON2_TIME_COST", "1")
+os.environ["BOA_COOKIE_SECURE"] = "false"
+os.environ.pop("BOA_SMTP_HOST", None)
+os.environ.pop("BOA_SMS_GATEWAY_URL", None)
+
+
+def _database_url() -> str:
+    url = os.environ.get("BOA_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite+aiosqlite:///{_VAR / 'test.sqlite3'}"
+
+
+os.environ["BOA_DATABASE_URL"] = _database_url()
+
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from boa import clock  # noqa: E402
+from boa.settings import get_settings  # noqa: E402
+
+pytest_plugins = ["tests.helpers"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def var_dir() -> Path:
+    return _VAR
+
+
+@pytest.fixture(scope="session")
+async def engine():
+    from boa.db import make_engine
+    from boa.migrate import upgrade
+
+    import asyncio
+
+    await asyncio.to_thread(upgrade, get_settings().database_url)
+    eng = make_engine(get_settings())
+    yield eng
+    await eng.dispose()
+
+
+async def empty_database(engine) -> None:
+    from boa.models.base import metadata
+
+    import boa.models_all  # noqa: F401
+
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            await conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                await conn.execute(text(f'DELETE FROM "{t}"'))
+
+
+@pytest.fixture
+async def db(engine):
+    """An empty database for this test."""
+    clock.reset()
+    await empty_database(engine)
+    mail_file = get_settings().outbox_dir / "mail.jsonl"
+    if mail_file.exists():
+        mail_file.unlink()
+    yield engine
+    clock.reset()
+
+
+@pytest.fixture
+async def app(db):
+    from api.app import create_app
+
+    return create_app(engine=db)
+
+
+@pytest.fixture
+async def client(app):
+    """HTTP through the whole ASGI app, in the test's own event loop (asyncpg needs that)."""
+    import httpx
+
+    # What the SQLAlchemy plugin's lifespan does at start-up (the shared test engine is not disposed).
+    app.state.update(app.state.boa_alchemy.create_app_state_items())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as c:
+        yield c
+
+
+@pytest.fixture
+async def demo(db):
+    from boa.demo import load_demo
+
+    await load_demo(db)
+    return db
+
+
+def unique() -> str:
+    return uuid.uuid4().hex[:8]

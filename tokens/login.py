@@ -1,0 +1,268 @@
+"""The login flow: IDENT + PIN → challenge; code → server-side session.
+
+Failures count per IDENT (also for IDENTs that do not exist, so both behave the same);
+5 consecutive failures lock login for 30 minutes. Failures are committed before the
+error is raised, so the request's rollback does not undo them."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa import audit, clock
+from boa.access_facts import decision_for
+from boa.actor import Actor
+from boa.domain import normalise_ident
+from boa.errors import AccessDenied, BoaError, InvalidCredentials, LockedOut, NotAuthenticated, ValidationFailed
+from boa.models import ActivationCode, LoginChallenge, LoginState, Session, Token, User
+from boa.security import pin_hasher
+from boa.settings import get_settings
+from tokens.kinds import kind_of, seal_secret
+from tokens.otp import generate_secret, provisioning_uri
+from tokens.pin import WeakPin, validate_pin
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=30)
+TOKEN_DISABLE_AFTER = 100
+LOCKED_MESSAGE = "Too many failed attempts. Wait 30 minutes before you try again."
+WRONG_CREDENTIALS = "The IDENT or PIN is wrong."
+
+
+class InvalidCode(NotAuthenticated):
+    code = "invalid_code"
+    title = "Invalid code"
+
+
+@dataclass
+class NewSession:
+    token: str
+    csrf_token: str
+    session: Session
+    user: User
+
+
+def hash_session_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def _state(session: AsyncSession, ident: str) -> LoginState:
+    state = await session.scalar(select(LoginState).where(LoginState.ident == ident).with_for_update())
+    if state is None:
+        state = LoginState(ident=ident, failures=0)
+        session.add(state)
+        await session.flush()
+    return state
+
+
+def _retry_after(state: LoginState) -> int | None:
+    until = clock.aware(state.locked_until)
+    if until is not None and until > clock.now():
+        return max(1, int((until - clock.now()).total_seconds()))
+    return None
+
+
+async def _fail(session: AsyncSession, state: LoginState, what: str, error: BoaError) -> None:
+    state.failures += 1
+    locked = state.failures >= MAX_FAILURES
+    if locked:
+        state.locked_until = clock.now() + LOCKOUT
+        state.failures = 0
+    await audit.record(session, actor="anonymous", action=f"login.failed.{what}", subject=f"ident:{state.ident}",
+                       locked=locked)
+    await session.commit()
+    if locked:
+        raise LockedOut(LOCKED_MESSAGE, retry_after=int(LOCKOUT.total_seconds()))
+    raise error
+
+
+def _check_ident(ident: str) -> str:
+    norm = normalise_ident(ident)
+    if norm is None:
+        raise ValidationFailed("An IDENT is 3 or 4 letters A-Z.", field="ident")
+    return norm
+
+
+async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
+    norm = _check_ident(ident)
+    state = await _state(session, norm)
+    if (retry := _retry_after(state)) is not None:
+        raise LockedOut(LOCKED_MESSAGE, retry_after=retry)
+    user = await session.scalar(select(User).where(User.ident == norm))
+    hasher = pin_hasher()
+    if user is None or user.pin_hash is None or not user.active:
+        await asyncio.to_thread(hasher.dummy_verify)
+        ok = False
+    else:
+        ok = await asyncio.to_thread(hasher.verify, pin, user.pin_hash)
+    if not ok:
+        await _fail(session, state, "pin", InvalidCredentials(WRONG_CREDENTIALS))
+    token = await login_token(session, user)  # type: ignore[arg-type]
+    if token is None:
+        raise AccessDenied("You have no active token. Enrol one first.",
+                           [{"code": "no_active_token", "scope": "token", "message": "The user has no active token."}])
+    challenge = LoginChallenge(challenge=secrets.token_urlsafe(32), user_id=user.id, token_id=token.id,  # type: ignore[union-attr]
+                               method=token.kind, expires_at=clock.now() + timedelta(minutes=get_settings().challenge_minutes))
+    session.add(challenge)
+    await session.flush()
+    await kind_of(token).start(token, challenge)
+    return challenge
+
+
+async def login_token(session: AsyncSession, user: User) -> Token | None:
+    """The active token; else a TOTP app token enrolled at activation, which its first code activates."""
+    tokens = list(await session.scalars(select(Token).where(
+        Token.user_id == user.id, Token.state.in_(("active", "enrolled"))).order_by(Token.id)))
+    active = [t for t in tokens if t.state == "active"]
+    if active:
+        return active[0]
+    return next((t for t in tokens if t.kind == "totp"), None)
+
+
+async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSession:
+    challenge = await session.scalar(
+        select(LoginChallenge).where(LoginChallenge.challenge == challenge_id).with_for_update()
+    )
+    if challenge is None or challenge.used or clock.aware(challenge.expires_at) <= clock.now():  # type: ignore[operator]
+        raise InvalidCode("The login has expired or was used. Log in again.")
+    user = await session.get(User, challenge.user_id)
+    state = await _state(session, user.ident)  # type: ignore[union-attr]
+    if (retry := _retry_after(state)) is not None:
+        raise LockedOut(LOCKED_MESSAGE, retry_after=retry)
+    token = await session.scalar(select(Token).where(Token.id == challenge.token_id).with_for_update())
+    if token is None or token.state not in ("active", "enrolled"):
+        raise InvalidCode("The token is not active. Log in again.")
+    check = kind_of(token).check(token, challenge, code, clock.now())
+    if not check.ok:
+        token.fail_count = (token.fail_count or 0) + 1
+        if token.fail_count >= TOKEN_DISABLE_AFTER:
+            token.state = "disabled"
+            await audit.record(session, actor="system:boa", action="token.disabled_after_failures",
+                               subject=f"token:{token.id}", failures=token.fail_count)
+        await _fail(session, state, "code", InvalidCode("The code is wrong or has been used."))
+    token.last_counter, token.fail_count = check.counter, 0
+    if token.state == "enrolled":
+        token.state, token.activated_at = "active", clock.now()
+        await audit.record(session, actor=f"user:{user.ident}", action="token.activate",  # type: ignore[union-attr]
+                           subject=f"token:{token.id}", kind=token.kind)
+    if check.drift is not None:
+        token.drift = check.drift
+    challenge.used = True
+    state.failures = 0
+    decision = await decision_for(session, user.ident, "login", actor=f"user:{user.ident}")  # type: ignore[union-attr]
+    if not decision.allowed:
+        await session.commit()
+        raise AccessDenied("Access denied: " + " ".join(r.message for r in decision.reasons),
+                           [r.as_dict() for r in decision.reasons])
+    return await open_session(session, user)  # type: ignore[arg-type]
+
+
+async def open_session(session: AsyncSession, user: User) -> NewSession:
+    settings = get_settings()
+    raw, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = clock.now()
+    row = Session(token_hash=hash_session_token(raw), user_id=user.id, csrf_token=csrf, last_seen_at=now,
+                  expires_at=now + timedelta(hours=settings.session_absolute_hours))
+    session.add(row)
+    await session.flush()
+    await audit.record(session, actor=f"user:{user.ident}", action="login.success", subject=f"user:{user.ident}",
+                       session_id=row.id)
+    return NewSession(raw, csrf, row, user)
+
+
+async def logout(session: AsyncSession, actor: Actor, row: Session) -> None:
+    row.revoked_at, row.revoked_reason = clock.now(), "logout"
+    await audit.record(session, actor=actor.label, action="logout", subject=f"user:{actor.user.ident}")  # type: ignore[union-attr]
+
+
+async def revoke_sessions(session: AsyncSession, user_id: int, reason: str) -> int:
+    rows = await session.scalars(select(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None)))
+    count = 0
+    for row in rows:
+        row.revoked_at, row.revoked_reason = clock.now(), reason
+        count += 1
+    return count
+
+
+@dataclass
+class Activation:
+    user: User
+    provisioning_uri: str | None
+
+
+async def activate(session: AsyncSession, ident: str, activation_code: str, pin: str) -> Activation:
+    from boa.services.users import _hash_code
+
+    norm = _check_ident(ident)
+    bad = BoaError("The activation code is wrong, used or expired.", code="invalid_activation")
+    user = await session.scalar(select(User).where(User.ident == norm))
+    if user is None:
+        raise bad
+    candidates = await session.scalars(select(ActivationCode).where(
+        ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None)).with_for_update())
+    digest = _hash_code(activation_code or "")
+    match = next((c for c in candidates if secrets.compare_digest(c.code_hash, digest)), None)
+    if match is None or clock.aware(match.expires_at) <= clock.now():  # type: ignore[operator]
+        raise bad
+    _validate(pin)
+    match.used_at = clock.now()
+    user.pin_hash = await asyncio.to_thread(pin_hasher().hash, pin)
+    await audit.record(session, actor=f"user:{user.ident}", action=f"user.pin_set.{match.purpose}",
+                       subject=f"user:{user.ident}")
+    uri = None
+    if await login_token(session, user) is None:
+        uri = await enrol_totp(session, user, actor=f"user:{user.ident}")
+    return Activation(user, uri)
+
+
+async def enrol_totp(session: AsyncSession, user: User, *, actor: str) -> str:
+    """Enrols an authenticator-app token; the provisioning URI is shown once, then only the sealed seed exists."""
+    secret = generate_secret()
+    token = Token(user_id=user.id, kind="totp", state="enrolled")
+    session.add(token)
+    await session.flush()
+    seal_secret(token, secret)
+    await audit.record(session, actor=actor, action="token.enrol", subject=f"token:{token.id}", kind="totp")
+    return provisioning_uri(secret, user.ident)
+
+
+def _validate(pin: str) -> None:
+    try:
+        validate_pin(pin)
+    except WeakPin as exc:
+        raise ValidationFailed(str(exc), code=exc.code, field="pin") from None
+
+
+async def change_pin(session: AsyncSession, actor: Actor, old_pin: str, new_pin: str) -> None:
+    user = actor.user
+    if user is None or user.pin_hash is None:
+        raise NotAuthenticated("Log in first.")
+    if not await asyncio.to_thread(pin_hasher().verify, old_pin, user.pin_hash):
+        raise InvalidCredentials("The current PIN is wrong.")
+    _validate(new_pin)
+    user.pin_hash = await asyncio.to_thread(pin_hasher().hash, new_pin)
+    await audit.record(session, actor=actor.label, action="user.pin_change", subject=f"user:{user.ident}")
+
+
+async def resolve_session(session: AsyncSession, raw_token: str) -> tuple[Session, User]:
+    """The session behind a bearer token or cookie, re-checked on every request."""
+    row = await session.scalar(select(Session).where(Session.token_hash == hash_session_token(raw_token)))
+    now = clock.now()
+    if row is None or row.revoked_at is not None:
+        raise NotAuthenticated("Not logged in.", code="session_invalid")
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    if clock.aware(row.expires_at) <= now or clock.aware(row.last_seen_at) + idle <= now:  # type: ignore[operator]
+        raise NotAuthenticated("The session has expired. Log in again.", code="session_expired")
+    user = await session.get(User, row.user_id)
+    decision = await decision_for(session, user.ident, "login", actor=f"user:{user.ident}")  # type: ignore[union-attr]
+    if not decision.allowed:
+        await session.commit()
+        raise AccessDenied("Access denied: " + " ".join(r.message for r in decision.reasons),
+                           [r.as_dict() for r in decision.reasons])
+    row.last_seen_at = now
+    return row, user  # type: ignore[return-value]
