@@ -16,6 +16,7 @@ from api.controllers.associations import AssociationController
 from api.controllers.auth import AuthController
 from api.controllers.institutions import AgreementController, InstitutionController
 from api.controllers.me import MeController
+from api.controllers.oauth import OAuthController
 from api.controllers.system import AccessController, AuditController, HealthController
 from api.controllers.users import UserController, UserRequestController
 from api.errors import EXCEPTION_HANDLERS
@@ -24,6 +25,7 @@ from boa.settings import get_settings
 
 ROUTE_HANDLERS: list = [
     AuthController,
+    OAuthController,
     MeController,
     InstitutionController,
     AgreementController,

@@ -2,6 +2,7 @@
 
 from boa.models.audit import AuditEntry, AuditHead
 from boa.models.base import Base
+from boa.models.client import ServiceClient
 from boa.models.institution import (
     Association,
     AuthorisationAgreement,
@@ -24,6 +25,7 @@ __all__ = [
     "InstitutionRole",
     "LoginChallenge",
     "LoginState",
+    "ServiceClient",
     "Session",
     "Token",
     "User",

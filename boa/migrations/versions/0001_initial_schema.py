@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 63ff425b520e
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 16:08:47.252414
+Create Date: 2026-11-24 16:17:38.454490
 """
 
 from __future__ import annotations
@@ -72,6 +72,20 @@ def upgrade() -> None:
     sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_states')),
     sa.UniqueConstraint('ident', name=op.f('uq_login_states_ident'))
+    )
+    op.create_table('service_clients',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), sa.Identity(always=False, start=1, increment=1), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('secret_hash', sa.String(length=200), nullable=False),
+    sa.Column('scopes', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('locked_until', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
+    sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_service_clients')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_service_clients_client_id'))
     )
     op.create_table('user_agreement_versions',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), sa.Identity(always=False, start=1, increment=1), nullable=False),
@@ -346,6 +360,7 @@ def downgrade() -> None:
 
     op.drop_table('users')
     op.drop_table('user_agreement_versions')
+    op.drop_table('service_clients')
     op.drop_table('login_states')
     op.drop_table('institutions')
     op.drop_table('audit_head')
