@@ -110,7 +110,7 @@ async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
                                method=token.kind, expires_at=clock.now() + timedelta(minutes=get_settings().challenge_minutes))
     session.add(challenge)
     await session.flush()
-    await kind_of(token).start(token, challenge)
+    await kind_of(token).start(session, token, challenge)
     return challenge
 
 

@@ -10,7 +10,7 @@ from boa.models.institution import (
     InstitutionRole,
     UserRequest,
 )
-from boa.models.auth import ActivationCode, LoginChallenge, LoginState, Session, Token
+from boa.models.auth import ActivationCode, HardwareSeed, LoginChallenge, LoginState, Session, Token
 from boa.models.user import Certification, User, UserAgreementAcceptance, UserAgreementVersion
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "AuthorisationAgreement",
     "Base",
     "Certification",
+    "HardwareSeed",
     "Institution",
     "InstitutionRole",
     "LoginChallenge",
