@@ -29,6 +29,7 @@ TABLE_EXTENSIONS = frozenset({"txt", "tab"})
 DELIMITERS = (";", "\t", "|", ",")
 SNIFF_LINES = 50
 MAX_HEAD_LINE = 1 << 20
+MAX_TABLE_LINE = 100_000  # a longer line is not a table row; the head pass stops there
 TAIL = 16
 
 
@@ -38,7 +39,7 @@ class BinaryContent(Exception):
 
 def sniff_delimiter(lines: list[str]) -> str | None:
     lines = [ln for ln in lines if ln.strip()]
-    if len(lines) < 2:
+    if len(lines) < 2 or any(len(ln) > MAX_TABLE_LINE for ln in lines):
         return None
     for delim in DELIMITERS:
         counts = {next(csv.reader([ln], delimiter=delim)).__len__() for ln in lines}
@@ -71,9 +72,14 @@ def head_table(path: Path, encoding: str, config: ScanConfig, findings: Findings
             line = fh.readline(MAX_HEAD_LINE)
             if not line:
                 break
+            if len(line) > MAX_TABLE_LINE:
+                break
             if not line.strip():
                 continue
-            cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delim))
+            try:
+                cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delim))
+            except csv.Error:
+                break
             had_header = analyzer.header is not None
             at: dict[str, Any] = {"line": line_no}
             if had_header:
