@@ -26,7 +26,8 @@ def scan_xlsx(path: Path, config: ScanConfig, findings: Findings) -> str | None:
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         for sheet in workbook.worksheets:
-            analyzer = TableAnalyzer(config, findings, {"sheet": sheet.title}, label=get_column_letter)
+            analyzer = TableAnalyzer(config, findings, {"sheet": sheet.title},
+                                     label=lambda i: get_column_letter(i + 1))
             for row_no, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
                 analyzer.feed(values, {"row": row_no})
                 for index, value in enumerate(values):
