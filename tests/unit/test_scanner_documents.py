@@ -199,3 +199,11 @@ def test_xml_and_rtf_are_scanned_as_text(tmp_path):
     assert [(f.kind, f.location["line"]) for f in xml.findings] == [("cpr_number", 2)]
     rtf = scan_file(write(tmp_path / "a.rtf", "{\\rtf1\\ansi Tabel\\par N = 1234\\par}"), "a.rtf")
     assert rtf.verdict == "clean"
+
+
+def test_spv_is_checked_as_zip_and_unverifiable(tmp_path):
+    path = tmp_path / "out.spv"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("outputViewer0000000001.xml", "<x/>")
+    assert (scan_file(path, "out.spv").verdict, scan_file(path, "out.spv").reason) == ("unverifiable", "not_scannable")
+    assert scan_file(write(tmp_path / "b.spv", "text\n"), "b.spv").reason == "content_mismatch"

@@ -179,3 +179,16 @@ def test_rejected_before_scanning(tmp_path, name, code):
     assert report.verdict == "rejected"
     assert report.reason == code
     assert report.findings == []
+
+
+def test_key_column_names_come_from_the_rules(tmp_path):
+    import dataclasses
+
+    from boa.scanner.rules import load_rules
+
+    rules = load_rules()
+    custom = dataclasses.replace(rules, key_column_names=rules.key_column_names | {"kundenr"})
+    path = write(tmp_path / "k.txt", csv_text([["kundenr", "beloeb"], [17, 100], [18, 200]]))
+    assert scan_file(path, "k.txt").verdict == "clean"
+    report = scan_file(path, "k.txt", ScanConfig(rules=custom))
+    assert [f.kind for f in report.findings] == ["key_column", "unit_level_data"]
