@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 16:17:38.454490
+Create Date: 2026-11-24 16:19:11.883053
 """
 
 from __future__ import annotations
@@ -287,6 +287,19 @@ def upgrade() -> None:
     with op.batch_alter_table('user_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_requests_institution_id'), ['institution_id'], unique=False)
 
+    op.create_table('hardware_seeds',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), sa.Identity(always=False, start=1, increment=1), nullable=False),
+    sa.Column('serial', sa.String(length=64), nullable=False),
+    sa.Column('secret_sealed', sa.Text(), nullable=False),
+    sa.Column('digits', sa.Integer(), nullable=False),
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('token_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['token_id'], ['tokens.id'], name=op.f('fk_hardware_seeds_token_id_tokens')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hardware_seeds')),
+    sa.UniqueConstraint('serial', name=op.f('uq_hardware_seeds_serial'))
+    )
     op.create_table('login_challenges',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), sa.Identity(always=False, start=1, increment=1), nullable=False),
     sa.Column('challenge', sa.String(length=64), nullable=False),
@@ -315,6 +328,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_login_challenges_user_id'))
 
     op.drop_table('login_challenges')
+    op.drop_table('hardware_seeds')
     with op.batch_alter_table('user_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_requests_institution_id'))
 
