@@ -18,6 +18,7 @@ from api.controllers.institutions import AgreementController, InstitutionControl
 from api.controllers.me import MeController
 from api.controllers.oauth import OAuthController
 from api.controllers.system import AccessController, AuditController, HealthController
+from api.controllers.tokens import TokenController, UserTokenController
 from api.controllers.users import UserController, UserRequestController
 from api.errors import EXCEPTION_HANDLERS
 from boa.db import alchemy_config, make_engine
@@ -32,6 +33,8 @@ ROUTE_HANDLERS: list = [
     UserController,
     UserRequestController,
     AssociationController,
+    TokenController,
+    UserTokenController,
     AccessController,
     AuditController,
     HealthController,

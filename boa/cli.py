@@ -92,6 +92,41 @@ def cmd_clients_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tokens_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from boa.db import transaction
+    from tokens.seedfile import SeedFileError, parse
+    from tokens.service import import_seeds
+
+    try:
+        records = parse(Path(args.file).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    except SeedFileError as exc:
+        print(f"{exc.code}: {exc}", file=sys.stderr)
+        return 1
+
+    async def run() -> int:
+        engine = _engine()
+        try:
+            async with transaction(engine) as session:
+                return await import_seeds(session, records, actor="system:cli")
+        finally:
+            await engine.dispose()
+
+    from boa.errors import BoaError
+
+    try:
+        count = asyncio.run(run())
+    except BoaError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        return 1
+    print(f"imported {count} token seeds")
+    return 0
+
+
 def cmd_keys_rotate(_: argparse.Namespace) -> int:
     from tokens.service_clients import rotate_key
 
@@ -124,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("name")
     create.add_argument("--scope", action="append", required=True)
     create.set_defaults(func=cmd_clients_create)
+    toks = sub.add_parser("tokens", help="physical tokens").add_subparsers(dest="tokens_command", required=True)
+    imp = toks.add_parser("import", help="import a vendor seed file (OATH CSV or PSKC)")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_tokens_import)
     keys = sub.add_parser("keys", help="signing keys").add_subparsers(dest="keys_command", required=True)
     keys.add_parser("rotate", help="add a new JWT signing key").set_defaults(func=cmd_keys_rotate)
 

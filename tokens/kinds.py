@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa import clock
 from boa.errors import ServiceUnavailable, TooManyRequests
 from boa.models import LoginChallenge, Token, User
-from tokens import sms_gateway
 from boa.security import secret_box
+from tokens import sms_gateway
 from tokens.otp import verify_totp
 
 

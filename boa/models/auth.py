@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from boa.models.base import Base, JsonType
 
-ACTIVE_TOKEN = "state = 'active'"
+ACTIVE_TOKEN = "state = 'active'"  # noqa: S105 (a SQL condition, not a password)
 
 
 class Token(Base):

@@ -2,14 +2,14 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 16:19:11.883053
+Create Date: 2026-11-24 16:20:26.588198
 """
 
 from __future__ import annotations
 
+import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
-import advanced_alchemy.types
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
