@@ -25,12 +25,12 @@ async def main(logins: int, users: int) -> None:
 
     from api.app import create_app
     from boa import clock
+    from boa.actor import SYSTEM
     from boa.db import make_engine, transaction
     from boa.migrate import upgrade
     from boa.models import InstitutionRole, Token, User
     from boa.security import pin_hasher
     from boa.services.institutions import create_institution
-    from boa.actor import SYSTEM
     from boa.settings import get_settings
     from tokens.kinds import seal_secret
 
