@@ -72,13 +72,14 @@ async def main(logins: int, users: int) -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
         start = time.perf_counter()
         done = 0
+        sem = asyncio.Semaphore(cores)
+
+        async def guarded(i: int) -> None:
+            async with sem:
+                await one(client, i)
+
         while done < logins:
             batch = min(len(idents), logins - done)
-            sem = asyncio.Semaphore(cores)
-
-            async def guarded(i: int) -> None:
-                async with sem:
-                    await one(client, i)
 
             await asyncio.gather(*(guarded(i) for i in range(batch)))
             done += batch
