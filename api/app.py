@@ -23,6 +23,7 @@ from api.controllers.users import UserController, UserRequestController
 from api.errors import EXCEPTION_HANDLERS
 from boa.db import alchemy_config, make_engine
 from boa.settings import get_settings
+from schemes.routes import CONTROLLERS as SCHEME_CONTROLLERS
 
 ROUTE_HANDLERS: list = [
     AuthController,
@@ -38,6 +39,7 @@ ROUTE_HANDLERS: list = [
     AccessController,
     AuditController,
     HealthController,
+    *SCHEME_CONTROLLERS,
 ]
 
 

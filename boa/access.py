@@ -55,6 +55,9 @@ class ProjectFact:
     is_member: bool
     membership_pending: bool = False
     period_end: datetime | None = None
+    closed: bool = False
+    membership_requested: bool = False
+    research_allowed: bool = True
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ def project_open(f: Facts) -> list[Reason]:
         return [Reason("project_unknown", "project_state", "No such project.")]
     if p.deleted:
         return [Reason("project_deleted", "project_state", "The project is deleted.")]
+    if p.closed:
+        return [Reason("project_closed", "project_state", "The project is closed.")]
     if not p.approved:
         return [Reason("project_not_approved", "project_state", "The project is not approved.")]
     if p.end_date is not None and p.end_date <= f.now:
@@ -149,7 +154,18 @@ def is_member(f: Facts) -> list[Reason]:
     if p.membership_pending:
         return [Reason("membership_pending", "membership",
                        "The membership waits for the user's physical token to be activated.")]
+    if p.membership_requested:
+        return [Reason("membership_not_approved", "membership",
+                       "The membership waits for approval by Research Services.")]
     return [Reason("not_member", "membership", "The user is not a member of the project.")]
+
+
+def research_allowed(f: Facts) -> list[Reason]:
+    p = f.project
+    if p is None or p.research_allowed:
+        return []
+    return [Reason("no_research_on_project", "project_state",
+                   "No research on a project database's main project; results leave from sub-projects.")]
 
 
 LOGIN_CHECKS: tuple[Check, ...] = (user_exists, certification_valid, user_agreement_accepted,
@@ -157,7 +173,7 @@ LOGIN_CHECKS: tuple[Check, ...] = (user_exists, certification_valid, user_agreem
 CHECKS: dict[str, tuple[Check, ...]] = {
     "login": LOGIN_CHECKS,
     "project_access": LOGIN_CHECKS + (project_open, is_member),
-    "transfer": LOGIN_CHECKS + (project_open, is_member),
+    "transfer": LOGIN_CHECKS + (project_open, is_member, research_allowed),
 }
 
 

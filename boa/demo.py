@@ -114,6 +114,8 @@ async def _roles(session: AsyncSession, data: dict[str, Any], users: dict[str, U
 
 async def load_demo(engine: AsyncEngine) -> bool:
     """Loads the demo into an empty database; returns False when it already holds users."""
+    import boa.models_all  # noqa: F401  (every area registers its demo sections on import)
+
     data = demo_data()
     async with transaction(engine) as session:
         if await is_seeded(session):

@@ -1,115 +1,69 @@
-"""Authority scheme rules (SPEC 3.3; seed 002 "Myndighedsordningen", 003). Pure functions.
-
-Seed 002: "Myndighedsordningen stiller mikrodata til rådighed for de institutioner, der udfører
-myndighedsbetjening dvs. departementer, styrelser og direktorater, regioner og kommuner";
-"Formålsbeskrivelsen fastslår hvilke emneområder og registre myndigheden har adgang til" (need to
-know); "Ændres behovet over tid ... vil dataadgangen blive tilpasset det nye behov"; the authority
-associates its own employees, who must exist in FSE-BOA (created by Research Services), be security
-certified and approved by the office; own data may be linked "forudsat det er i overensstemmelse med
-formålsbeskrivelsen".
-
-The one-year period of a purpose description is SPEC's ("one year, renewable"); the seed is silent.
-A period runs from ``starts_on`` up to but not including ``ends_on`` (start + 1 calendar year).
-"""
+"""Pure rules of the authority scheme (SPEC 3.3, seed 002)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Protocol
 
-from boa.sanctions.periods import add_years, office_date
+from boa.domain import AUTHORITY_KINDS
+from boa.errors import ValidationFailed
 
-SCHEME_KIND = "authority"
-# departementer, styrelser, direktorater, regioner, kommuner
-AUTHORITY_INSTITUTION_KINDS = frozenset({"ministry", "agency", "directorate", "region", "municipality"})
-PURPOSE_PERIOD_YEARS = 1
+PERIOD_YEARS = 1
 
 
-class AuthorityRuleError(ValueError):
-    """An authority scheme rule is broken."""
-
-
-def may_have_authority_scheme(institution_kind: str) -> bool:
-    return institution_kind in AUTHORITY_INSTITUTION_KINDS
-
-
-def purpose_period_end(starts_on: date, years: int = PURPOSE_PERIOD_YEARS) -> date:
-    """First day after a period of ``years`` calendar years from ``starts_on``."""
-    return add_years(starts_on, years)
-
-
-@dataclass(frozen=True, slots=True)
-class PurposeDescription:
-    """One version of an authority's purpose description: what it may use, and when."""
-
+class Purpose(Protocol):
     version: int
-    starts_on: date
-    topics: frozenset[str]
-    registers: frozenset[str]
-    allows_own_data_linking: bool = False
-    ends_on: date | None = field(default=None)  # None -> starts_on + one year
-
-    def __post_init__(self) -> None:
-        if self.version < 1:
-            raise AuthorityRuleError("purpose description versions start at 1")
-        if self.ends_on is None:
-            object.__setattr__(self, "ends_on", purpose_period_end(self.starts_on))
-        if self.ends_on <= self.starts_on:
-            raise AuthorityRuleError("a purpose description must end after it starts")
-
-    def in_force_on(self, day: date) -> bool:
-        return self.starts_on <= day < self.ends_on
+    valid_from: date
+    valid_until: date
 
 
-def renew(purpose: PurposeDescription, years: int = PURPOSE_PERIOD_YEARS) -> PurposeDescription:
-    """The same version, its period extended by ``years`` from its current end."""
-    if years < 1:
-        raise AuthorityRuleError("a renewal is at least one year")
-    return replace(purpose, ends_on=add_years(purpose.ends_on, years))
+def check_institution_kind(kind: str) -> None:
+    if kind not in AUTHORITY_KINDS:
+        raise ValidationFailed(f"The authority scheme is only for {', '.join(AUTHORITY_KINDS)}; this institution "
+                               f"is a {kind}.", code="not_an_authority", field="institution_id")
 
 
-def next_version(
-    versions: Iterable[PurposeDescription],
-    starts_on: date,
-    topics: Iterable[str],
-    registers: Iterable[str],
-    *,
-    allows_own_data_linking: bool = False,
-) -> PurposeDescription:
-    """A new version for changed needs; access follows it from ``starts_on``."""
-    latest = max((v.version for v in versions), default=0)
-    return PurposeDescription(
-        latest + 1, starts_on, frozenset(topics), frozenset(registers), allows_own_data_linking
-    )
+def period_end(valid_from: date) -> date:
+    """One year: the purpose is valid from ``valid_from`` up to (not including) this date."""
+    try:
+        return valid_from.replace(year=valid_from.year + PERIOD_YEARS)
+    except ValueError:
+        return valid_from.replace(year=valid_from.year + PERIOD_YEARS, day=28) + timedelta(days=1)
 
 
-def current_purpose(versions: Iterable[PurposeDescription], at: date | datetime) -> PurposeDescription | None:
-    """The version in force at ``at`` (office date): of those whose period covers the day, the one
-    that started last (a new version supersedes the earlier ones from its start; the higher version
-    wins a tie). None when no period covers the day -- the authority then has no data access."""
-    day = office_date(at)
-    in_force = [v for v in versions if v.in_force_on(day)]
-    return max(in_force, key=lambda v: (v.starts_on, v.version), default=None)
+def check_purpose(topics: Sequence[str], registers: Sequence[str]) -> tuple[list[str], list[str]]:
+    clean_topics = [t.strip() for t in topics]
+    clean_registers = [r.strip().upper() for r in registers]
+    if not clean_topics or any(not t for t in clean_topics):
+        raise ValidationFailed("A purpose description names its topic areas.", field="purpose.topics")
+    if not clean_registers or any(not r for r in clean_registers) or len(set(clean_registers)) != len(clean_registers):
+        raise ValidationFailed("A purpose description names distinct registers.", field="purpose.registers")
+    return clean_topics, clean_registers
 
 
-def may_use_register(versions: Iterable[PurposeDescription], register: str, at: date | datetime) -> bool:
-    purpose = current_purpose(versions, at)
-    return purpose is not None and register in purpose.registers
+def check_new_version_start(previous: Purpose | None, valid_from: date, today: date) -> None:
+    """A new version starts today or later, and not before the version it replaces."""
+    if valid_from < today:
+        raise ValidationFailed("A purpose description cannot start in the past.", field="purpose.valid_from",
+                               code="dates_out_of_order")
+    if previous is not None and valid_from < previous.valid_from:
+        raise ValidationFailed("A new version cannot start before the version it replaces.",
+                               field="purpose.valid_from", code="dates_out_of_order")
 
 
-def may_link_own_data(versions: Iterable[PurposeDescription], at: date | datetime) -> bool:
-    purpose = current_purpose(versions, at)
-    return purpose is not None and purpose.allows_own_data_linking
+def current_purpose(purposes: Sequence[Purpose], today: date) -> Purpose | None:
+    """The newest version that has started and whose period has not ended; access follows it."""
+    started = [p for p in purposes if p.valid_from <= today]
+    if not started:
+        return None
+    newest = max(started, key=lambda p: (p.valid_from, p.version))
+    return newest if today < newest.valid_until else None
 
 
-def member_problems(*, user_exists: bool, security_certified: bool, approved_by_office: bool) -> list[str]:
-    """Why an employee may not (yet) be associated with the authority scheme; empty means they may."""
-    problems = []
-    if not user_exists:
-        problems.append("user_not_created")  # Research Services creates the user first
-    if not security_certified:
-        problems.append("not_security_certified")
-    if not approved_by_office:
-        problems.append("not_approved_by_office")
-    return problems
+def renewal_start(current: Purpose | None, latest: Purpose | None, today: date) -> date:
+    """A renewal continues the period without a gap, or starts today when it has lapsed."""
+    base = current or latest
+    if base is None or base.valid_until <= today:
+        return today
+    return base.valid_until

@@ -1,64 +1,34 @@
-"""The law model (Lovmodellen) as its own scheme kind with its own rule set (SPEC 3.4; seed 003).
-
-Seed 003: "Lovmodellen er en ordning med sit eget formål, sin egen brugergruppe og dermed egne regler
-og vilkår. Lovmodellen anvendes til ministerbetjening og lovforberedende arbejde. Det er
-Økonomiministeriet der har ansvaret for at udvikle og vedligeholde Lovmodellen."
-
-The sanction table is not restated here: the scheme-kind -> table mapping lives with the tables in
-``seed_data/sanctions.json`` (law_model -> authority, SPEC 5); ``sanction_table_kind`` reads it, so
-"unless its rule set says otherwise" is a change of that one mapping.
-"""
+"""The law model's own rule set (SPEC 3.4, seed 003: owned by the Ministry of Finance and used
+for ministerial services and legislative preparation). Rules as data, in one place."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from boa.sanctions.rules import table_kind_for
-from boa.sanctions.tables import Scope
-from schemes.authority.rules import member_problems
+from boa.errors import ValidationFailed
 
-SCHEME_KIND = "law_model"
+RESPONSIBLE_KINDS = ("ministry",)
+# Who may put members on the law model besides Research Services.
+MEMBER_MANAGERS = frozenset({"responsible", "substitute", "administrator"})
 
-
-@dataclass(frozen=True, slots=True)
-class LawModelRules:
-    scheme_kind: str
-    responsible_ministry_da: str
-    responsible_ministry_en: str
-    purpose_da: str
-    purpose_en: str
-    breach_count_unit: Scope  # breaches counted per scheme, as in the authority scheme
-    own_member_list: bool  # members are the law model's own user group, not project members
-    has_projects: bool  # not a researcher project: no proposals, no project locks
-    members_need_security_certification: bool
-    members_need_office_approval: bool
+DEFAULT_RULE_SET: dict[str, Any] = {
+    "purpose": "Ministerial services and legislative preparation.",
+    # Breaches are counted per scheme and sanctioned by the authority-scheme table (SPEC 5).
+    "sanction_table": "authority",
+    # Members come from institutions with an active law-model agreement.
+    "member_agreement_scheme": "law_model",
+    "requires": ["approved_association", "user_agreement", "certification"],
+    "project_proposals": False,
+}
 
 
-LAW_MODEL = LawModelRules(
-    scheme_kind=SCHEME_KIND,
-    responsible_ministry_da="Økonomiministeriet",
-    responsible_ministry_en="Ministry of Economic Affairs",
-    purpose_da="Ministerbetjening og lovforberedende arbejde",
-    purpose_en="Ministerial services and legislative preparation",
-    breach_count_unit=Scope.SCHEME,
-    own_member_list=True,
-    has_projects=False,
-    members_need_security_certification=True,
-    members_need_office_approval=True,
-)
+def check_responsible(kind: str) -> None:
+    if kind not in RESPONSIBLE_KINDS:
+        raise ValidationFailed("The law model is owned by a ministry.", code="not_a_ministry", field="institution_id")
 
 
-def sanction_table_kind() -> str:
-    return table_kind_for(SCHEME_KIND)
-
-
-def law_model_member_problems(
-    *, user_exists: bool, security_certified: bool, approved_by_office: bool
-) -> list[str]:
-    """Why a user may not (yet) join the law model's user group; empty means they may."""
-    rules = LAW_MODEL
-    return member_problems(
-        user_exists=user_exists,
-        security_certified=security_certified or not rules.members_need_security_certification,
-        approved_by_office=approved_by_office or not rules.members_need_office_approval,
-    )
+def rule_set(overrides: dict[str, Any] | None) -> dict[str, Any]:
+    unknown = set(overrides or {}) - set(DEFAULT_RULE_SET)
+    if unknown:
+        raise ValidationFailed(f"Unknown rules: {', '.join(sorted(unknown))}.", field="rule_set")
+    return {**DEFAULT_RULE_SET, **(overrides or {})}

@@ -1,0 +1,147 @@
+"""Authority-scheme verbs: establish it (Research Services), new purpose versions and renewals,
+and members: the authority's administrator associates its own employees, the office approves."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa import audit, clock
+from boa.actor import Actor
+from boa.errors import Conflict, NotFound, PermissionDenied
+from boa.models import Institution, User
+from boa.services.common import get_or_404, roles_at, user_by_ident
+from boa.services.institutions import active_agreement_for
+from schemes.authority import rules
+from schemes.authority.models import AuthorityScheme, PurposeDescription
+from schemes.projects import members
+from schemes.projects.models import Project, ProjectMember
+from schemes.projects.service import INSTITUTION_VIEWERS, new_project
+
+
+def _staff(actor: Actor, what: str) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied(f"Research Services {what}.")
+
+
+async def purposes(session: AsyncSession, scheme: AuthorityScheme) -> list[PurposeDescription]:
+    return list(await session.scalars(select(PurposeDescription).where(PurposeDescription.scheme_id == scheme.id)
+                                      .order_by(PurposeDescription.version)))
+
+
+async def current(session: AsyncSession, scheme: AuthorityScheme) -> PurposeDescription | None:
+    return rules.current_purpose(await purposes(session, scheme), clock.now().date())  # type: ignore[return-value]
+
+
+async def _add_purpose(session: AsyncSession, actor: Actor, scheme: AuthorityScheme, topics: list[str],
+                       registers: list[str], valid_from: date | None, link_own_data: bool) -> PurposeDescription:
+    clean_topics, clean_registers = rules.check_purpose(topics, registers)
+    existing = await purposes(session, scheme)
+    latest = existing[-1] if existing else None
+    start = valid_from or clock.now().date()
+    rules.check_new_version_start(latest, start, clock.now().date())
+    purpose = PurposeDescription(scheme_id=scheme.id, version=(latest.version if latest else 0) + 1,
+                                 topics=clean_topics, registers=clean_registers, link_own_data=link_own_data,
+                                 valid_from=start, valid_until=rules.period_end(start))
+    session.add(purpose)
+    await session.flush()
+    await audit.record(session, actor=actor.label, action="authority.purpose", subject=f"authority_scheme:{scheme.id}",
+                       after={"version": purpose.version, "topics": clean_topics, "registers": clean_registers,
+                              "valid_from": purpose.valid_from, "valid_until": purpose.valid_until,
+                              "link_own_data": link_own_data})
+    return purpose
+
+
+async def create(session: AsyncSession, *, actor: Actor, institution_id: str, topics: list[str],
+                 registers: list[str], valid_from: date | None = None, link_own_data: bool = False) -> AuthorityScheme:
+    _staff(actor, "establishes an authority scheme")
+    institution = await get_or_404(session, Institution, institution_id, "institution")
+    rules.check_institution_kind(institution.kind)
+    rules.check_purpose(topics, registers)
+    if await active_agreement_for(session, institution.id, "authority") is None:
+        raise Conflict("The institution has no active agreement for the authority scheme.", code="no_agreement")
+    if await session.scalar(select(AuthorityScheme.id).where(AuthorityScheme.institution_id == institution.id)):
+        raise Conflict("The institution already has an authority scheme.", code="authority_scheme_exists")
+    project = await new_project(session, actor=actor, institution=institution, scheme="authority",
+                                title=f"Authority scheme of {institution.name}", state="approved", approved=True)
+    scheme = AuthorityScheme(institution_id=institution.id, project_id=project.id)
+    try:
+        async with session.begin_nested():
+            session.add(scheme)
+            await session.flush()
+    except IntegrityError:
+        raise Conflict("The institution already has an authority scheme.", code="authority_scheme_exists") from None
+    await audit.record(session, actor=actor.label, action="authority.create", subject=f"authority_scheme:{scheme.id}",
+                       after={"institution": institution.authorisation_number, "project": project.number})
+    await _add_purpose(session, actor, scheme, topics, registers, valid_from, link_own_data)
+    return scheme
+
+
+async def visible(session: AsyncSession, actor: Actor, scheme_id: str) -> tuple[AuthorityScheme, set[str]]:
+    scheme = await get_or_404(session, AuthorityScheme, scheme_id, "authority scheme")
+    roles = await roles_at(session, actor.user_id, scheme.institution_id)
+    if actor.is_staff:
+        roles.add("office")
+    member = await session.scalar(select(ProjectMember.state).where(
+        ProjectMember.project_id == scheme.project_id, ProjectMember.user_id == (actor.user_id or 0)))
+    if not (roles & (INSTITUTION_VIEWERS | {"office"}) or member in members.OPEN_STATES):
+        raise NotFound(f"No authority scheme with id {scheme_id!r}.")
+    return scheme, roles
+
+
+async def add_purpose(session: AsyncSession, *, actor: Actor, scheme_id: str, topics: list[str],
+                      registers: list[str], valid_from: date | None = None,
+                      link_own_data: bool = False) -> PurposeDescription:
+    """A new version of the purpose description (changed needs); access follows it from its start."""
+    _staff(actor, "changes the purpose description")
+    scheme, _ = await visible(session, actor, scheme_id)
+    return await _add_purpose(session, actor, scheme, topics, registers, valid_from, link_own_data)
+
+
+async def renew(session: AsyncSession, *, actor: Actor, scheme_id: str) -> PurposeDescription:
+    """Another year with the same purpose, continuing the current period without a gap."""
+    _staff(actor, "renews an authority scheme")
+    scheme, _ = await visible(session, actor, scheme_id)
+    existing = await purposes(session, scheme)
+    if not existing:
+        raise Conflict("The scheme has no purpose description to renew.")
+    today = clock.now().date()
+    now_valid = rules.current_purpose(existing, today)
+    start = rules.renewal_start(now_valid, existing[-1], today)
+    base = existing[-1]
+    return await _add_purpose(session, actor, scheme, base.topics, base.registers, start, base.link_own_data)
+
+
+async def _scheme_project(session: AsyncSession, actor: Actor, scheme_id: str,
+                          ident: str) -> tuple[AuthorityScheme, set[str], Project, User]:
+    scheme, roles = await visible(session, actor, scheme_id)
+    project = await session.scalar(select(Project).where(Project.id == scheme.project_id).with_for_update())
+    user = await user_by_ident(session, ident)
+    return scheme, roles, project, user  # type: ignore[return-value]
+
+
+async def add_member(session: AsyncSession, *, actor: Actor, scheme_id: str, ident: str) -> ProjectMember:
+    """The authority's administrator associates one of its own employees: the user must exist,
+    be associated with the authority, have accepted the user agreement and be certified. The
+    office then approves (when a staff member adds the user, it is approved at once)."""
+    scheme, roles, project, user = await _scheme_project(session, actor, scheme_id, ident)
+    if "administrator" not in roles and not actor.is_staff:
+        raise PermissionDenied("Only the authority's administrator associates its employees.")
+    await members.check_eligible(session, user, {scheme.institution_id})
+    return await members.add_member(session, actor=actor, project=project, user=user, requested=not actor.is_staff)
+
+
+async def approve_member(session: AsyncSession, *, actor: Actor, scheme_id: str, ident: str) -> ProjectMember:
+    _, _, project, user = await _scheme_project(session, actor, scheme_id, ident)
+    await members.check_eligible(session, user, {project.institution_id})
+    return await members.approve_requested(session, actor=actor, project=project, user=user)
+
+
+async def remove_member(session: AsyncSession, *, actor: Actor, scheme_id: str, ident: str) -> ProjectMember:
+    _, roles, project, user = await _scheme_project(session, actor, scheme_id, ident)
+    if "administrator" not in roles and not actor.is_staff:
+        raise PermissionDenied("Only the authority's administrator or Research Services removes a member.")
+    return await members.end_member(session, actor=actor, project=project, user=user, reason="removed")

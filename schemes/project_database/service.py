@@ -1,0 +1,186 @@
+"""Project database verbs: create (Research Services), managers, sub-projects, report, extend, close."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa import audit, clock
+from boa.actor import Actor
+from boa.errors import Conflict, NotFound, PermissionDenied
+from boa.models import Institution, User
+from boa.services.common import get_or_404, roles_at, user_by_ident
+from boa.services.institutions import active_agreement_for
+from schemes.project_database import rules
+from schemes.project_database.models import ProjectDatabase, ProjectDatabaseManager
+from schemes.projects.members import add_member, check_eligible, end_member
+from schemes.projects.models import Project
+from schemes.projects.service import INSTITUTION_VIEWERS, new_project
+from schemes.researcher.service import add_proposal, clean_datasets
+from schemes.researcher.states import State
+
+
+async def active_projects(session: AsyncSession, institution_id: int) -> int:
+    today = clock.now().date()
+    return await session.scalar(select(func.count(Project.id)).where(
+        Project.institution_id == institution_id, Project.approved_at.is_not(None), Project.deleted.is_(False),
+        Project.closed_at.is_(None), or_(Project.end_date.is_(None), Project.end_date >= today))) or 0
+
+
+async def _candidates(session: AsyncSession, institution: Institution, idents: list[str]) -> list[User]:
+    users = [await user_by_ident(session, i, field="manager_idents") for i in idents]
+    flags = [rules.Candidate(u.ident, "administrator" in await roles_at(session, u.id, institution.id))
+             for u in users]
+    rules.validate_managers(flags)
+    for user in users:
+        await check_eligible(session, user, {institution.id})
+    return users
+
+
+async def create(session: AsyncSession, *, actor: Actor, institution_id: str, manager_idents: list[str],
+                 datasets: list[str], waive_eligibility: bool = False) -> ProjectDatabase:
+    if not actor.is_staff:
+        raise PermissionDenied("Research Services establishes project databases.")
+    institution = await get_or_404(session, Institution, institution_id, "institution")
+    if not waive_eligibility:
+        rules.check_eligibility(
+            has_agreement=await active_agreement_for(session, institution.id, "project_database") is not None,
+            active_projects=await active_projects(session, institution.id))
+    managers = await _candidates(session, institution, manager_idents)
+    today = clock.now().date()
+    pdb = ProjectDatabase(institution_id=institution.id, datasets=clean_datasets(datasets), state="active",
+                          end_date=rules.default_end_date(today))
+    try:
+        async with session.begin_nested():
+            session.add(pdb)
+            await session.flush()
+    except IntegrityError:
+        raise Conflict("The institution already has a project database.", code="project_database_exists") from None
+    main = await new_project(session, actor=actor, institution=institution, scheme="project_database", kind="main",
+                             title=f"Project database of {institution.name}", state="approved", approved=True,
+                             datasets=pdb.datasets, end_date=pdb.end_date)
+    pdb.main_project_id = main.id
+    for slot, user in enumerate(managers, start=1):
+        session.add(ProjectDatabaseManager(project_database_id=pdb.id, user_id=user.id, slot=slot))
+        await add_member(session, actor=actor, project=main, user=user)
+    await session.flush()
+    await audit.record(session, actor=actor.label, action="project_database.create",
+                       subject=f"project_database:{pdb.id}", after={
+                           "institution": institution.authorisation_number, "main_project": main.number,
+                           "managers": [u.ident for u in managers], "datasets": pdb.datasets,
+                           "end_date": pdb.end_date, "eligibility_waived": waive_eligibility})
+    return pdb
+
+
+async def manager_ids(session: AsyncSession, pdb: ProjectDatabase) -> list[int]:
+    return list(await session.scalars(select(ProjectDatabaseManager.user_id).where(
+        ProjectDatabaseManager.project_database_id == pdb.id).order_by(ProjectDatabaseManager.slot)))
+
+
+async def visible(session: AsyncSession, actor: Actor, pdb_id: str, *, lock: bool = False) -> ProjectDatabase:
+    pdb = await get_or_404(session, ProjectDatabase, pdb_id, "project database")
+    if lock:
+        pdb = await session.scalar(select(ProjectDatabase).where(ProjectDatabase.id == pdb.id).with_for_update()
+                                   .execution_options(populate_existing=True))
+    if actor.is_staff or actor.user_id in await manager_ids(session, pdb):  # type: ignore[operator]
+        return pdb  # type: ignore[return-value]
+    if await roles_at(session, actor.user_id, pdb.institution_id) & INSTITUTION_VIEWERS:  # type: ignore[union-attr]
+        return pdb  # type: ignore[return-value]
+    raise NotFound(f"No project database with id {pdb_id!r}.")
+
+
+def _open(pdb: ProjectDatabase) -> None:
+    if pdb.state != "active":
+        raise Conflict("The project database is closed.", code="project_database_closed")
+    if pdb.end_date < clock.now().date():
+        raise Conflict("The project database has passed its end date.", code="project_database_expired")
+
+
+async def set_managers(session: AsyncSession, *, actor: Actor, pdb_id: str, manager_idents: list[str]) -> ProjectDatabase:
+    """Replaces the managers (the row lock on the project database serialises changes)."""
+    pdb = await visible(session, actor, pdb_id, lock=True)
+    if not actor.is_staff:
+        raise PermissionDenied("Research Services changes the managers.")
+    _open(pdb)
+    institution = await session.get(Institution, pdb.institution_id)
+    users = await _candidates(session, institution, manager_idents)  # type: ignore[arg-type]
+    before = await manager_ids(session, pdb)
+    main = await session.get(Project, pdb.main_project_id)
+    await session.execute(delete(ProjectDatabaseManager).where(ProjectDatabaseManager.project_database_id == pdb.id))
+    await session.flush()
+    for slot, user in enumerate(users, start=1):
+        session.add(ProjectDatabaseManager(project_database_id=pdb.id, user_id=user.id, slot=slot))
+        if user.id not in before:
+            await add_member(session, actor=actor, project=main, user=user)  # type: ignore[arg-type]
+    for uid in set(before) - {u.id for u in users}:
+        await end_member(session, actor=actor, project=main, user=await session.get(User, uid),  # type: ignore[arg-type]
+                         reason="no longer a project database manager")
+    await session.flush()
+    await audit.record(session, actor=actor.label, action="project_database.managers",
+                       subject=f"project_database:{pdb.id}", after={"managers": [u.ident for u in users]})
+    return pdb
+
+
+async def create_sub_project(session: AsyncSession, *, actor: Actor, pdb_id: str, title: str,
+                             datasets: list[str]) -> Project:
+    pdb = await visible(session, actor, pdb_id, lock=True)
+    if actor.user_id not in await manager_ids(session, pdb):
+        raise PermissionDenied("Only a project database manager creates sub-projects.", code="not_a_manager")
+    _open(pdb)
+    wanted = clean_datasets(datasets)
+    rules.check_sub_project_datasets(pdb.datasets, wanted)
+    institution = await session.get(Institution, pdb.institution_id)
+    project = await new_project(session, actor=actor, institution=institution, scheme="project_database",  # type: ignore[arg-type]
+                                kind="sub", title=title, state=State.CREATED.value,
+                                contact_person_id=actor.user_id, datasets=wanted)
+    await add_proposal(session, project, title=project.title, description="", datasets=wanted, details={},
+                       actor=actor)
+    return project
+
+
+async def sub_projects(session: AsyncSession, pdb: ProjectDatabase) -> list[Project]:
+    return list(await session.scalars(select(Project).where(
+        Project.institution_id == pdb.institution_id, Project.kind == "sub", Project.deleted.is_(False))
+        .order_by(Project.number)))
+
+
+async def report(session: AsyncSession, *, actor: Actor, pdb_id: str) -> dict:
+    pdb = await visible(session, actor, pdb_id)
+    subs = {str(p.number): list(p.datasets or []) for p in await sub_projects(session, pdb)}
+    return {"project_database_id": str(pdb.id), **rules.minimisation_report(pdb.datasets, subs)}
+
+
+async def extend(session: AsyncSession, *, actor: Actor, pdb_id: str, end_date: date) -> ProjectDatabase:
+    if not actor.is_staff:
+        raise PermissionDenied("Research Services extends a project database.")
+    pdb = await visible(session, actor, pdb_id, lock=True)
+    if pdb.state != "active":
+        raise Conflict("The project database is closed.", code="project_database_closed")
+    rules.check_extension(pdb.end_date, end_date)
+    before, pdb.end_date = pdb.end_date, end_date
+    main = await session.get(Project, pdb.main_project_id)
+    if main is not None:
+        main.end_date = end_date
+        if main.deletion_date is not None and main.deletion_date < end_date:
+            main.deletion_date = end_date
+    await audit.record(session, actor=actor.label, action="project_database.extend",
+                       subject=f"project_database:{pdb.id}", before={"end_date": before}, after={"end_date": end_date})
+    return pdb
+
+
+async def close(session: AsyncSession, *, actor: Actor, pdb_id: str, reason: str) -> ProjectDatabase:
+    if not actor.is_staff:
+        raise PermissionDenied("Research Services closes a project database.")
+    pdb = await visible(session, actor, pdb_id, lock=True)
+    if pdb.state != "active":
+        raise Conflict("The project database is already closed.", code="project_database_closed")
+    pdb.state, pdb.closed_at = "closed", clock.now()
+    main = await session.get(Project, pdb.main_project_id)
+    if main is not None:
+        main.closed_at, main.state = pdb.closed_at, "closed"
+    await audit.record(session, actor=actor.label, action="project_database.close",
+                       subject=f"project_database:{pdb.id}", reason=reason, after={"state": "closed"})
+    return pdb

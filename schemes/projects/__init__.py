@@ -1,0 +1,1 @@
+"""What every scheme kind shares: projects, their numbers and their members."""

@@ -1,0 +1,87 @@
+"""The schemes' part of the access decision: a loader that fills ``Facts.project``.
+
+For ``project_access`` and ``transfer`` it looks the project up by number and states: approved
+(a proposal was approved, or the scheme's project was established), closed, deleted, the end
+date, the user's membership (active, pending a physical token, awaiting the office), and the
+scheme period: the authority scheme's current purpose description, the project database's end
+date (for its main project and its sub-projects). The pure checks in :mod:`boa.access` turn
+these facts into reasons."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa import clock
+from boa.access import Facts, ProjectFact
+from boa.models import User
+from schemes.authority import rules as authority_rules
+from schemes.authority.models import AuthorityScheme, PurposeDescription
+from schemes.project_database.models import ProjectDatabase
+from schemes.projects.models import Project, ProjectMember
+from schemes.projects.numbers import is_number
+
+PROJECT_ACTIONS = ("project_access", "transfer")
+
+
+def day_end(day: date | None) -> datetime | None:
+    """An end date is inclusive: access ends at the start of the next day (UTC)."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) if day else None
+
+
+async def _authority_period(session: AsyncSession, project: Project) -> datetime | None:
+    scheme_id = await session.scalar(select(AuthorityScheme.id).where(AuthorityScheme.project_id == project.id))
+    purposes = list(await session.scalars(select(PurposeDescription).where(PurposeDescription.scheme_id == scheme_id)))
+    today = clock.now().date()
+    now_valid = authority_rules.current_purpose(purposes, today)
+    if now_valid is not None:
+        return day_end(now_valid.valid_until - timedelta(days=1))
+    ended = [p.valid_until for p in purposes if p.valid_until <= today]
+    return day_end(max(ended) - timedelta(days=1)) if ended else clock.now()
+
+
+async def _database_period(session: AsyncSession, project: Project) -> tuple[datetime | None, bool]:
+    pdb = await session.scalar(select(ProjectDatabase).where(ProjectDatabase.institution_id == project.institution_id))
+    if pdb is None:
+        return None, False
+    if pdb.state == "closed":
+        return clock.aware(pdb.closed_at), project.kind == "main"
+    return day_end(pdb.end_date), False
+
+
+async def project_fact(session: AsyncSession, user: User, number: str) -> tuple[ProjectFact, Project] | None:
+    if not is_number(number):
+        return None
+    project = await session.scalar(select(Project).where(Project.number == int(number)))
+    if project is None:
+        return None
+    membership = await session.scalar(select(ProjectMember.state).where(
+        ProjectMember.project_id == project.id, ProjectMember.user_id == user.id))
+    period_end, closed = None, project.closed_at is not None
+    if project.scheme == "authority":
+        period_end = await _authority_period(session, project)
+    elif project.scheme == "project_database":
+        period_end, pdb_closed = await _database_period(session, project)
+        closed = closed or pdb_closed
+    fact = ProjectFact(number=str(project.number), state=project.state, approved=project.approved_at is not None,
+                       end_date=day_end(project.end_date), deleted=project.deleted,
+                       is_member=membership == "active", membership_pending=membership == "pending",
+                       membership_requested=membership == "requested", period_end=period_end, closed=closed,
+                       research_allowed=project.kind != "main")
+    return fact, project
+
+
+async def load_project_facts(session: AsyncSession, user: User, action: str, project: str | None,
+                             facts: Facts) -> Facts:
+    if action not in PROJECT_ACTIONS or not project:
+        return facts
+    found = await project_fact(session, user, project)
+    if found is None:
+        return facts
+    fact, row = found
+    extra = {**facts.extra, "project_id": row.id, "project_institution_id": row.institution_id,
+             "project_scheme": row.scheme}
+    return replace(facts, project=fact, extra=extra)

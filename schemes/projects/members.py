@@ -1,0 +1,143 @@
+"""Project members, added one at a time.
+
+A user may join a project only with an approved association to the project's institution
+(or, for the law model, to an institution with a law-model agreement), an accepted user
+agreement and a valid certification. A user whose physical token has not arrived becomes a
+*pending* member; :func:`activate_pending_memberships` activates them when the token is."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa import audit, clock
+from boa.actor import Actor
+from boa.errors import Conflict, PermissionDenied, ValidationFailed
+from boa.models import Association, Token, User
+from schemes.projects.models import Project, ProjectMember
+
+OPEN_STATES = ("requested", "pending", "active")
+AWAITING_TOKEN = ("requested", "approved", "shipped")
+
+
+async def check_eligible(session: AsyncSession, user: User, institution_ids: set[int]) -> None:
+    """Raises a 422 naming the first rule the user does not meet."""
+    if not user.active:
+        raise ValidationFailed(f"{user.ident} is not an active user.", code="user_inactive", field="ident")
+    associated = await session.scalar(select(Association.id).where(
+        Association.user_id == user.id, Association.institution_id.in_(institution_ids),
+        Association.state == "approved"))
+    if associated is None:
+        raise ValidationFailed(f"{user.ident} has no approved association with the project's institution.",
+                               code="not_associated", field="ident")
+    if user.user_agreement_version is None:
+        raise ValidationFailed(f"{user.ident} has not accepted the user agreement.",
+                               code="user_agreement_missing", field="ident")
+    expires = clock.aware(user.certification_expires_at)
+    if expires is None or expires <= clock.now():
+        raise ValidationFailed(f"{user.ident} has no valid security certification.",
+                               code="certification_invalid", field="ident")
+
+
+async def waits_for_physical_token(session: AsyncSession, user_id: int) -> bool:
+    """A physical token is on its way and the user has no active token yet."""
+    active = await session.scalar(select(Token.id).where(Token.user_id == user_id, Token.state == "active"))
+    if active is not None:
+        return False
+    coming = await session.scalar(select(Token.id).where(
+        Token.user_id == user_id, Token.kind == "physical", Token.state.in_(AWAITING_TOKEN)))
+    return coming is not None
+
+
+async def add_member(session: AsyncSession, *, actor: Actor, project: Project, user: User,
+                     requested: bool = False) -> ProjectMember:
+    """Puts one user on the project: ``requested`` (awaiting the office), ``pending`` (awaiting
+    the physical token) or ``active``. An ended membership is reopened."""
+    row = await session.scalar(select(ProjectMember).where(
+        ProjectMember.project_id == project.id, ProjectMember.user_id == user.id).with_for_update())
+    if row is not None and row.state in OPEN_STATES:
+        raise Conflict(f"{user.ident} is already on project {project.number} ({row.state}).", code="already_member")
+    if requested:
+        state = "requested"
+    else:
+        state = "pending" if await waits_for_physical_token(session, user.id) else "active"
+    before = row.state if row is not None else None
+    if row is None:
+        row = ProjectMember(project_id=project.id, user_id=user.id, state=state, added_by_id=actor.user_id)
+        try:
+            async with session.begin_nested():
+                session.add(row)
+                await session.flush()
+        except IntegrityError:
+            raise Conflict(f"{user.ident} is already on project {project.number}.", code="already_member") from None
+    else:
+        row.state, row.added_by_id, row.ended_at, row.ended_reason = state, actor.user_id, None, None
+    row.activated_at = clock.now() if state == "active" else None
+    await audit.record(session, actor=actor.label, action="project.member.add", subject=f"project:{project.number}",
+                       ident=user.ident, before={"state": before}, after={"state": state})
+    return row
+
+
+async def end_member(session: AsyncSession, *, actor: Actor, project: Project, user: User,
+                     reason: str) -> ProjectMember:
+    row = await session.scalar(select(ProjectMember).where(
+        ProjectMember.project_id == project.id, ProjectMember.user_id == user.id).with_for_update())
+    if row is None or row.state not in OPEN_STATES:
+        raise Conflict(f"{user.ident} is not on project {project.number}.", code="not_member")
+    before = row.state
+    row.state, row.ended_at, row.ended_reason = "ended", clock.now(), reason
+    await audit.record(session, actor=actor.label, action="project.member.end", subject=f"project:{project.number}",
+                       ident=user.ident, reason=reason, before={"state": before}, after={"state": "ended"})
+    return row
+
+
+async def approve_requested(session: AsyncSession, *, actor: Actor, project: Project, user: User) -> ProjectMember:
+    if not actor.is_staff:
+        raise PermissionDenied("Only Research Services approves this member.")
+    row = await session.scalar(select(ProjectMember).where(
+        ProjectMember.project_id == project.id, ProjectMember.user_id == user.id).with_for_update())
+    if row is None or row.state != "requested":
+        raise Conflict(f"{user.ident} has no membership awaiting approval.", code="not_requested")
+    row.state = "pending" if await waits_for_physical_token(session, user.id) else "active"
+    row.activated_at = clock.now() if row.state == "active" else None
+    await audit.record(session, actor=actor.label, action="project.member.approve", subject=f"project:{project.number}",
+                       ident=user.ident, before={"state": "requested"}, after={"state": row.state})
+    return row
+
+
+async def activate_pending_memberships(session: AsyncSession, user_id: int, *, actor: str = "system:boa") -> list[int]:
+    """Called by the tokens area when the user's physical token is activated: every pending
+    membership becomes active (in the caller's transaction). Returns the project numbers."""
+    rows = list(await session.scalars(select(ProjectMember).where(
+        ProjectMember.user_id == user_id, ProjectMember.state == "pending").with_for_update()))
+    numbers: list[int] = []
+    user = await session.get(User, user_id)
+    for row in rows:
+        row.state, row.activated_at = "active", clock.now()
+        project = await session.get(Project, row.project_id)
+        numbers.append(project.number if project else row.project_id)
+        await audit.record(session, actor=actor, action="project.member.activate",
+                           subject=f"project:{numbers[-1]}", ident=user.ident if user else str(user_id),
+                           before={"state": "pending"}, after={"state": "active"}, reason="physical token activated")
+    return numbers
+
+
+async def end_memberships_at(session: AsyncSession, *, actor: Actor, user_id: int, institution_id: int,
+                             reason: str) -> int:
+    """Ends the user's open memberships in the institution's projects."""
+    ids = select(Project.id).where(Project.institution_id == institution_id)
+    rows = list(await session.scalars(select(ProjectMember).where(
+        ProjectMember.user_id == user_id, ProjectMember.state.in_(OPEN_STATES),
+        ProjectMember.project_id.in_(ids))))
+    user = await session.get(User, user_id)
+    for row in rows:
+        project = await session.get(Project, row.project_id)
+        await end_member(session, actor=actor, project=project, user=user, reason=reason)  # type: ignore[arg-type]
+    return len(rows)
+
+
+async def end_all_memberships(session: AsyncSession, project: Project, reason: str) -> None:
+    await session.execute(update(ProjectMember).where(
+        ProjectMember.project_id == project.id, ProjectMember.state.in_(OPEN_STATES)).values(
+        state="ended", ended_at=clock.now(), ended_reason=reason))

@@ -1,0 +1,90 @@
+"""HTTP: /v1/projects (all scheme kinds), and the memberships on GET /v1/me."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, delete, get, patch, post
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.controllers.me import ME_EXTENSIONS
+from api.schemas import IdentBody
+from boa.actor import Actor
+from boa.errors import ValidationFailed
+from boa.models import User
+from schemes import presenters
+from schemes.projects import service
+from schemes.projects.models import Project, ProjectMember
+from schemes.researcher import service as researcher
+from schemes.schemas import ProjectBody, ProjectPatch
+
+
+class ProjectController(Controller):
+    path = "/v1/projects"
+    tags = ["Schemes and projects"]
+
+    @post("/", status_code=201)
+    async def create(self, db_session: AsyncSession, actor: Actor, data: ProjectBody) -> dict[str, Any]:
+        if data.scheme != "researcher":
+            raise ValidationFailed("POST /v1/projects creates researcher-scheme projects; sub-projects are created "
+                                   "at /v1/project-databases/{id}/sub-projects, the authority scheme and the law "
+                                   "model have their own endpoints.", field="scheme", code="wrong_scheme")
+        project = await researcher.create_project(
+            db_session, actor=actor, institution_id=data.institution_id, title=data.title,
+            description=data.description, datasets=data.datasets, contact_ident=data.contact_ident,
+            end_date=data.end_date, deletion_date=data.deletion_date, details=data.details)
+        return await presenters.project(db_session, project, full=True)
+
+    @get("/")
+    async def index(self, db_session: AsyncSession, actor: Actor, limit: int | None = None,
+                    cursor: str | None = None, scheme: str | None = None,
+                    institution_id: str | None = None) -> dict[str, Any]:
+        rows, nxt = await service.list_projects(db_session, actor=actor, limit=limit, cursor=cursor, scheme=scheme,
+                                                institution_id=institution_id)
+        return {"items": [await presenters.project(db_session, p) for p in rows], "next_cursor": nxt}
+
+    @get("/{number:str}")
+    async def show(self, db_session: AsyncSession, actor: Actor, number: str) -> dict[str, Any]:
+        project, roles = await service.visible(db_session, actor, number)
+        from schemes.researcher.states import next_states
+
+        out = await presenters.project(db_session, project, full=True)
+        out["my_roles"] = sorted(roles)
+        out["next_states"] = next_states(project.state, roles) if out["proposals"] else []
+        return out
+
+    @patch("/{number:str}")
+    async def update(self, db_session: AsyncSession, actor: Actor, number: str, data: ProjectPatch) -> dict[str, Any]:
+        project = await service.set_deletion_date(db_session, actor=actor, number=number,
+                                                  deletion_date=data.deletion_date)
+        return await presenters.project(db_session, project)
+
+    @post("/{number:str}/deletion-approval", status_code=200)
+    async def approve_deletion(self, db_session: AsyncSession, actor: Actor, number: str) -> dict[str, Any]:
+        project = await service.approve_deletion(db_session, actor=actor, number=number)
+        return await presenters.project(db_session, project)
+
+    @post("/{number:str}/members", status_code=201)
+    async def add_member(self, db_session: AsyncSession, actor: Actor, number: str,
+                         data: IdentBody) -> dict[str, Any]:
+        project, member, user = await service.add_project_member(db_session, actor=actor, number=number,
+                                                                 ident=data.ident)
+        return {"project": str(project.number), **presenters.member(member, user.ident)}
+
+    @delete("/{number:str}/members/{ident:str}", status_code=204)
+    async def remove_member(self, db_session: AsyncSession, actor: Actor, number: str, ident: str) -> None:
+        await service.remove_project_member(db_session, actor=actor, number=number, ident=ident)
+
+
+async def memberships(db: AsyncSession, user: User, out: dict[str, Any]) -> None:
+    rows = (await db.execute(select(ProjectMember, Project).join(Project, Project.id == ProjectMember.project_id)
+                             .where(ProjectMember.user_id == user.id, ProjectMember.state != "ended")
+                             .order_by(Project.number))).all()
+    out["memberships"] = [{"project": str(p.number), "title": p.title, "scheme": p.scheme, "kind": p.kind,
+                           "institution_id": str(p.institution_id), "state": m.state, "project_state": p.state,
+                           "approved": p.approved_at is not None, "deleted": p.deleted} for m, p in rows]
+
+
+if memberships not in ME_EXTENSIONS:
+    ME_EXTENSIONS.append(memberships)

@@ -1,0 +1,196 @@
+"""Project verbs shared by every scheme kind: create, find, list, deletion date and approval."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa import audit, clock, mail
+from boa.actor import Actor
+from boa.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from boa.models import Institution, InstitutionRole, User
+from boa.services.common import keyset_page, roles_at, user_by_ident
+from schemes.projects.models import Project, ProjectMember
+from schemes.projects.numbers import next_number, parse_number
+
+# Institution roles that see every project of their institution.
+INSTITUTION_VIEWERS = frozenset({"administrator", "signatory", "responsible", "substitute"})
+
+
+async def project_roles(session: AsyncSession, actor: Actor, project: Project) -> set[str]:
+    """The actor's roles towards one project (the vocabulary of the transition table)."""
+    roles: set[str] = set()
+    if actor.is_staff:
+        roles.add("office")
+    if actor.user_id is None:
+        return roles
+    if project.owner_id == actor.user_id:
+        roles.add("project_owner")
+    if project.contact_person_id == actor.user_id:
+        roles.add("contact_person")
+    roles |= await roles_at(session, actor.user_id, project.institution_id) & (INSTITUTION_VIEWERS | {"user"})
+    member = await session.scalar(select(ProjectMember.state).where(
+        ProjectMember.project_id == project.id, ProjectMember.user_id == actor.user_id))
+    if member in ("active", "pending", "requested"):
+        roles.add("member")
+    return roles
+
+
+def can_see(roles: set[str]) -> bool:
+    return bool(roles & ({"office", "project_owner", "contact_person", "member"} | INSTITUTION_VIEWERS))
+
+
+async def by_number(session: AsyncSession, number: str | int, *, lock: bool = False) -> Project:
+    value = parse_number(number)
+    query = select(Project).where(Project.number == value)
+    if lock:
+        query = query.with_for_update()
+    project = await session.scalar(query)
+    if project is None:
+        raise NotFound(f"No project {value}.")
+    return project
+
+
+async def visible(session: AsyncSession, actor: Actor, number: str | int, *,
+                  lock: bool = False) -> tuple[Project, set[str]]:
+    project = await by_number(session, number, lock=lock)
+    roles = await project_roles(session, actor, project)
+    if not can_see(roles):
+        raise NotFound(f"No project {project.number}.")
+    return project, roles
+
+
+def check_dates(end_date: date | None, deletion_date: date | None, *, today: date | None = None) -> None:
+    today = today or clock.now().date()
+    if end_date is not None and end_date <= today:
+        raise ValidationFailed("end_date must be in the future.", field="end_date", code="dates_out_of_order")
+    if deletion_date is not None and deletion_date <= today:
+        raise ValidationFailed("deletion_date must be in the future.", field="deletion_date",
+                               code="dates_out_of_order")
+    if end_date is not None and deletion_date is not None and deletion_date < end_date:
+        raise ValidationFailed("deletion_date may not be before end_date.", field="deletion_date",
+                               code="dates_out_of_order")
+
+
+async def new_project(session: AsyncSession, *, actor: Actor, institution: Institution, scheme: str, title: str,
+                      state: str, contact_person_id: int | None = None, kind: str | None = None,
+                      datasets: list[str] | None = None, end_date: date | None = None,
+                      deletion_date: date | None = None, approved: bool = False) -> Project:
+    if not title.strip():
+        raise ValidationFailed("title must not be empty.", field="title")
+    check_dates(end_date, deletion_date)
+    project = Project(number=await next_number(session), institution_id=institution.id, scheme=scheme,
+                      kind=kind, billed_as="researcher" if scheme in ("researcher", "project_database") else scheme,
+                      title=title.strip(), contact_person_id=contact_person_id, state=state,
+                      datasets=list(datasets or []), end_date=end_date, deletion_date=deletion_date,
+                      approved_at=clock.now() if approved else None, created_by_id=actor.user_id, deleted=False)
+    session.add(project)
+    await session.flush()
+    await audit.record(session, actor=actor.label, action="project.create", subject=f"project:{project.number}",
+                       after={"institution": institution.authorisation_number, "scheme": scheme, "kind": kind,
+                              "title": project.title, "state": state})
+    return project
+
+
+async def list_projects(session: AsyncSession, *, actor: Actor, limit: int | None, cursor: str | None,
+                        scheme: str | None = None, institution_id: str | None = None):  # type: ignore[no-untyped-def]
+    """Staff see all; administrators (and the other institution viewers) their institution's;
+    everybody their own (member, contact person, project owner)."""
+    query = select(Project)
+    if not actor.is_staff:
+        uid = actor.user_id or 0
+        viewer_of = select(InstitutionRole.institution_id).where(
+            InstitutionRole.user_id == uid, InstitutionRole.role.in_(INSTITUTION_VIEWERS))
+        mine = select(ProjectMember.project_id).where(
+            ProjectMember.user_id == uid, ProjectMember.state.in_(("active", "pending", "requested")))
+        query = query.where(or_(Project.institution_id.in_(viewer_of), Project.id.in_(mine),
+                                Project.contact_person_id == uid, Project.owner_id == uid))
+    if scheme:
+        query = query.where(Project.scheme == scheme)
+    if institution_id:
+        try:
+            query = query.where(Project.institution_id == int(institution_id))
+        except ValueError:
+            raise ValidationFailed("institution_id must be an id.", field="institution_id") from None
+    return await keyset_page(session, query, Project.id, limit, cursor)
+
+
+async def set_deletion_date(session: AsyncSession, *, actor: Actor, number: str, deletion_date: date) -> Project:
+    project, roles = await visible(session, actor, number, lock=True)
+    if "administrator" not in roles:
+        raise PermissionDenied("Only an administrator of the project's institution changes the deletion date.")
+    if project.deleted:
+        raise Conflict("The project is deleted.", code="project_deleted")
+    check_dates(project.end_date, deletion_date)
+    before = project.deletion_date
+    project.deletion_date = deletion_date
+    await audit.record(session, actor=actor.label, action="project.deletion_date", subject=f"project:{project.number}",
+                       before={"deletion_date": before}, after={"deletion_date": deletion_date})
+    return project
+
+
+async def approve_deletion(session: AsyncSession, *, actor: Actor, number: str) -> Project:
+    """An administrator of the institution approves the deletion; the office's project owner
+    never may (SPEC 3.1), even if they also held an administrator role."""
+    project, roles = await visible(session, actor, number, lock=True)
+    if "project_owner" in roles:
+        raise PermissionDenied("The office's project owner may not approve a deletion.",
+                               code="owner_may_not_approve_deletion")
+    if "administrator" not in roles:
+        raise PermissionDenied("Only an administrator of the project's institution approves a deletion.")
+    if project.deleted:
+        raise Conflict("The deletion is already approved.", code="project_deleted")
+    project.deleted = True
+    project.deletion_approved_at, project.deletion_approved_by_id = clock.now(), actor.user_id
+    await audit.record(session, actor=actor.label, action="project.deletion_approved",
+                       subject=f"project:{project.number}", after={"deleted": True,
+                                                                  "deletion_date": project.deletion_date})
+    contact = await session.get(User, project.contact_person_id) if project.contact_person_id else None
+    if contact is not None:
+        mail.queue(session, contact.email, f"Project {project.number}: deletion approved",
+                   f"The deletion of project {project.number} ({project.title}) was approved by {actor.label}.")
+    return project
+
+
+MEMBER_MANAGERS = frozenset({"contact_person", "administrator", "office"})
+
+
+async def add_project_member(session: AsyncSession, *, actor: Actor, number: str, ident: str):  # type: ignore[no-untyped-def]
+    """``POST /v1/projects/{number}/members``: researcher projects and sub-projects only; not while
+    the proposal is with the administrator or the office."""
+    from schemes.projects import members
+    from schemes.researcher.states import is_frozen
+
+    project, roles = await visible(session, actor, number, lock=True)
+    if not roles & MEMBER_MANAGERS:
+        raise PermissionDenied("Only the contact person, an administrator or Research Services adds members.")
+    _member_list_here(project)
+    if project.deleted or project.closed_at is not None:
+        raise Conflict("The project is deleted or closed.", code="project_deleted")
+    if is_frozen(project.state):
+        raise Conflict(f"The proposal is {project.state}; no users can be associated until it is returned.",
+                       code="proposal_frozen")
+    user = await user_by_ident(session, ident)
+    await members.check_eligible(session, user, {project.institution_id})
+    return project, await members.add_member(session, actor=actor, project=project, user=user), user
+
+
+async def remove_project_member(session: AsyncSession, *, actor: Actor, number: str, ident: str) -> None:
+    from schemes.projects import members
+
+    project, roles = await visible(session, actor, number, lock=True)
+    user = await user_by_ident(session, ident)
+    if not roles & MEMBER_MANAGERS and user.id != actor.user_id:
+        raise PermissionDenied("Only the contact person, an administrator, Research Services or the member "
+                               "themself removes a member.")
+    _member_list_here(project)
+    await members.end_member(session, actor=actor, project=project, user=user, reason="removed")
+
+
+def _member_list_here(project: Project) -> None:
+    where = {"authority": "/v1/authority-schemes/{id}/members", "law_model": "/v1/law-model/members"}.get(
+        project.scheme, "/v1/project-databases/{id}/managers" if project.kind == "main" else None)
+    if where:
+        raise Conflict(f"Members of this {project.scheme} project are managed at {where}.", code="wrong_scheme")

@@ -1,0 +1,43 @@
+"""Project proposals of the researcher scheme (sub-projects of a project database use them too)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from boa.models.base import Base, JsonType
+
+OPEN_PROPOSAL = "state NOT IN ('approved', 'data_delivered')"
+VALID_PROPOSAL = "valid"
+
+
+class Proposal(Base):
+    """One proposal for a project. At most one is in progress and at most one is valid (the
+    latest approved one) per project; both are partial unique indexes."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        UniqueConstraint("project_id", "version"),
+        Index("uq_proposals_one_open", "project_id", unique=True,
+              sqlite_where=text(OPEN_PROPOSAL), postgresql_where=text(OPEN_PROPOSAL)),
+        Index("uq_proposals_one_valid", "project_id", unique=True,
+              sqlite_where=text(VALID_PROPOSAL), postgresql_where=text(VALID_PROPOSAL)),
+    )
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(30))
+    valid: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    datasets: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    office_signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    office_signed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    signatory_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    signed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    last_comment: Mapped[str | None] = mapped_column(Text, default=None)

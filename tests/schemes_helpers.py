@@ -1,0 +1,40 @@
+"""Helpers for the schemes tests: users made straight in the database, demo look-ups."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from boa import clock
+from boa.db import transaction
+from boa.models import Association, Institution, Token, User
+
+
+async def make_user(engine, ident: str, institution: int | None = 101, *, certified: bool = True,
+                    agreement: bool = True, token: str | None = "totp", token_state: str = "active",
+                    email: str | None = None) -> None:
+    """A user associated (approved) with the institution of that authorisation number."""
+    async with transaction(engine) as s:
+        now = clock.now()
+        user = User(ident=ident, name=f"User {ident}", email=email or f"{ident.lower()}@demo.boa.example",
+                    active=True, staff_roles=[], user_agreement_version=1 if agreement else None,
+                    certified_at=now if certified else None,
+                    certification_expires_at=now + timedelta(days=365) if certified else None)
+        s.add(user)
+        await s.flush()
+        if institution is not None:
+            inst = await s.scalar(select(Institution).where(Institution.authorisation_number == institution))
+            s.add(Association(user_id=user.id, institution_id=inst.id, state="approved", requested_by_id=user.id))
+        if token:
+            s.add(Token(user_id=user.id, kind=token, state=token_state))
+
+
+async def institution_id(engine, number: int) -> str:
+    async with transaction(engine) as s:
+        return str(await s.scalar(select(Institution.id).where(Institution.authorisation_number == number)))
+
+
+async def project_number(client, headers, title_part: str) -> str:
+    r = await client.get("/v1/projects?limit=200", headers=headers)
+    return next(p["number"] for p in r.json()["items"] if title_part in p["title"])
