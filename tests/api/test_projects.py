@@ -119,9 +119,10 @@ async def test_member_rules(client, as_user, demo):
 
 
 async def test_pending_membership_until_the_physical_token_is_activated(client, as_user, demo):
-    from schemes.projects.members import activate_pending_memberships
-    from boa.models import User
     from sqlalchemy import select
+
+    from boa.models import User
+    from schemes.projects.members import activate_pending_memberships
 
     await make_user(demo, "PHYS", 101, token="physical", token_state="shipped")
     staff = await as_user("STAF")

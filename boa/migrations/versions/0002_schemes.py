@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-24 16:23:44.999677
+Create Date: 2026-11-24 16:31:04.993025
 """
 
 from __future__ import annotations
@@ -185,8 +185,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['project_database_id'], ['project_databases.id'], name=op.f('fk_project_database_managers_project_database_id_project_databases')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_project_database_managers_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_project_database_managers')),
-    sa.UniqueConstraint('project_database_id', 'slot', name=op.f('uq_project_database_managers_project_database_id')),
-    sa.UniqueConstraint('project_database_id', 'user_id', name=op.f('uq_project_database_managers_project_database_id'))
+    sa.UniqueConstraint('project_database_id', 'slot', name='uq_project_database_managers_slot'),
+    sa.UniqueConstraint('project_database_id', 'user_id', name='uq_project_database_managers_user')
     )
     with op.batch_alter_table('project_database_managers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_database_managers_project_database_id'), ['project_database_id'], unique=False)
