@@ -16,7 +16,9 @@ from api.controllers.associations import AssociationController
 from api.controllers.auth import AuthController
 from api.controllers.institutions import AgreementController, InstitutionController
 from api.controllers.me import MeController
+from api.controllers.oauth import OAuthController
 from api.controllers.system import AccessController, AuditController, HealthController
+from api.controllers.tokens import TokenController, UserTokenController
 from api.controllers.users import UserController, UserRequestController
 from api.errors import EXCEPTION_HANDLERS
 from boa.db import alchemy_config, make_engine
@@ -25,12 +27,15 @@ from schemes.routes import CONTROLLERS as SCHEME_CONTROLLERS
 
 ROUTE_HANDLERS: list = [
     AuthController,
+    OAuthController,
     MeController,
     InstitutionController,
     AgreementController,
     UserController,
     UserRequestController,
     AssociationController,
+    TokenController,
+    UserTokenController,
     AccessController,
     AuditController,
     HealthController,

@@ -12,6 +12,7 @@ from litestar.handlers.base import BaseRouteHandler
 from boa.actor import Actor
 from boa.errors import NotAuthenticated, PermissionDenied
 from tokens.login import resolve_session
+from tokens.service_clients import client_from_jwt
 
 COOKIE = "boa_session"
 CSRF_COOKIE = "boa_csrf"
@@ -38,6 +39,10 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise NotAuthenticated("Log in first.")
     alchemy = connection.app.state.boa_alchemy
     db = alchemy.provide_session(connection.app.state, connection.scope)
+    if token.count(".") == 2:
+        client_id, scopes = await client_from_jwt(db, token)
+        connection.state.actor = Actor(client=client_id, scopes=scopes)
+        return
     row, user = await resolve_session(db, token)
     if from_cookie and connection.method not in SAFE_METHODS:
         sent = connection.headers.get(CSRF_HEADER) or connection.state.get("csrf_form_token")

@@ -89,3 +89,19 @@ class AgreementAcceptBody(Body):
 
 class CertificationBody(Body):
     answers: list[int]
+
+
+class TokenBody(Body):
+    kind: str
+    mobile: str | None = None
+    address: dict[str, Any] | None = None
+    attention: str | None = None
+    justification: dict[str, Any] | None = None
+
+
+class CodeBody(Body):
+    code: str
+
+
+class ShipBody(Body):
+    serial: str | None = None

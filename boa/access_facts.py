@@ -6,6 +6,7 @@ project fact (the schemes and sanctions areas register theirs on import)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 

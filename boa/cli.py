@@ -74,6 +74,66 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return scan_main(args.rest)
 
 
+def cmd_clients_create(args: argparse.Namespace) -> int:
+    from boa.db import transaction
+    from tokens.service_clients import create_client
+
+    async def run():  # type: ignore[no-untyped-def]
+        engine = _engine()
+        try:
+            async with transaction(engine) as session:
+                reg = await create_client(session, args.name, args.scope, actor="system:cli")
+                return reg.client.client_id, reg.secret
+        finally:
+            await engine.dispose()
+
+    client_id, secret = asyncio.run(run())
+    print(f"client_id:     {client_id}\nclient_secret: {secret}\n(the secret is shown only this once)")
+    return 0
+
+
+def cmd_tokens_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from boa.db import transaction
+    from tokens.seedfile import SeedFileError, parse
+    from tokens.service import import_seeds
+
+    try:
+        records = parse(Path(args.file).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    except SeedFileError as exc:
+        print(f"{exc.code}: {exc}", file=sys.stderr)
+        return 1
+
+    async def run() -> int:
+        engine = _engine()
+        try:
+            async with transaction(engine) as session:
+                return await import_seeds(session, records, actor="system:cli")
+        finally:
+            await engine.dispose()
+
+    from boa.errors import BoaError
+
+    try:
+        count = asyncio.run(run())
+    except BoaError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        return 1
+    print(f"imported {count} token seeds")
+    return 0
+
+
+def cmd_keys_rotate(_: argparse.Namespace) -> int:
+    from tokens.service_clients import rotate_key
+
+    print(f"new signing key {rotate_key()}; older keys stay in the JWKS until their files are removed")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="boa", description="BOA: access and scheme administration.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -93,6 +153,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     aud = sub.add_parser("audit", help="audit log").add_subparsers(dest="audit_command", required=True)
     aud.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit_verify)
+
+    clients = sub.add_parser("clients", help="service clients").add_subparsers(dest="clients_command", required=True)
+    create = clients.add_parser("create", help="register a client; prints its id and secret once")
+    create.add_argument("name")
+    create.add_argument("--scope", action="append", required=True)
+    create.set_defaults(func=cmd_clients_create)
+    toks = sub.add_parser("tokens", help="physical tokens").add_subparsers(dest="tokens_command", required=True)
+    imp = toks.add_parser("import", help="import a vendor seed file (OATH CSV or PSKC)")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_tokens_import)
+    keys = sub.add_parser("keys", help="signing keys").add_subparsers(dest="keys_command", required=True)
+    keys.add_parser("rotate", help="add a new JWT signing key").set_defaults(func=cmd_keys_rotate)
 
     scan = sub.add_parser("scan", help="scan files for microdata", add_help=False)
     scan.add_argument("rest", nargs=argparse.REMAINDER)

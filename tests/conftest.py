@@ -48,10 +48,10 @@ def var_dir() -> Path:
 
 @pytest.fixture(scope="session")
 async def engine():
+    import asyncio
+
     from boa.db import make_engine
     from boa.migrate import upgrade
-
-    import asyncio
 
     await asyncio.to_thread(upgrade, get_settings().database_url)
     eng = make_engine(get_settings())
@@ -60,9 +60,8 @@ async def engine():
 
 
 async def empty_database(engine) -> None:
-    from boa.models.base import metadata
-
     import boa.models_all  # noqa: F401
+    from boa.models.base import metadata
 
     tables = [t.name for t in reversed(metadata.sorted_tables)]
     async with engine.begin() as conn:

@@ -19,7 +19,14 @@ from boa import audit, clock
 from boa.access_facts import decision_for
 from boa.actor import Actor
 from boa.domain import normalise_ident
-from boa.errors import AccessDenied, BoaError, InvalidCredentials, LockedOut, NotAuthenticated, ValidationFailed
+from boa.errors import (
+    AccessDenied,
+    BoaError,
+    InvalidCredentials,
+    LockedOut,
+    NotAuthenticated,
+    ValidationFailed,
+)
 from boa.models import ActivationCode, LoginChallenge, LoginState, Session, Token, User
 from boa.security import pin_hasher
 from boa.settings import get_settings
@@ -90,18 +97,24 @@ def _check_ident(ident: str) -> str:
 
 async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
     norm = _check_ident(ident)
-    state = await _state(session, norm)
-    if (retry := _retry_after(state)) is not None:
-        raise LockedOut(LOCKED_MESSAGE, retry_after=retry)
-    user = await session.scalar(select(User).where(User.ident == norm))
+    found = (await session.execute(select(User.id, User.pin_hash, User.active).where(User.ident == norm))).first()
+    locked_until = await session.scalar(select(LoginState.locked_until).where(LoginState.ident == norm))
+    # No transaction (and on SQLite no write lock) is held while the PIN is hashed.
+    await session.rollback()
+    if locked_until is not None and clock.aware(locked_until) > clock.now():
+        raise LockedOut(LOCKED_MESSAGE, retry_after=max(1, int((clock.aware(locked_until) - clock.now()).total_seconds())))
     hasher = pin_hasher()
-    if user is None or user.pin_hash is None or not user.active:
+    if found is None or found.pin_hash is None or not found.active:
         await asyncio.to_thread(hasher.dummy_verify)
         ok = False
     else:
-        ok = await asyncio.to_thread(hasher.verify, pin, user.pin_hash)
+        ok = await asyncio.to_thread(hasher.verify, pin, found.pin_hash)
+    state = await _state(session, norm)
+    if (retry := _retry_after(state)) is not None:
+        raise LockedOut(LOCKED_MESSAGE, retry_after=retry)
     if not ok:
         await _fail(session, state, "pin", InvalidCredentials(WRONG_CREDENTIALS))
+    user = await session.get(User, found.id)  # type: ignore[union-attr]
     token = await login_token(session, user)  # type: ignore[arg-type]
     if token is None:
         raise AccessDenied("You have no active token. Enrol one first.",
@@ -110,7 +123,7 @@ async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
                                method=token.kind, expires_at=clock.now() + timedelta(minutes=get_settings().challenge_minutes))
     session.add(challenge)
     await session.flush()
-    await kind_of(token).start(token, challenge)
+    await kind_of(token).start(session, token, challenge)
     return challenge
 
 

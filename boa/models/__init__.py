@@ -1,7 +1,9 @@
 """The ORM models. Every table shares advanced-alchemy's metadata, so Alembic sees one schema."""
 
 from boa.models.audit import AuditEntry, AuditHead
+from boa.models.auth import ActivationCode, HardwareSeed, LoginChallenge, LoginState, Session, Token
 from boa.models.base import Base
+from boa.models.client import ServiceClient
 from boa.models.institution import (
     Association,
     AuthorisationAgreement,
@@ -9,7 +11,6 @@ from boa.models.institution import (
     InstitutionRole,
     UserRequest,
 )
-from boa.models.auth import ActivationCode, LoginChallenge, LoginState, Session, Token
 from boa.models.user import Certification, User, UserAgreementAcceptance, UserAgreementVersion
 
 __all__ = [
@@ -20,10 +21,12 @@ __all__ = [
     "AuthorisationAgreement",
     "Base",
     "Certification",
+    "HardwareSeed",
     "Institution",
     "InstitutionRole",
     "LoginChallenge",
     "LoginState",
+    "ServiceClient",
     "Session",
     "Token",
     "User",

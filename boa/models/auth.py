@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from boa.models.base import Base, JsonType
 
-ACTIVE_TOKEN = "state = 'active'"
+ACTIVE_TOKEN = "state = 'active'"  # noqa: S105 (a SQL condition, not a password)
 
 
 class Token(Base):
@@ -90,3 +90,15 @@ class ActivationCode(Base):
     purpose: Mapped[str] = mapped_column(String(20), default="activate")
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)
     used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+
+
+class HardwareSeed(Base):
+    """A physical token's seed imported from the vendor's seed file, until it is shipped."""
+
+    __tablename__ = "hardware_seeds"
+
+    serial: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_sealed: Mapped[str] = mapped_column(Text)
+    digits: Mapped[int] = mapped_column(Integer, default=6)
+    period: Mapped[int] = mapped_column(Integer, default=30)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"), default=None)

@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: 63ff425b520e
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 16:08:47.252414
+Create Date: 2026-11-24 16:20:26.588198
 """
 
 from __future__ import annotations
 
+import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
-import advanced_alchemy.types
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
@@ -72,6 +72,20 @@ def upgrade() -> None:
     sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_states')),
     sa.UniqueConstraint('ident', name=op.f('uq_login_states_ident'))
+    )
+    op.create_table('service_clients',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), sa.Identity(always=False, start=1, increment=1), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('secret_hash', sa.String(length=200), nullable=False),
+    sa.Column('scopes', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('locked_until', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
+    sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_service_clients')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_service_clients_client_id'))
     )
     op.create_table('user_agreement_versions',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), sa.Identity(always=False, start=1, increment=1), nullable=False),
@@ -273,6 +287,19 @@ def upgrade() -> None:
     with op.batch_alter_table('user_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_requests_institution_id'), ['institution_id'], unique=False)
 
+    op.create_table('hardware_seeds',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), sa.Identity(always=False, start=1, increment=1), nullable=False),
+    sa.Column('serial', sa.String(length=64), nullable=False),
+    sa.Column('secret_sealed', sa.Text(), nullable=False),
+    sa.Column('digits', sa.Integer(), nullable=False),
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('token_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['token_id'], ['tokens.id'], name=op.f('fk_hardware_seeds_token_id_tokens')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hardware_seeds')),
+    sa.UniqueConstraint('serial', name=op.f('uq_hardware_seeds_serial'))
+    )
     op.create_table('login_challenges',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), sa.Identity(always=False, start=1, increment=1), nullable=False),
     sa.Column('challenge', sa.String(length=64), nullable=False),
@@ -301,6 +328,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_login_challenges_user_id'))
 
     op.drop_table('login_challenges')
+    op.drop_table('hardware_seeds')
     with op.batch_alter_table('user_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_requests_institution_id'))
 
@@ -346,6 +374,7 @@ def downgrade() -> None:
 
     op.drop_table('users')
     op.drop_table('user_agreement_versions')
+    op.drop_table('service_clients')
     op.drop_table('login_states')
     op.drop_table('institutions')
     op.drop_table('audit_head')

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa.errors import BoaError
+from tokens import service_clients
+
+
+class OAuthController(Controller):
+    path = "/v1/oauth"
+    tags = ["Login"]
+
+    @post("/token", opt={"public": True}, status_code=200)
+    async def token(
+        self, request: Request, db_session: AsyncSession,
+        data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Response[dict[str, Any]]:
+        if data.get("grant_type") != "client_credentials":
+            raise BoaError("Only the client_credentials grant is supported.", code="unsupported_grant_type")
+        client_id, secret = data.get("client_id", ""), data.get("client_secret", "")
+        header = request.headers.get("authorization", "")
+        if header[:6].lower() == "basic ":
+            try:
+                client_id, _, secret = base64.b64decode(header[6:]).decode().partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                raise BoaError("Malformed Basic credentials.", code="invalid_request") from None
+        if not client_id or not secret:
+            raise BoaError("client_id and client_secret are required.", code="invalid_request")
+        body = await service_clients.issue_token(db_session, client_id, secret, data.get("scope"))
+        return Response(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+    @get("/jwks", opt={"public": True})
+    async def jwks(self) -> dict[str, Any]:
+        return service_clients.jwks()

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, delete, get, post
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api import presenters
+from api.auth import require_staff
+from api.schemas import CodeBody, ShipBody, TokenBody
+from boa import audit, clock
+from boa.actor import Actor
+from boa.errors import NotFound
+from boa.models import LoginState, Token
+from boa.services.users import get_user
+from tokens import service
+from tokens.login import revoke_sessions
+
+
+class UserTokenController(Controller):
+    path = "/v1/users/{ident:str}"
+    tags = ["Tokens"]
+
+    @post("/tokens")
+    async def enrol(self, db_session: AsyncSession, actor: Actor, ident: str, data: TokenBody) -> dict[str, Any]:
+        token, uri = await service.enrol(db_session, actor=actor, ident=ident, kind=data.kind, mobile=data.mobile,
+                                         address=data.address, attention=data.attention,
+                                         justification=data.justification)
+        out = presenters.token(token)
+        if uri:
+            out["provisioning_uri"] = uri
+        return out
+
+    @get("/tokens")
+    async def list_tokens(self, db_session: AsyncSession, actor: Actor, ident: str) -> dict[str, Any]:
+        user = await get_user(db_session, actor=actor, ident=ident)
+        if not actor.is_staff and actor.user_id != user.id:
+            raise NotFound(f"No user with IDENT {user.ident}.")
+        rows = await db_session.scalars(select(Token).where(Token.user_id == user.id).order_by(Token.id))
+        return {"items": [presenters.token(t) for t in rows], "next_cursor": None}
+
+    @get("/lockout", guards=[require_staff])
+    async def lockout(self, db_session: AsyncSession, actor: Actor, ident: str) -> dict[str, Any]:
+        user = await get_user(db_session, actor=actor, ident=ident)
+        state = await db_session.scalar(select(LoginState).where(LoginState.ident == user.ident))
+        until = clock.aware(state.locked_until) if state else None
+        return {"ident": user.ident, "failures": state.failures if state else 0,
+                "locked": bool(until and until > clock.now()), "locked_until": presenters.ts(until)}
+
+    @delete("/lockout", guards=[require_staff], status_code=204)
+    async def clear_lockout(self, db_session: AsyncSession, actor: Actor, ident: str) -> None:
+        user = await get_user(db_session, actor=actor, ident=ident)
+        state = await db_session.scalar(select(LoginState).where(LoginState.ident == user.ident))
+        if state is not None:
+            state.failures, state.locked_until = 0, None
+        await audit.record(db_session, actor=actor.label, action="login.lockout_cleared", subject=f"user:{user.ident}")
+
+    @post("/sessions/revoke", guards=[require_staff], status_code=200)
+    async def force_logout(self, db_session: AsyncSession, actor: Actor, ident: str) -> dict[str, Any]:
+        user = await get_user(db_session, actor=actor, ident=ident)
+        count = await revoke_sessions(db_session, user.id, "forced by Research Services")
+        await audit.record(db_session, actor=actor.label, action="session.forced_logout", subject=f"user:{user.ident}",
+                           sessions=count)
+        return {"ident": user.ident, "revoked_sessions": count}
+
+
+class TokenController(Controller):
+    path = "/v1/tokens/{token_id:str}"
+    tags = ["Tokens"]
+
+    @post("/approve", guards=[require_staff], status_code=200)
+    async def approve(self, db_session: AsyncSession, actor: Actor, token_id: str) -> dict[str, Any]:
+        return presenters.token(await service.approve(db_session, actor=actor, token_id=token_id))
+
+    @post("/ship", guards=[require_staff], status_code=200)
+    async def ship(self, db_session: AsyncSession, actor: Actor, token_id: str,
+                   data: ShipBody | None = None) -> dict[str, Any]:
+        return presenters.token(await service.ship(db_session, actor=actor, token_id=token_id,
+                                                   serial=data.serial if data else None))
+
+    @post("/activate", status_code=200)
+    async def activate(self, db_session: AsyncSession, actor: Actor, token_id: str, data: CodeBody) -> dict[str, Any]:
+        return presenters.token(await service.activate(db_session, actor=actor, token_id=token_id, code=data.code))
+
+    @post("/revoke", status_code=200)
+    async def revoke(self, db_session: AsyncSession, actor: Actor, token_id: str) -> dict[str, Any]:
+        return presenters.token(await service.end(db_session, actor=actor, token_id=token_id, how="revoke"))
+
+    @post("/lost", status_code=200)
+    async def lost(self, db_session: AsyncSession, actor: Actor, token_id: str) -> dict[str, Any]:
+        return presenters.token(await service.end(db_session, actor=actor, token_id=token_id, how="lost"))
+
+    @post("/disable", guards=[require_staff], status_code=200)
+    async def disable(self, db_session: AsyncSession, actor: Actor, token_id: str) -> dict[str, Any]:
+        return presenters.token(await service.end(db_session, actor=actor, token_id=token_id, how="disable"))
+
+    @post("/rebind", guards=[require_staff], status_code=200)
+    async def rebind(self, db_session: AsyncSession, actor: Actor, token_id: str) -> dict[str, Any]:
+        return presenters.token(await service.rebind(db_session, actor=actor, token_id=token_id))

@@ -1,0 +1,64 @@
+"""Transfer rules: the one place the gate's policy comes from.
+
+The rules live in ``seed_data/transfer_rules.json`` (allowed extensions, key-like column
+names, count-like header words, context words, thresholds, limits and confidence weights).
+``BOA_TRANSFER_RULES`` may point to another file with the same shape.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+RULES_FILE = Path(__file__).resolve().parents[2] / "seed_data" / "transfer_rules.json"
+
+
+@dataclass(frozen=True)
+class TransferRules:
+    allowed_extensions: frozenset[str]
+    messages: dict[str, dict[str, str]]
+    key_column_names: frozenset[str]
+    key_column_tokens: frozenset[str]
+    count_header_words: frozenset[str]
+    cpr_context_words: tuple[str, ...]
+    cvr_context_words: tuple[str, ...]
+    thresholds: dict[str, int]
+    limits: dict[str, int]
+    confidence: dict[str, float]
+
+    def message(self, code: str, lang: str = "en") -> str:
+        return self.messages.get(code, {}).get(lang, code)
+
+
+def _lower_set(values: list[str]) -> frozenset[str]:
+    return frozenset(v.lower() for v in values)
+
+
+def rules_from_dict(raw: dict) -> TransferRules:
+    return TransferRules(
+        allowed_extensions=_lower_set(raw["allowed_extensions"]),
+        messages=raw["messages"],
+        key_column_names=_lower_set(raw["key_column_names"]),
+        key_column_tokens=_lower_set(raw["key_column_tokens"]),
+        count_header_words=_lower_set(raw["count_header_words"]),
+        cpr_context_words=tuple(w.lower() for w in raw["cpr_context_words"]),
+        cvr_context_words=tuple(w.lower() for w in raw["cvr_context_words"]),
+        thresholds=dict(raw["thresholds"]),
+        limits=dict(raw["limits"]),
+        confidence=dict(raw["confidence"]),
+    )
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> TransferRules:
+    with open(path, encoding="utf-8") as fh:
+        return rules_from_dict(json.load(fh))
+
+
+def load_rules(path: str | os.PathLike[str] | None = None) -> TransferRules:
+    """The transfer rules from ``path``, ``$BOA_TRANSFER_RULES`` or the seed file (cached)."""
+    chosen = path or os.environ.get("BOA_TRANSFER_RULES") or RULES_FILE
+    return _load(str(chosen))

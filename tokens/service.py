@@ -1,0 +1,200 @@
+"""Token lifecycle verbs: enrol, approve, ship, activate, revoke, lost, disable, re-bind.
+
+A user has at most one active token for login (a partial unique index); activating a new
+one disables the old one, and every change is audited. Activating a physical token
+activates the user's project memberships that were waiting for it (ON_PHYSICAL_ACTIVATED)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa import audit, clock
+from boa.actor import Actor
+from boa.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from boa.models import HardwareSeed, Token, User
+from boa.security import secret_box
+from boa.services.common import get_or_404, user_by_ident
+from tokens.contact import ContactError, check_justification, check_postal_address, normalise_mobile
+from tokens.kinds import seal_secret, token_secret
+from tokens.otp import generate_secret, provisioning_uri, verify_totp
+from tokens.seedfile import SeedRecord
+
+ON_PHYSICAL_ACTIVATED: list[Callable[[AsyncSession, int, Actor], Awaitable[None]]] = []
+PENDING_PHYSICAL = ("requested", "approved", "shipped")
+
+
+def _contact(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except ContactError as exc:
+        raise ValidationFailed(str(exc), code=exc.code) from None
+
+
+async def _owned(session: AsyncSession, actor: Actor, token_id: str) -> Token:
+    token = await get_or_404(session, Token, token_id, "token")
+    if not actor.is_staff and actor.user_id != token.user_id:
+        raise NotFound(f"No token with id {token_id!r}.")
+    return token
+
+
+async def _replace_active(session: AsyncSession, token: Token, actor: Actor) -> None:
+    old = await session.scalar(select(Token).where(Token.user_id == token.user_id, Token.state == "active",
+                                                   Token.id != token.id).with_for_update())
+    if old is not None:
+        old.state, old.ended_at = "disabled", clock.now()
+        await session.flush()
+        await audit.record(session, actor=actor.label, action="token.replaced", subject=f"token:{old.id}",
+                           replaced_by=token.id)
+    token.state, token.activated_at, token.fail_count = "active", clock.now(), 0
+    await session.flush()
+
+
+async def enrol(session: AsyncSession, *, actor: Actor, ident: str, kind: str, mobile: str | None = None,
+                address: dict | None = None, attention: str | None = None,
+                justification: dict | None = None) -> tuple[Token, str | None]:
+    user = await user_by_ident(session, ident)
+    if not actor.is_staff and actor.user_id != user.id:
+        raise NotFound(f"No user with IDENT {user.ident}.")
+    uri = None
+    if kind == "sms":
+        number = _contact(lambda: normalise_mobile(mobile or user.mobile or ""))
+        token = Token(user_id=user.id, kind="sms", state="enrolled", mobile=number)
+        session.add(token)
+        await session.flush()
+        await _replace_active(session, token, actor)
+    elif kind == "totp":
+        token = Token(user_id=user.id, kind="totp", state="enrolled")
+        session.add(token)
+        await session.flush()
+        secret = generate_secret()
+        seal_secret(token, secret)
+        uri = provisioning_uri(secret, user.ident)
+    elif kind == "physical":
+        clean = _contact(lambda: check_postal_address(address, attention))
+        reason = _contact(lambda: check_justification(justification))
+        open_one = await session.scalar(select(Token.id).where(Token.user_id == user.id, Token.kind == "physical",
+                                                               Token.state.in_(PENDING_PHYSICAL)))
+        if open_one is not None:
+            raise Conflict("A physical token is already on its way.", code="token_pending")
+        token = Token(user_id=user.id, kind="physical", state="requested", address=clean,
+                      attention=attention.strip(), justification=reason)  # type: ignore[union-attr]
+        session.add(token)
+        await session.flush()
+    else:
+        raise ValidationFailed("kind is sms, totp or physical.", field="kind")
+    await audit.record(session, actor=actor.label, action="token.enrol", subject=f"token:{token.id}",
+                       kind=kind, ident=user.ident, state=token.state)
+    return token, uri
+
+
+async def approve(session: AsyncSession, *, actor: Actor, token_id: str) -> Token:
+    if not actor.is_staff:
+        raise PermissionDenied("Only Research Services approve physical tokens.")
+    token = await _owned(session, actor, token_id)
+    if token.kind != "physical" or token.state != "requested":
+        raise Conflict(f"Only a requested physical token can be approved (this one is {token.state}).")
+    token.state = "approved"
+    await audit.record(session, actor=actor.label, action="token.approve", subject=f"token:{token.id}")
+    return token
+
+
+async def ship(session: AsyncSession, *, actor: Actor, token_id: str, serial: str | None) -> Token:
+    if not actor.is_staff:
+        raise PermissionDenied("Only Research Services ship tokens.")
+    token = await _owned(session, actor, token_id)
+    if token.kind != "physical" or token.state not in ("requested", "approved"):
+        raise Conflict(f"Only an approved physical token can be shipped (this one is {token.state}).")
+    query = select(HardwareSeed).where(HardwareSeed.token_id.is_(None))
+    if serial:
+        query = query.where(HardwareSeed.serial == serial)
+    seed = await session.scalar(query.order_by(HardwareSeed.id).limit(1).with_for_update())
+    if seed is None:
+        raise Conflict("No imported seed is free for that serial; import the vendor's seed file first.",
+                       code="no_seed")
+    seed.token_id = token.id
+    token.serial, token.state = seed.serial, "shipped"
+    secret = secret_box().open(seed.secret_sealed, associated_data=f"seed:{seed.serial}".encode()).decode()
+    seal_secret(token, secret)
+    await audit.record(session, actor=actor.label, action="token.ship", subject=f"token:{token.id}",
+                       serial=seed.serial, address=token.address, attention=token.attention)
+    return token
+
+
+async def activate(session: AsyncSession, *, actor: Actor, token_id: str, code: str) -> Token:
+    token = await _owned(session, actor, token_id)
+    if not (token.kind == "totp" and token.state == "enrolled") and not (
+            token.kind == "physical" and token.state == "shipped"):
+        raise Conflict(f"This token cannot be activated (it is {token.state}).")
+    result = verify_totp(token_secret(token), code, at=clock.now(), last_counter=token.last_counter,
+                         drift=token.drift or 0, window=1)
+    if not result.ok:
+        raise ValidationFailed("The code is wrong. Type the code the token shows now.", code="invalid_code")
+    token.last_counter, token.drift = result.counter, result.new_drift or 0
+    await _replace_active(session, token, actor)
+    await audit.record(session, actor=actor.label, action="token.activate", subject=f"token:{token.id}",
+                       kind=token.kind)
+    if token.kind == "physical":
+        for hook in ON_PHYSICAL_ACTIVATED:
+            await hook(session, token.user_id, actor)
+    return token
+
+
+async def end(session: AsyncSession, *, actor: Actor, token_id: str, how: str) -> Token:
+    """``revoke`` (user or staff), ``disable`` (staff), ``lost`` (revoke and request a replacement)."""
+    token = await _owned(session, actor, token_id)
+    if how == "disable" and not actor.is_staff:
+        raise PermissionDenied("Only Research Services disable a token.")
+    if token.state in ("revoked", "lost"):
+        raise Conflict(f"The token is already {token.state}.")
+    before = token.state
+    token.state, token.ended_at = {"revoke": "revoked", "disable": "disabled", "lost": "lost"}[how], clock.now()
+    await audit.record(session, actor=actor.label, action=f"token.{how}", subject=f"token:{token.id}",
+                       before={"state": before})
+    if how == "lost" and token.kind == "physical":
+        replacement = Token(user_id=token.user_id, kind="physical", state="requested", address=token.address,
+                            attention=token.attention, justification=token.justification)
+        session.add(replacement)
+        await session.flush()
+        await audit.record(session, actor=actor.label, action="token.replacement_requested",
+                           subject=f"token:{replacement.id}", lost=token.id)
+    return token
+
+
+async def rebind(session: AsyncSession, *, actor: Actor, token_id: str) -> Token:
+    if not actor.is_staff:
+        raise PermissionDenied("Only Research Services re-bind a token.")
+    token = await _owned(session, actor, token_id)
+    if token.state != "disabled":
+        raise Conflict("Only a disabled token can be re-bound.")
+    token.fail_count = 0
+    await _replace_active(session, token, actor)
+    await audit.record(session, actor=actor.label, action="token.rebind", subject=f"token:{token.id}")
+    return token
+
+
+async def import_seeds(session: AsyncSession, records: list[SeedRecord], *, actor: str) -> int:
+    serials = [r.serial for r in records]
+    taken = set(await session.scalars(select(HardwareSeed.serial).where(HardwareSeed.serial.in_(serials))))
+    if taken:
+        raise Conflict(f"Serials already imported: {', '.join(sorted(taken)[:5])}.", code="duplicate_serial")
+    for r in records:
+        if r.digits != 6 or r.period != 30 or r.algorithm != "totp":
+            raise ValidationFailed(f"{r.serial}: BOA accepts 6-digit, 30-second TOTP tokens.",
+                                   code="unsupported_token")
+        secret_b32 = base64.b32encode(r.secret).decode()
+        session.add(HardwareSeed(serial=r.serial, digits=r.digits, period=r.period,
+                                 secret_sealed=secret_box().seal(secret_b32.encode(),
+                                                                 associated_data=f"seed:{r.serial}".encode())))
+    await session.flush()
+    await audit.record(session, actor=actor, action="token.seeds_import", subject="hardware_seeds",
+                       count=len(records), serials=serials[:50])
+    return len(records)
+
+
+async def user_of(session: AsyncSession, token: Token) -> User:
+    return await session.get(User, token.user_id)  # type: ignore[return-value]
