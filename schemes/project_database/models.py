@@ -28,8 +28,8 @@ class ProjectDatabaseManager(Base):
 
     __tablename__ = "project_database_managers"
     __table_args__ = (
-        UniqueConstraint("project_database_id", "slot", name="uq_pdb_managers_slot"),
-        UniqueConstraint("project_database_id", "user_id", name="uq_pdb_managers_user"),
+        UniqueConstraint("project_database_id", "slot", name="uq_project_database_managers_slot"),
+        UniqueConstraint("project_database_id", "user_id", name="uq_project_database_managers_user"),
         CheckConstraint("slot BETWEEN 1 AND 3", name="manager_slot"),
     )
 

@@ -2,14 +2,14 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-24 16:34:26.349249
+Create Date: 2026-11-24 16:31:04.993025
 """
 
 from __future__ import annotations
 
+import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
-import advanced_alchemy.types
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
@@ -185,8 +185,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['project_database_id'], ['project_databases.id'], name=op.f('fk_project_database_managers_project_database_id_project_databases')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_project_database_managers_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_project_database_managers')),
-    sa.UniqueConstraint('project_database_id', 'slot', name='uq_pdb_managers_slot'),
-    sa.UniqueConstraint('project_database_id', 'user_id', name='uq_pdb_managers_user')
+    sa.UniqueConstraint('project_database_id', 'slot', name='uq_project_database_managers_slot'),
+    sa.UniqueConstraint('project_database_id', 'user_id', name='uq_project_database_managers_user')
     )
     with op.batch_alter_table('project_database_managers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_database_managers_project_database_id'), ['project_database_id'], unique=False)
