@@ -67,6 +67,18 @@ class InvalidTransition(Conflict):
     title = "Invalid transition"
 
 
+class Gone(BoaError):
+    status = 410
+    code = "gone"
+    title = "Gone"
+
+
+class PayloadTooLarge(BoaError):
+    status = 413
+    code = "payload_too_large"
+    title = "Payload too large"
+
+
 class LockedOut(BoaError):
     status = 423
     code = "locked_out"

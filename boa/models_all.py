@@ -2,5 +2,6 @@
 (Alembic, tests). Areas add their model modules here."""
 
 import boa.models  # noqa: F401
+import boa.transfers.models  # noqa: F401
 import schemes.hooks  # noqa: F401  (registers the schemes' loader, association hook and demo sections)
 import schemes.models  # noqa: F401

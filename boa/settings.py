@@ -65,13 +65,39 @@ class Settings:
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
     sql_echo: bool = False
+    # Transfer gate (SPEC 6): the store, the upload limits and the review sample.
+    transfer_dir: Path | None = None  # None: <var_dir>/transfers
+    transfer_max_file_bytes: int = 2 << 30
+    transfer_max_bytes: int = 10 << 30
+    transfer_max_files: int = 1000
+    review_sample_rate: float = 0.05
+    review_sample_seed: int | None = None  # set: a reproducible sample (tests); unset: SystemRandom
 
     @property
     def outbox_dir(self) -> Path:
         return self.var_dir / "outbox"
 
+    @property
+    def transfer_store_dir(self) -> Path:
+        return self.transfer_dir or self.var_dir / "transfers"
+
+
+def _float(name: str, default: float) -> float:
+    return float(_env(name, str(default)))  # type: ignore[arg-type]
+
+
+def _sample_rate(value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError("BOA_REVIEW_SAMPLE_RATE must be between 0 and 1")
+    return value
+
 
 def load_settings() -> Settings:
+    from boa.scanner.rules import load_rules  # the upload limits' defaults live in the transfer rules
+
+    limits = load_rules().limits
+    seed = _env("REVIEW_SAMPLE_SEED")
+    transfer_dir = _env("TRANSFER_DIR")
     var_dir = Path(_env("VAR_DIR", str(Path.cwd() / "var"))).resolve()  # type: ignore[arg-type]
     var_dir.mkdir(parents=True, exist_ok=True)
     default_db = f"sqlite+aiosqlite:///{var_dir / 'boa.sqlite3'}"
@@ -94,6 +120,12 @@ def load_settings() -> Settings:
         argon2_time_cost=_int("ARGON2_TIME_COST", 2),
         argon2_parallelism=_int("ARGON2_PARALLELISM", 1),
         sql_echo=_env("SQL_ECHO", "false").lower() == "true",  # type: ignore[union-attr]
+        transfer_dir=Path(transfer_dir).resolve() if transfer_dir else None,
+        transfer_max_file_bytes=_int("TRANSFER_MAX_FILE_BYTES", limits["max_file_bytes"]),
+        transfer_max_bytes=_int("TRANSFER_MAX_BYTES", limits["max_transfer_bytes"]),
+        transfer_max_files=_int("TRANSFER_MAX_FILES", 1000),
+        review_sample_rate=_sample_rate(_float("REVIEW_SAMPLE_RATE", 0.05)),
+        review_sample_seed=int(seed) if seed is not None else None,
     )
 
 

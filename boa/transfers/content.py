@@ -1,0 +1,90 @@
+"""Who holds a blob: adding and dropping references to stored content, in step with the database.
+
+A file holds its blob while ``content_key`` is set. Storing (submit) and releasing (delete, or a
+review that frees a deleted file) lock the blob's ``transfer_blobs`` row, so the two never race.
+A released blob with no holder left is moved to ``trash/`` inside the transaction and purged
+after the commit; a rollback puts it back. A crash between the move and the commit leaves it in
+``trash/`` (named by its SHA-256), from where it can be restored by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import anyio
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from boa import clock
+from boa.settings import get_settings
+from boa.transfers.models import TransferBlob, TransferFile
+from boa.transfers.storage import Store, store_at
+
+log = logging.getLogger("boa.transfers")
+_TRASH_KEY = "boa_transfer_trash"
+
+
+def current_store() -> Store:
+    return store_at(get_settings().transfer_store_dir)
+
+
+async def lock_blob(session: AsyncSession, sha256: str, size: int | None = None) -> TransferBlob | None:
+    """Lock the blob's row; with ``size``, create the row first when it is missing."""
+    query = select(TransferBlob).where(TransferBlob.sha256 == sha256).with_for_update()
+    if size is not None:
+        now = clock.now()
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        await session.execute(insert(TransferBlob).values(sha256=sha256, size=size, created_at=now, updated_at=now)
+                              .on_conflict_do_nothing())
+        query = query.execution_options(populate_existing=True)
+    return await session.scalar(query)
+
+
+async def store_content(session: AsyncSession, file: TransferFile, store: Store | None = None) -> None:
+    """Move a received file into the store under its SHA-256 and let ``file`` hold it."""
+    store = store or current_store()
+    await lock_blob(session, file.sha256, file.size)
+    await anyio.to_thread.run_sync(store.commit, file.staged_key, file.sha256)
+    file.content_key, file.staged_key = file.sha256, None
+    await session.flush()
+
+
+async def release_content(session: AsyncSession, file: TransferFile, store: Store | None = None) -> bool:
+    """Drop ``file``'s hold on its blob; remove the blob when nobody holds it. True if removed."""
+    sha = file.content_key
+    if sha is None:
+        return False
+    store = store or current_store()
+    file.content_key = None
+    await session.flush()
+    await lock_blob(session, sha)
+    holders = await session.scalar(select(func.count(TransferFile.id)).where(TransferFile.content_key == sha))
+    if holders:
+        return False
+    await session.execute(delete(TransferBlob).where(TransferBlob.sha256 == sha))
+    trashed = await anyio.to_thread.run_sync(store.trash, sha)
+    if trashed is not None:
+        session.sync_session.info.setdefault(_TRASH_KEY, []).append((store, trashed, sha))
+    return True
+
+
+@event.listens_for(Session, "after_commit")
+def _purge_after_commit(session: Session) -> None:
+    for store, trashed, _sha in session.info.pop(_TRASH_KEY, []):
+        try:
+            store.purge(trashed)
+        except OSError:
+            log.exception("could not purge %s", trashed)
+
+
+@event.listens_for(Session, "after_rollback")
+def _restore_after_rollback(session: Session) -> None:
+    for store, trashed, sha in session.info.pop(_TRASH_KEY, []):
+        try:
+            store.restore(Path(trashed), sha)
+        except OSError:
+            log.exception("could not restore %s to %s", trashed, sha)
