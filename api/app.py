@@ -19,6 +19,7 @@ from api.controllers.me import MeController
 from api.controllers.oauth import OAuthController
 from api.controllers.system import AccessController, AuditController, HealthController
 from api.controllers.tokens import TokenController, UserTokenController
+from api.controllers.transfers import ReviewController, TransferController
 from api.controllers.users import UserController, UserRequestController
 from api.errors import EXCEPTION_HANDLERS
 from boa.db import alchemy_config, make_engine
@@ -39,6 +40,8 @@ ROUTE_HANDLERS: list = [
     AccessController,
     AuditController,
     HealthController,
+    TransferController,
+    ReviewController,
     *SCHEME_CONTROLLERS,
 ]
 

@@ -105,3 +105,16 @@ class CodeBody(Body):
 
 class ShipBody(Body):
     serial: str | None = None
+
+
+class NoteBody(Body):
+    text: str
+
+
+class SubmitBody(Body):
+    approve: bool = False
+
+
+class ReviewBody(Body):
+    outcome: str
+    comment: str | None = None

@@ -1,0 +1,104 @@
+"""HTTP: the transfer gate (/v1/transfers) and the review of transferred files (/v1/review)."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Annotated, Any
+
+from litestar import Controller, Request, delete, get, post, put
+from litestar.params import Parameter
+from litestar.response import File
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.schemas import NoteBody, ReviewBody, SubmitBody
+from boa.actor import Actor
+from boa.errors import ValidationFailed
+from boa.models import User
+from boa.transfers import presenters, review, service
+
+
+async def _owner_ident(db: AsyncSession, user_id: int) -> str | None:
+    return await db.scalar(select(User.ident).where(User.id == user_id))
+
+
+class TransferController(Controller):
+    path = "/v1/transfers"
+    tags = ["Transfer gate"]
+
+    @post("/", status_code=201, request_max_body_size=None)
+    async def upload(self, request: Request, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+        """multipart/form-data: ``project``, then one or more ``files`` (relative names kept)."""
+        media_type, options = request.content_type
+        if media_type != "multipart/form-data":
+            raise ValidationFailed("Upload files as multipart/form-data.", code="multipart_required")
+        transfer, files = await service.upload(db_session, actor=actor, chunks=request.stream(),
+                                               boundary=options.get("boundary", ""),
+                                               content_length=request.content_length)
+        return presenters.transfer(transfer, files, actor.user.ident)  # type: ignore[union-attr]
+
+    @get("/")
+    async def results(self, db_session: AsyncSession, actor: Actor, project: str | None = None,
+                      limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
+        """The portal: a project's transferred files grouped by date, newest first, with notes."""
+        if not project:
+            raise ValidationFailed("Name the project: ?project=703794.", field="project")
+        found, items, next_cursor = await service.portal(db_session, actor=actor, number=project, limit=limit,
+                                                         cursor=cursor)
+        days = [{"date": day.isoformat(),
+                 "transfers": [{**presenters.transfer(t, files, ident), "files": [presenters.file(f) for f in files]}
+                               for t, files, ident in group]}
+                for day, group in service.group_by_date(items)]
+        return {"project": str(found.number), "items": days, "next_cursor": next_cursor}
+
+    @get("/{transfer_id:str}")
+    async def show(self, db_session: AsyncSession, actor: Actor, transfer_id: str) -> dict[str, Any]:
+        transfer = await service.viewable_transfer(db_session, actor, transfer_id)
+        files = await service.files_of(db_session, transfer)
+        return presenters.transfer(transfer, files, await _owner_ident(db_session, transfer.user_id))
+
+    @put("/{transfer_id:str}/files/{file_id:str}/note")
+    async def note(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str,
+                   data: NoteBody) -> dict[str, Any]:
+        target = await service.set_note(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id,
+                                        text=data.text)
+        return presenters.file(target)
+
+    @post("/{transfer_id:str}/submit", status_code=200)
+    async def submit(self, db_session: AsyncSession, actor: Actor, transfer_id: str,
+                     data: SubmitBody) -> dict[str, Any]:
+        transfer, files = await service.submit(db_session, actor=actor, transfer_id=transfer_id,
+                                               approve=data.approve)
+        out = presenters.transfer(transfer, files, actor.user.ident)  # type: ignore[union-attr]
+        out["not_transferred"] = [{"id": str(f.id), "name": f.name, "reason": f.reason}
+                                  for f in files if f.state == "rejected"]
+        return out
+
+    @get("/{transfer_id:str}/files/{file_id:str}/content")
+    async def download(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str) -> File:
+        target, path = await service.content(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id)
+        return File(path=path, filename=PurePosixPath(target.name).name, media_type="application/octet-stream",
+                    headers={"X-Content-SHA256": target.sha256, "Cache-Control": "no-store"})
+
+    @delete("/{transfer_id:str}/files/{file_id:str}", status_code=204)
+    async def remove(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str) -> None:
+        await service.delete_file(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id)
+
+
+class ReviewController(Controller):
+    path = "/v1/review"
+    tags = ["Transfer gate"]
+
+    @get("/queue")
+    async def pending(self, db_session: AsyncSession, actor: Actor, limit: int | None = None,
+                      cursor: str | None = None,
+                      review_state: Annotated[str | None, Parameter(query="state")] = None) -> dict[str, Any]:
+        rows, next_cursor = await review.queue(db_session, actor=actor, limit=limit, cursor=cursor,
+                                               state=review_state)
+        return {"items": [presenters.queue_item(f, t, owner) for f, t, owner in rows], "next_cursor": next_cursor}
+
+    @post("/files/{file_id:str}", status_code=200)
+    async def decide(self, db_session: AsyncSession, actor: Actor, file_id: str, data: ReviewBody) -> dict[str, Any]:
+        target, transfer, owner = await review.review_file(db_session, actor=actor, file_id=file_id,
+                                                           outcome=data.outcome, comment=data.comment)
+        return presenters.queue_item(target, transfer, owner)

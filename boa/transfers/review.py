@@ -1,0 +1,104 @@
+"""Review of transferred files by Research Services (SPEC 6.5).
+
+The queue holds every flagged and unverifiable file and a random sample of the clean ones
+(chosen at submit, :func:`boa.transfers.rules.review_reason`). A reviewer marks a file ``ok``
+or ``suspected_breach``; a suspected breach opens a breach case through the hooks in
+:data:`ON_SUSPECTED_BREACH`, which the sanctions area registers. Each hook gets the session,
+the reviewer, the file and the reviewer's comment, and returns the id of the case it opened
+(or None); the first id returned is stored on the file as ``breach_case_id``. With no hook
+registered the outcome is still recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa import audit, clock
+from boa.actor import Actor
+from boa.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from boa.models import User
+from boa.services.common import keyset_page
+from boa.transfers import rules
+from boa.transfers.content import release_content
+from boa.transfers.models import Transfer, TransferFile
+from boa.transfers.service import parse_id
+
+BreachHook = Callable[[AsyncSession, Actor, TransferFile, str], Awaitable[str | None]]
+ON_SUSPECTED_BREACH: list[BreachHook] = []
+
+QUEUE_FILTERS = ("pending", "ok", "suspected_breach", "all")
+MAX_COMMENT_CHARS = 4000
+
+
+def require_reviewer(actor: Actor) -> None:
+    if not (actor.is_staff and actor.has_staff_role("review")):
+        raise PermissionDenied("Only Research Services staff with review rights review transfers.",
+                               code="review_rights_required")
+
+
+async def queue(session: AsyncSession, *, actor: Actor, limit: int | None, cursor: str | None,
+                state: str | None = None) -> tuple[list[tuple[TransferFile, Transfer, str]], str | None]:
+    """Files to review, oldest first (``state``: pending by default, ok, suspected_breach, all)."""
+    require_reviewer(actor)
+    state = state or "pending"
+    if state not in QUEUE_FILTERS:
+        raise ValidationFailed(f"state must be one of {', '.join(QUEUE_FILTERS)}.", field="state")
+    query = select(TransferFile).where(TransferFile.review_state.is_not(None))
+    if state != "all":
+        query = query.where(TransferFile.review_state == state)
+    rows, next_cursor = await keyset_page(session, query, TransferFile.id, limit, cursor)
+    return [(f, *(await _context(session, f))) for f in rows], next_cursor
+
+
+async def _context(session: AsyncSession, f: TransferFile) -> tuple[Transfer, str]:
+    row = (await session.execute(select(Transfer, User.ident).join(User, User.id == Transfer.user_id)
+                                 .where(Transfer.id == f.transfer_id))).one()
+    return row[0], row[1]
+
+
+async def review_file(session: AsyncSession, *, actor: Actor, file_id: str, outcome: str,
+                      comment: str | None) -> tuple[TransferFile, Transfer, str]:
+    require_reviewer(actor)
+    if outcome not in rules.REVIEW_OUTCOMES:
+        raise ValidationFailed(f"outcome must be one of {', '.join(rules.REVIEW_OUTCOMES)}.", field="outcome",
+                               code="invalid_outcome")
+    comment = (comment or "").strip() or None
+    if outcome == "suspected_breach" and not comment:
+        raise ValidationFailed("Describe the suspected breach in the comment.", field="comment",
+                               code="comment_required")
+    if comment and len(comment) > MAX_COMMENT_CHARS:
+        raise ValidationFailed(f"A comment has at most {MAX_COMMENT_CHARS} characters.", field="comment")
+    query = select(TransferFile).where(TransferFile.id == parse_id(file_id, "file"))
+    target = await session.scalar(query.with_for_update())
+    if target is None:
+        raise NotFound(f"No file {file_id!r}.")
+    if target.transferred_at is None:
+        raise Conflict(f"{target.name} has not been transferred; only transferred files are reviewed.",
+                       code="not_transferred")
+    if target.review_state in rules.REVIEW_OUTCOMES:
+        raise Conflict(f"{target.name} has already been reviewed ({target.review_state}).", code="already_reviewed")
+    target.review_reason = target.review_reason or "manual"
+    target.review_state, target.review_comment = outcome, comment
+    target.reviewed_at, target.reviewer_id = clock.now(), actor.user_id
+    if outcome == "suspected_breach":
+        await _open_cases(session, actor, target, comment or "")
+    released = False
+    if outcome == "ok" and target.state == "deleted":
+        released = await release_content(session, target)  # the user deleted it while it waited
+    transfer, owner = await _context(session, target)
+    await audit.record(session, actor=actor.label, action="transfer.review", subject=f"transfer_file:{target.id}",
+                       transfer=str(transfer.id), project=str(transfer.project_number), owner=owner,
+                       outcome=outcome, comment=comment, breach_case_id=target.breach_case_id,
+                       review_reason=target.review_reason, blob_removed=released)
+    return target, transfer, owner
+
+
+async def _open_cases(session: AsyncSession, actor: Actor, target: TransferFile, comment: str) -> None:
+    hooks: Sequence[BreachHook] = list(ON_SUSPECTED_BREACH)
+    for hook in hooks:
+        case_id = await hook(session, actor, target, comment)
+        if case_id is not None and target.breach_case_id is None:
+            target.breach_case_id = str(case_id)
