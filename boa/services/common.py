@@ -95,7 +95,7 @@ def parse_cursor(cursor: str | None) -> int | None:
         value = int(cursor)  # type: ignore[arg-type]
     except ValueError:
         raise ValidationFailed("Malformed cursor.", field="cursor") from None
-    if value < 0:
+    if value < 0 or value > 2**62:  # beyond a BIGINT PostgreSQL would refuse the comparison
         raise ValidationFailed("Malformed cursor.", field="cursor")
     return value
 

@@ -24,7 +24,8 @@ from pathlib import Path
 from boa.errors import BoaError
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}(\.[a-z0-9]{1,10})?$")
+SUFFIX_RE = re.compile(r"^[a-z0-9]{1,10}$")
 BLOB_MODE = 0o444
 READ_SIZE = 1 << 20
 
@@ -100,8 +101,12 @@ class Store:
             d.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     # -- receiving ---------------------------------------------------------------------------
-    def receive(self) -> Incoming:
+    def receive(self, suffix: str = "") -> Incoming:
+        """A new file under ``incoming/``. The upload's extension is kept as a suffix, because
+        some readers (openpyxl) judge a file by the extension of its path."""
         key = secrets.token_urlsafe(24)
+        if suffix and SUFFIX_RE.fullmatch(suffix):
+            key += f".{suffix}"
         return Incoming(key, self.incoming_dir / key).open()
 
     def incoming_path(self, key: str) -> Path:

@@ -24,7 +24,7 @@ from multipart import (
 )
 
 from boa.errors import PayloadTooLarge, ValidationFailed
-from boa.filetypes import FileNameError, safe_relative_name
+from boa.filetypes import FileNameError, extension_of, safe_relative_name
 from boa.transfers.storage import Incoming, Store
 
 MAX_FIELD_BYTES = 1024
@@ -120,7 +120,7 @@ class _Reader:
             raise too_large("too_many_files", f"At most {self.limits.max_files} files per transfer.",
                             self.limits.max_files)
         self.names.add(name.casefold())
-        self.current = Received(name, self.store.receive())
+        self.current = Received(name, self.store.receive(extension_of(name)))
         self.upload.files.append(self.current)
 
     def body(self, chunk: bytes) -> None:

@@ -203,6 +203,11 @@ async def test_portal_and_download_are_for_members_and_staff_only(client, as_use
         assert r.status_code == 404 and r.json()["code"] == "not_found", url
     assert (await client.get("/v1/transfers?project=709998", headers=admn)).status_code == 404
     assert (await client.get("/v1/transfers", headers=resa)).status_code == 422
+    for bad in ("x", "-1", "9" * 30):
+        r = await client.get(f"/v1/transfers?project={number}&cursor={bad}", headers=resa)
+        assert r.status_code == 422 and r.json()["code"] == "validation_failed"
+    r = await client.get(f"/v1/review/queue?cursor={'9' * 30}", headers=await as_user("SANC"))
+    assert r.status_code == 422
     assert (await client.get(f"/v1/transfers/{body['id']}/files/999999/content", headers=resa)).status_code == 404
     assert (await client.get(f"/v1/transfers/nonsense/files/{fid}/content", headers=resa)).status_code == 404
     assert (await client.delete(f"/v1/transfers/{body['id']}/files/{fid}", headers=admn)).status_code == 404

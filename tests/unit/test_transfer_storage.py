@@ -115,3 +115,10 @@ def test_blob_directories_are_private(tmp_path):
 ])
 def test_review_selection(verdict, draw, rate, reason):
     assert review_reason(verdict, draw, rate) == reason
+
+
+def test_received_files_keep_a_safe_extension(tmp_path):
+    store = Store(tmp_path)
+    assert store.receive("xlsx").path.suffix == ".xlsx"
+    assert store.receive("../x").path.suffix == ""
+    assert store.receive("").path.parent == store.incoming_dir
