@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from boa import clock
+from boa.errors import Conflict
 from boa.settings import get_settings
 from boa.transfers.models import TransferBlob, TransferFile
 from boa.transfers.storage import Store, store_at
@@ -35,13 +36,18 @@ def current_store() -> Store:
 async def lock_blob(session: AsyncSession, sha256: str, size: int | None = None) -> TransferBlob | None:
     """Lock the blob's row; with ``size``, create the row first when it is missing."""
     query = select(TransferBlob).where(TransferBlob.sha256 == sha256).with_for_update()
-    if size is not None:
+    if size is None:
+        return await session.scalar(query)
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    for _ in range(5):
         now = clock.now()
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
         await session.execute(insert(TransferBlob).values(sha256=sha256, size=size, created_at=now, updated_at=now)
                               .on_conflict_do_nothing())
-        query = query.execution_options(populate_existing=True)
-    return await session.scalar(query)
+        # A concurrent release may delete the row while we wait for its lock: then insert again.
+        blob = await session.scalar(query.execution_options(populate_existing=True))
+        if blob is not None:
+            return blob
+    raise Conflict("The stored content is changing; try again.", code="content_busy")
 
 
 async def store_content(session: AsyncSession, file: TransferFile, store: Store | None = None) -> None:
