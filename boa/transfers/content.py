@@ -50,11 +50,13 @@ async def lock_blob(session: AsyncSession, sha256: str, size: int | None = None)
     raise Conflict("The stored content is changing; try again.", code="content_busy")
 
 
-async def store_content(session: AsyncSession, file: TransferFile, store: Store | None = None) -> None:
-    """Move a received file into the store under its SHA-256 and let ``file`` hold it."""
+async def store_content(session: AsyncSession, file: TransferFile, store: Store | None = None, *,
+                        checked: bool = False) -> None:
+    """Move a received file into the store under its SHA-256 and let ``file`` hold it
+    (``checked``: the caller has just re-hashed the received file)."""
     store = store or current_store()
     await lock_blob(session, file.sha256, file.size)
-    await anyio.to_thread.run_sync(store.commit, file.staged_key, file.sha256)
+    await anyio.to_thread.run_sync(lambda: store.commit(file.staged_key, file.sha256, checked=checked))
     file.content_key, file.staged_key = file.sha256, None
     await session.flush()
 

@@ -8,6 +8,10 @@ writes its audit row there. Who may do what:
 * note and submit: the transfer's owner only (anyone else gets 404);
 * portal, download, delete: the project's active members and Research Services staff, and only
   for transferred files; anyone else gets 404 whether or not the project exists.
+
+Upload and submit end the request's transaction part-way (``session.commit()``): no transaction,
+and on SQLite no write lock, is held while files stream in, are scanned or are re-hashed. Call
+them on a session without a ``begin()`` block and commit afterwards (the API's autocommit does).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from boa.settings import get_settings
 from boa.transfers import rules
 from boa.transfers.content import current_store, release_content, store_content
 from boa.transfers.models import Transfer, TransferFile
+from boa.transfers.storage import StorageIntegrityError
 from boa.transfers.upload import Limits, Received, read_upload, too_large
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.numbers import parse_number
@@ -89,6 +94,8 @@ async def upload(session: AsyncSession, *, actor: Actor, chunks: AsyncIterator[b
 
     async def on_project(number: str) -> None:
         found["project"] = await authorise_upload(session, actor, number)
+        # No transaction (on SQLite: no write lock) stays open while the files stream in and are scanned.
+        await session.commit()
 
     received = await read_upload(chunks, boundary, store=store, limits=lim, on_project=on_project)
     try:
@@ -102,13 +109,13 @@ async def upload(session: AsyncSession, *, actor: Actor, chunks: AsyncIterator[b
 async def _record(session: AsyncSession, actor: Actor, project: Project, received: list[Received],
                   lim: Limits) -> tuple[Transfer, list[TransferFile]]:
     config = scan_config(lim)
+    reports = [await anyio.to_thread.run_sync(_scan, r.incoming.path, r.name, config) for r in received]
     transfer = Transfer(project_id=project.id, project_number=project.number, user_id=actor.user_id,
                         state="verifying", file_count=len(received), total_bytes=sum(r.size for r in received))
     session.add(transfer)
     await session.flush()
     files = []
-    for r in received:
-        report = await anyio.to_thread.run_sync(_scan, r.incoming.path, r.name, config)
+    for r, report in zip(received, reports, strict=True):
         state = rules.initial_file_state(report.verdict)
         files.append(TransferFile(
             transfer_id=transfer.id, name=r.name, size=r.size, sha256=r.incoming.sha256, kind=report.kind,
@@ -128,8 +135,10 @@ async def _record(session: AsyncSession, actor: Actor, project: Project, receive
     return transfer, files
 
 
-async def files_of(session: AsyncSession, transfer: Transfer) -> list[TransferFile]:
+async def files_of(session: AsyncSession, transfer: Transfer, *, lock: bool = False) -> list[TransferFile]:
     query = select(TransferFile).where(TransferFile.transfer_id == transfer.id).order_by(TransferFile.name)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
     return list(await session.scalars(query))
 
 
@@ -145,7 +154,9 @@ def parse_id(value: str, what: str) -> int:
 
 async def own_transfer(session: AsyncSession, actor: Actor, transfer_id: str, *, lock: bool = False) -> Transfer:
     query = select(Transfer).where(Transfer.id == parse_id(transfer_id, "transfer"))
-    transfer = await session.scalar(query.with_for_update() if lock else query)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    transfer = await session.scalar(query)
     if transfer is None or actor.user_id is None or transfer.user_id != actor.user_id:
         raise NotFound(f"No transfer {transfer_id}.")
     return transfer
@@ -211,25 +222,24 @@ async def submit(session: AsyncSession, *, actor: Actor, transfer_id: str,
     if approve is not True:
         raise ValidationFailed("Tick 'approve transfer': the files comply with the confidentiality policy and "
                                "the transfer rules.", field="approve", code="approval_required")
-    transfer = await own_transfer(session, actor, transfer_id, lock=True)
-    if transfer.state == "transferred":
-        raise Conflict("The transfer has already been submitted.", code="already_transferred")
-    files = await files_of(session, transfer)
-    missing = [f for f in files if rules.needs_note(f.verdict, f.note)]
-    if missing:
-        raise Conflict("Every flagged file needs a note explaining its content before the transfer.",
-                       code="note_required", files=[{"id": str(f.id), "name": f.name} for f in missing])
-    staged = [f for f in files if f.state == "staged"]
-    if not staged:
-        raise Conflict("No file of this transfer can be transferred: every file was rejected.",
-                       code="nothing_to_transfer")
+    _, files, staged = await _submittable(session, actor, transfer_id)
+    # Re-hash the received files with no transaction (on SQLite: no write lock) open, then lock the
+    # transfer and check again: a concurrent submit or note may have come in between.
+    await session.commit()
+    store, checked = current_store(), True
+    try:
+        for f in staged:
+            await anyio.to_thread.run_sync(store.check_incoming, f.staged_key, f.sha256)
+    except StorageIntegrityError:
+        checked = False  # a concurrent submit may have moved the files: decided again under the lock
+    transfer, files, staged = await _submittable(session, actor, transfer_id, lock=True)
     decision = await decision_for(session, actor.user.ident, "transfer", str(transfer.project_number),  # type: ignore[union-attr]
                                   actor=actor.label)
     if not decision.allowed:
         await _deny(session, decision)
     settings, rng, now = get_settings(), sampler(transfer.id), clock.now()
     for f in staged:
-        await store_content(session, f)
+        await store_content(session, f, store, checked=checked)
         rules.check_transition("file", f.state, "transferred")
         f.state, f.transferred_at = "transferred", now
         f.review_reason = rules.review_reason(f.verdict, rng.random(), settings.review_sample_rate)
@@ -244,6 +254,23 @@ async def submit(session: AsyncSession, *, actor: Actor, transfer_id: str,
                        transferred=[str(f.id) for f in staged], not_transferred=left,
                        review=[str(f.id) for f in staged if f.review_reason])
     return transfer, files
+
+
+async def _submittable(session: AsyncSession, actor: Actor, transfer_id: str, *,
+                       lock: bool = False) -> tuple[Transfer, list[TransferFile], list[TransferFile]]:
+    transfer = await own_transfer(session, actor, transfer_id, lock=lock)
+    if transfer.state == "transferred":
+        raise Conflict("The transfer has already been submitted.", code="already_transferred")
+    files = await files_of(session, transfer, lock=lock)
+    missing = [f for f in files if rules.needs_note(f.verdict, f.note)]
+    if missing:
+        raise Conflict("Every flagged file needs a note explaining its content before the transfer.",
+                       code="note_required", files=[{"id": str(f.id), "name": f.name} for f in missing])
+    staged = [f for f in files if f.state == "staged"]
+    if not staged:
+        raise Conflict("No file of this transfer can be transferred: every file was rejected.",
+                       code="nothing_to_transfer")
+    return transfer, files, staged
 
 
 async def portal(session: AsyncSession, *, actor: Actor, number: str, limit: int | None,

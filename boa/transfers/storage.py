@@ -127,14 +127,23 @@ class Store:
     def has(self, sha256: str) -> bool:
         return self.blob_path(sha256).is_file()
 
-    def commit(self, key: str, sha256: str) -> Path:
-        """Make the received file ``key`` the blob ``sha256``: check its hash, make it read-only,
-        and move it into place with one atomic rename (or drop it when the blob exists)."""
-        source = self.incoming_path(key)
-        final = self.blob_path(sha256)
-        actual, _ = hash_file(source)
+    def check_incoming(self, key: str, sha256: str) -> None:
+        """The received file ``key`` still has the SHA-256 it had when it arrived."""
+        try:
+            actual = hash_file(self.incoming_path(key))[0]
+        except FileNotFoundError:
+            raise StorageIntegrityError(f"The received file {key} is missing; nothing was stored.") from None
         if actual != sha256:
             raise StorageIntegrityError(f"The received file {key} no longer has its SHA-256; nothing was stored.")
+
+    def commit(self, key: str, sha256: str, *, checked: bool = False) -> Path:
+        """Make the received file ``key`` the blob ``sha256``: check its hash (unless the caller
+        just did), make it read-only, and move it into place with one atomic rename (or drop it
+        when the blob exists)."""
+        source = self.incoming_path(key)
+        final = self.blob_path(sha256)
+        if not checked:
+            self.check_incoming(key, sha256)
         if final.is_file():
             source.unlink()
             return final

@@ -260,3 +260,30 @@ async def test_too_many_files(client, as_user, demo, gate):
                      [("a.txt", "1\n"), ("b.txt", "2\n"), ("c.txt", "3\n")])
     assert r.status_code == 413 and r.json()["code"] == "too_many_files"
     assert incoming_files(store) == []
+
+
+async def test_no_transaction_is_held_while_a_file_streams_in(client, as_user, demo, gate):
+    """On SQLite an open transaction holds the database's write lock: an upload that is slow to
+    arrive must not stop everybody else's requests."""
+    import asyncio
+
+    resa, resb, number = await as_user("RESA"), await as_user("RESB"), await project_no(demo)
+    head, ctype = multipart([("project", None, number.encode())])
+    head = head[: head.rfind(b"--gate-boundary-1234--")]
+    head += b'--gate-boundary-1234\r\nContent-Disposition: form-data; name="files"; filename="slow.tab"\r\n\r\n'
+    waiting, release = asyncio.Event(), asyncio.Event()
+
+    async def body():
+        yield head
+        yield CLEAN_TABLE.encode()
+        waiting.set()
+        await release.wait()
+        yield b"104;55\r\n--gate-boundary-1234--\r\n"
+
+    slow = asyncio.create_task(client.post("/v1/transfers", headers={**resa, "content-type": ctype}, content=body()))
+    await asyncio.wait_for(waiting.wait(), 10)
+    r = await asyncio.wait_for(upload(client, resb, number, [("quick.tab", CLEAN_TABLE)]), 10)
+    assert r.status_code == 201
+    release.set()
+    r = await asyncio.wait_for(slow, 10)
+    assert r.status_code == 201 and r.json()["files"][0]["verdict"] == "clean"
