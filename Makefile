@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-fast install install-test browser lint migrate clean
+.PHONY: run test test-fast install install-test browser lint migrate clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
+
+# Re-extract the admin pages' messages and merge them into the Danish and English catalogues
+# (admin_ui/locales/*/LC_MESSAGES/messages.po); then translate the new Danish entries.
+messages: install-test
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project BOA --version 1.0 -w 110 \
+		-o admin_ui/locales/messages.pot .
+	$(BIN)/pybabel update -i admin_ui/locales/messages.pot -d admin_ui/locales -N -w 110 --ignore-obsolete
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -29,11 +29,12 @@ def grouped_bars(years: list[int], series: list[str], counts: dict[int, dict[str
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
              f'role="img" aria-labelledby="chart-title"><title id="chart-title">{escape(title)}</title>',
              f'<text x="{left}" y="20" class="chart-title">{escape(title)}</text>']
-    for i in range(5):
-        value = top_value * i / 4
-        y = top + plot_h - plot_h * i / 4
+    steps = top_value if top_value <= 5 else 5 if top_value % 5 == 0 else 4  # whole-number ticks
+    for i in range(steps + 1):
+        value = top_value * i // steps
+        y = top + plot_h - plot_h * i / steps
         parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{value:g}</text>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{value}</text>')
     for gi, year in enumerate(years):
         gx = left + gi * group_w + (group_w - bar_w * len(series)) / 2
         for si, name in enumerate(series):
