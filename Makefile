@@ -31,7 +31,7 @@ test: install-test
 # Re-extract the admin pages' messages and merge them into the Danish and English catalogues
 # (admin_ui/locales/*/LC_MESSAGES/messages.po); then translate the new Danish entries.
 messages: install-test
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project BOA --version 1.0 -w 110 \
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project BOA --version 1.0 --copyright-holder BOA -w 110 \
 		-o admin_ui/locales/messages.pot .
 	$(BIN)/pybabel update -i admin_ui/locales/messages.pot -d admin_ui/locales -N -w 110 --ignore-obsolete
 

@@ -61,7 +61,7 @@ def _to_login(request: Request, exc: NotAuthenticated) -> Response:
     viewer = viewer_of(request)
     target = "/login"
     if request.method == "GET" and request.url.path not in ("/", "/login"):
-        target += "?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
+        target += "?next_page=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
     cookies = [expired(SESSION_COOKIE)]
     if exc.code == "session_expired":
         cookies.append(flash_cookie("error", gettext(viewer.lang, labels.ERRORS["session_expired"])))
@@ -75,7 +75,7 @@ def page_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, AccessDenied):
         during_login = request.state.get("session_row") is None
         return render(request, "denied.html", status=exc.status, reasons=reason_texts(exc.reasons, viewer.lang),
-                      cookies=[expired(SESSION_COOKIE)] if during_login else None)
+                      at_login=during_login, cookies=[expired(SESSION_COOKIE)] if during_login else None)
     if isinstance(exc, BoaError):
         return render(request, "error.html", status=exc.status, error=error_text(exc, viewer.lang),
                       back=_back(request))

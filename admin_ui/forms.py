@@ -70,8 +70,8 @@ async def public_form(request: Request, session_csrf: str | None = None) -> Form
 
 def safe_path(value: str | None, default: str = "/") -> str:
     """A local path to go back to; anything else (another host, a scheme) becomes ``default``."""
-    if not value:
-        return default
+    if not value or any(ord(c) < 0x21 or ord(c) == 0x7F for c in value):
+        return default  # browsers drop tabs and newlines: "/\t/host" would become "//host"
     parts = urlsplit(value)
     if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return default

@@ -56,7 +56,7 @@ def boa_server(tmp_path_factory) -> str:
     var = tmp_path_factory.mktemp("boa-browser-server")
     port = _free_port()
     env = {**os.environ, "BOA_VAR_DIR": str(var), "BOA_DATABASE_URL": f"sqlite+aiosqlite:///{var / 'boa.sqlite3'}",
-           "BOA_COOKIE_SECURE": "false", "PYTHONPATH": str(ROOT)}
+           "BOA_COOKIE_SECURE": "true", "PYTHONPATH": str(ROOT)}  # Chromium keeps Secure cookies on 127.0.0.1
     env.pop("BOA_TEST_DATABASE_URL", None)
     log = var / "server.log"
     with log.open("wb") as out:

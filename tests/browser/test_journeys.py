@@ -17,6 +17,8 @@ def test_login_with_totp_shows_what_the_person_may_do(desk):
     shot(page, "01-login")
     desk.log_in(page, "ADMN")
     expect(page.locator("h1")).to_have_text("Velkommen, Anders Administrator")
+    session = next(c for c in page.context.cookies() if c["name"] == "boa_session")
+    assert session["httpOnly"] and session["secure"] and session["sameSite"] == "Lax"
     expect(page.locator("nav.side")).to_contain_text("Tilknyttede brugere")
     expect(page.locator("nav.side")).not_to_contain_text("Revisionslog")
     shot(page, "02-landing-administrator")

@@ -78,7 +78,7 @@ async def test_a_session_that_becomes_denied_shows_the_reasons_on_the_next_page(
 async def test_pages_redirect_to_login_when_not_signed_in(people):
     me = await people()
     r = await me.get("/me/projects")
-    assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Fme%2Fprojects"
+    assert r.status_code == 303 and r.headers["location"] == "/login?next_page=%2Fme%2Fprojects"
     assert (await me.get("/")).headers["location"] == "/login"
     r = await me.post("/me", {"email": "x@example.org"})
     assert r.status_code == 303 and r.headers["location"] == "/login"
@@ -111,3 +111,27 @@ async def test_unknown_pages_are_html_for_browsers_and_problems_for_the_api(peop
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
     api = await me.http.get("/v1/nothing", headers={"accept": "application/json"})
     assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_after_login_the_reader_lands_on_the_page_they_asked_for(people):
+    from tests.helpers import DEMO_USERS, totp_now
+
+    me = await people()
+    r = await me.get("/me/projects?x=1")
+    page = await me.get(r.headers["location"])
+    assert 'name="next_page" value="/me/projects?x=1"' in page.text
+    clock.travel(timedelta(seconds=31))
+    r = await me.post("/login", {"ident": "RESA", "pin": "7391", "next_page": "/me/projects?x=1"})
+    await me.get(r.headers["location"])
+    r = await me.post("/login/code", {"code": totp_now(DEMO_USERS["RESA"]["totp_secret"]), "method": "totp",
+                                      "next_page": "/me/projects?x=1"})
+    assert r.status_code == 303 and r.headers["location"] == "/me/projects?x=1"
+
+
+def test_only_local_paths_are_followed():
+    from admin_ui.forms import safe_path
+
+    assert safe_path("/me/projects?x=1") == "/me/projects?x=1"
+    for bad in ("https://evil.example/", "//evil.example", "/\t/evil.example", "/\\evil", "me", "", None,
+                "javascript:alert(1)", "/\n/evil"):
+        assert safe_path(bad) == "/", bad
