@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-fast install install-test browser lint migrate clean messages
+.PHONY: run test test-fast install install-test browser lint migrate clean messages screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ messages: install-test
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project BOA --version 1.0 --copyright-holder BOA -w 110 \
 		-o admin_ui/locales/messages.pot .
 	$(BIN)/pybabel update -i admin_ui/locales/messages.pot -d admin_ui/locales -N -w 110 --ignore-obsolete
+
+# Run the browser tests and refresh the screenshots in docs/screenshots/ (1280x800).
+screenshots: install-test
+	BOA_SCREENSHOTS=refresh $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser
 
 lint: install-test
 	$(BIN)/ruff check .

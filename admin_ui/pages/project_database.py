@@ -12,7 +12,6 @@ from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
 from schemes import presenters
 from schemes.project_database import service
-from schemes.projects.models import Project
 
 
 class ProjectDatabasePages(Controller):
@@ -21,11 +20,8 @@ class ProjectDatabasePages(Controller):
     @get("/")
     async def show(self, request: Request, db_session: AsyncSession, pdb_id: str) -> Response:
         actor = viewer_of(request).actor
-        pdb = await service.visible(db_session, actor, pdb_id)
-        managers = await service.manager_ids(db_session, pdb)
-        main = await db_session.get(Project, pdb.main_project_id) if pdb.main_project_id else None
-        view = await presenters.project_database(db_session, pdb, managers, main,
-                                                 await service.sub_projects(db_session, pdb))
+        pdb, managers, main, subs = await service.overview(db_session, actor=actor, pdb_id=pdb_id)
+        view = await presenters.project_database(db_session, pdb, managers, main, subs)
         report = await service.report(db_session, actor=actor, pdb_id=pdb_id)
         return render(request, "project_database.html", pdb=view, report=report,
                       is_manager=actor.user_id in managers, can_extend=actor.is_staff and pdb.state == "active")

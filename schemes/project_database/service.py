@@ -159,6 +159,14 @@ async def sub_projects(session: AsyncSession, pdb: ProjectDatabase) -> list[Proj
         .order_by(Project.number)))
 
 
+async def overview(session: AsyncSession, *, actor: Actor,
+                   pdb_id: str) -> tuple[ProjectDatabase, list[int], Project | None, list[Project]]:
+    """The project database the actor may see, with its managers, main project and sub-projects."""
+    pdb = await visible(session, actor, pdb_id)
+    main = await session.get(Project, pdb.main_project_id) if pdb.main_project_id else None
+    return pdb, await manager_ids(session, pdb), main, await sub_projects(session, pdb)
+
+
 async def report(session: AsyncSession, *, actor: Actor, pdb_id: str) -> dict:
     pdb = await visible(session, actor, pdb_id)
     subs = {str(p.number): list(p.datasets or []) for p in await sub_projects(session, pdb)}

@@ -139,6 +139,12 @@ def desk(browser, boa_server):
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """A screenshot of the visible page (1280x800) for docs/screenshots/."""
+    """A screenshot of the visible page (1280x800) for docs/screenshots/: written when missing or
+    when ``BOA_SCREENSHOTS=refresh`` (``make screenshots``), so a test run does not churn the
+    committed images (times and numbers differ from run to run)."""
+    target = SCREENSHOTS / f"{name}.png"
+    if target.exists() and os.environ.get("BOA_SCREENSHOTS") != "refresh":
+        page.screenshot()  # still taken, not kept
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.screenshot(path=str(target))

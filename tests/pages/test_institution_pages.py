@@ -137,3 +137,49 @@ async def test_administrator_changes_the_deletion_date_and_approves_a_deletion(p
     assert (await researcher.post(f"/projects/{number}/deletion-approval")).status_code == 403
     r = await admin.post(f"/projects/{number}/deletion-approval")
     assert r.status_code == 303 and "Sletningen er godkendt." in (await admin.get(r.headers["location"])).text
+
+
+async def test_administrator_ends_an_association_from_the_user_list(people, demo):
+    inst = await institution_id(demo, 101)
+    admin = await people("ADMN")
+    page = await admin.get(f"/institutions/{inst}/users?q=RESB")
+    (assoc,) = _ids(page.text, "end")
+    r = await admin.post(f"/associations/{assoc}/end", {"back": f"/institutions/{inst}/users"})
+    assert r.status_code == 303 and r.headers["location"] == f"/institutions/{inst}/users"
+    after = await admin.get(r.headers["location"])
+    assert "Tilknytningen er afsluttet." in after.text and "Bo Researcher" not in after.text
+    again = await admin.post(f"/associations/{assoc}/end")
+    assert again.status_code == 409 and "Det strider mod den nuværende tilstand." in again.text
+
+
+async def test_paging_through_associated_users(people, demo):
+    from tests.schemes_helpers import make_user
+
+    for ident in ("PGAA", "PGAB", "PGAC", "PGAD", "PGAE", "PGAF", "PGAG", "PGAH", "PGAI", "PGAJ",
+                  "PGAK", "PGAL", "PGAM", "PGAN", "PGAO", "PGAP", "PGAQ", "PGAR", "PGAS", "PGAT",
+                  "PGAU", "PGAV", "PGAW", "PGAX", "PGAY", "PGAZ"):
+        await make_user(demo, ident)
+    inst = await institution_id(demo, 101)
+    admin = await people("ADMN")
+    first = await admin.get(f"/institutions/{inst}/users")
+    nxt = re.search(r'href="\?q=&amp;cursor=(\d+)"', first.text)
+    assert nxt and first.text.count('action="/associations/') == 25
+    second = await admin.get(f"/institutions/{inst}/users?q=&cursor={nxt.group(1)}")
+    assert "User PGAZ" in second.text and "User PGAZ" not in first.text
+
+
+async def test_another_institutions_pages_are_not_found(people, demo):
+    inst = await institution_id(demo, 101)
+    outsider = await people("AUAD")  # administrator at 201
+    for path in (f"/institutions/{inst}", f"/institutions/{inst}/users", f"/institutions/{inst}/associations",
+                 f"/institutions/{inst}/user-requests", "/projects/700001"):
+        r = await outsider.get(path)
+        assert r.status_code == 404, path
+        assert "Findes ikke, eller du må ikke se det." in r.text
+    home = await outsider.get("/")
+    assert "Danish Agency for Social Affairs (201)" in home.text and "Aarhus Research University" not in home.text
+    manager = await people("PDBM")
+    pdb = re.search(r'href="/project-databases/(\d+)"', (await manager.get("/")).text).group(1)
+    assert (await outsider.get(f"/project-databases/{pdb}")).status_code == 404
+    r = await outsider.post(f"/institutions/{inst}/associations", {"ident": "AUAN"})
+    assert r.status_code == 404

@@ -116,3 +116,28 @@ async def test_the_language_switch_changes_the_page_and_is_remembered(people, de
     assert "Welcome, Rikke Researcher" in (await other.get("/")).text
     assert (await me.post("/language", {"lang": "xx", "next_page": "https://evil.example/"})).headers[
         "location"] == "/"
+
+
+async def test_after_switching_to_sms_the_login_asks_for_the_code_sent_by_sms(people):
+    import json
+    from datetime import timedelta
+
+    from boa import clock
+    from boa.settings import get_settings
+
+    me = await people("RESB")
+    assert (await me.post("/me/token/sms", {"mobile": "+45 20304050"})).status_code == 303
+    await me.get("/me/token")
+    assert (await me.post("/logout")).status_code == 303
+    clock.travel(timedelta(seconds=31))
+    await me.get("/login")
+    r = await me.post("/login", {"ident": "RESB", "pin": "7391", "next_page": "/"})
+    assert r.headers["location"].startswith("/login/code?method=sms")
+    page = await me.get(r.headers["location"])
+    assert "Vi har sendt en kode pr. SMS" in page.text
+    last = (get_settings().outbox_dir / "sms.jsonl").read_text(encoding="utf-8").splitlines()[-1]
+    message = json.loads(last)
+    assert message["to"] == "+4520304050"
+    code = re.search(r"\b(\d{6})\b", message["text"]).group(1)
+    r = await me.post("/login/code", {"code": code, "method": "sms", "next_page": "/"})
+    assert r.status_code == 303 and r.headers["location"] == "/"
