@@ -20,15 +20,10 @@ import pytest
 
 from tests.helpers import DEMO_USERS
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("BOA_CHROMIUM", "/usr/bin/chromium"))
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
-
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed: apt-get install chromium",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 def _free_port() -> int:
@@ -52,7 +47,14 @@ def _wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: float = 120)
 
 
 @pytest.fixture(scope="module")
-def boa_server(tmp_path_factory) -> str:
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's chromium ({CHROMIUM}) is not installed: apt-get install chromium")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def boa_server(chromium_path, tmp_path_factory) -> str:
     var = tmp_path_factory.mktemp("boa-browser-server")
     port = _free_port()
     env = {**os.environ, "BOA_VAR_DIR": str(var), "BOA_DATABASE_URL": f"sqlite+aiosqlite:///{var / 'boa.sqlite3'}",
@@ -75,9 +77,10 @@ def boa_server(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(chromium_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM),
+        chromium = p.chromium.launch(executable_path=str(chromium_path),
                                      args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield chromium
         chromium.close()

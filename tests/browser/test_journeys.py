@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import expect
+import pytest
 
 from tests.browser.conftest import shot
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_login_with_totp_shows_what_the_person_may_do(desk):
