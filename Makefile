@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-fast install install-test browser lint migrate clean
+.PHONY: run test test-fast install install-test browser lint migrate clean messages screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
+
+# Re-extract the admin pages' messages and merge them into the Danish and English catalogues
+# (admin_ui/locales/*/LC_MESSAGES/messages.po); then translate the new Danish entries.
+messages: install-test
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project BOA --version 1.0 --copyright-holder BOA -w 110 \
+		-o admin_ui/locales/messages.pot .
+	$(BIN)/pybabel update -i admin_ui/locales/messages.pot -d admin_ui/locales -N -w 110 --ignore-obsolete
+
+# Run the browser tests and refresh the screenshots in docs/screenshots/ (1280x800).
+screenshots: install-test
+	BOA_SCREENSHOTS=refresh $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -7,10 +7,13 @@ import logging
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from admin_ui.errors import html_not_found_or
+from admin_ui.router import page_routers
 from api.auth import authenticate, provide_actor
 from api.controllers.associations import AssociationController
 from api.controllers.auth import AuthController
@@ -21,7 +24,7 @@ from api.controllers.system import AccessController, AuditController, HealthCont
 from api.controllers.tokens import TokenController, UserTokenController
 from api.controllers.transfers import ReviewController, TransferController
 from api.controllers.users import UserController, UserRequestController
-from api.errors import EXCEPTION_HANDLERS
+from api.errors import EXCEPTION_HANDLERS, http_error
 from boa.db import alchemy_config, make_engine
 from boa.settings import get_settings
 from schemes.routes import CONTROLLERS as SCHEME_CONTROLLERS
@@ -51,11 +54,11 @@ def create_app(engine: AsyncEngine | None = None) -> Litestar:
     engine = engine or make_engine(settings)
     alchemy = alchemy_config(engine)
     app = Litestar(
-        route_handlers=ROUTE_HANDLERS,
+        route_handlers=[*ROUTE_HANDLERS, *page_routers()],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         dependencies={"actor": Provide(provide_actor)},
         guards=[authenticate],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: html_not_found_or(http_error)},
         openapi_config=OpenAPIConfig(
             title="BOA",
             version="1.0.0",

@@ -17,7 +17,9 @@ from tokens.service_clients import client_from_jwt
 COOKIE = "boa_session"
 CSRF_COOKIE = "boa_csrf"
 CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def bearer(connection: ASGIConnection) -> tuple[str | None, bool]:
@@ -45,11 +47,21 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         return
     row, user = await resolve_session(db, token)
     if from_cookie and connection.method not in SAFE_METHODS:
-        sent = connection.headers.get(CSRF_HEADER) or connection.state.get("csrf_form_token")
-        if not sent or not secrets.compare_digest(sent, row.csrf_token):
+        sent = connection.headers.get(CSRF_HEADER) or await form_csrf_token(connection)
+        if not sent or not secrets.compare_digest(sent.encode(), row.csrf_token.encode()):
             raise PermissionDenied("The form has expired. Reload the page and try again.", code="csrf_failed")
     connection.state.actor = Actor(user=user)
     connection.state.session_row = row
+
+
+async def form_csrf_token(connection: ASGIConnection) -> str | None:
+    """The ``csrf_token`` field of a form post (the admin pages' forms carry it); the parsed form
+    is cached on the connection, so the handler reads it again for free."""
+    content_type = connection.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in FORM_TYPES or not hasattr(connection, "form"):
+        return None
+    value = (await connection.form()).get(CSRF_FIELD)  # type: ignore[attr-defined]
+    return value if isinstance(value, str) else None
 
 
 def require_staff(connection: ASGIConnection, _: BaseRouteHandler) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -113,3 +114,26 @@ async def verify(session: AsyncSession, batch: int = 5000) -> Verification:
     if head is not None and (head.seq != last_seq or head.hash != prev or head.count != checked):
         return Verification(False, checked, last_seq + 1, "missing tail")
     return Verification(True, checked)
+
+
+async def entries(session: AsyncSession, *, since: datetime | None = None, actor: str | None = None,
+                  subject: str | None = None, action: str | None = None, limit: int | None = None,
+                  cursor: str | None = None, newest_first: bool = False) -> tuple[list[AuditEntry], str | None]:
+    """One page of the log, filtered; the cursor is the last ``seq`` seen (keyset paging either way)."""
+    from boa.services.common import parse_cursor, parse_limit
+
+    size, after = parse_limit(limit), parse_cursor(cursor)
+    query = select(AuditEntry)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if subject:
+        query = query.where(AuditEntry.subject == subject)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if after is not None:
+        query = query.where(AuditEntry.seq < after if newest_first else AuditEntry.seq > after)
+    order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
+    rows = (await session.scalars(query.order_by(order).limit(size + 1))).all()
+    return list(rows[:size]), str(rows[size - 1].seq) if len(rows) > size else None

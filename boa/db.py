@@ -53,7 +53,7 @@ def alchemy_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler="autocommit",
+        before_send_handler="autocommit_include_redirects",  # the pages answer a post with 303
         create_all=False,
         engine_config=EngineConfig(),
     )

@@ -4,8 +4,8 @@ import schemes.hooks  # noqa: F401  (registers the loader, the association hook 
 from schemes.authority.routes import AuthoritySchemeController
 from schemes.law_model.routes import LawModelController
 from schemes.project_database.routes import ProjectDatabaseController
-from schemes.projects.routes import ProjectController
+from schemes.projects.routes import ProjectController, ReportController
 from schemes.researcher.routes import ProposalController
 
 CONTROLLERS = [ProjectController, ProposalController, ProjectDatabaseController, AuthoritySchemeController,
-               LawModelController]
+               LawModelController, ReportController]

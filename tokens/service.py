@@ -125,10 +125,22 @@ async def ship(session: AsyncSession, *, actor: Actor, token_id: str, serial: st
     return token
 
 
+def activatable(token: Token) -> bool:
+    """An enrolled authenticator app or a shipped physical token is activated by its first code."""
+    return (token.kind, token.state) in (("totp", "enrolled"), ("physical", "shipped"))
+
+
+async def tokens_of(session: AsyncSession, *, actor: Actor, ident: str) -> list[Token]:
+    """A user's tokens (newest last), for the user themself or Research Services."""
+    user = await user_by_ident(session, ident)
+    if not actor.is_staff and actor.user_id != user.id:
+        raise NotFound(f"No user with IDENT {user.ident}.")
+    return list(await session.scalars(select(Token).where(Token.user_id == user.id).order_by(Token.id)))
+
+
 async def activate(session: AsyncSession, *, actor: Actor, token_id: str, code: str) -> Token:
     token = await _owned(session, actor, token_id)
-    if not (token.kind == "totp" and token.state == "enrolled") and not (
-            token.kind == "physical" and token.state == "shipped"):
+    if not activatable(token):
         raise Conflict(f"This token cannot be activated (it is {token.state}).")
     result = verify_totp(token_secret(token), code, at=clock.now(), last_counter=token.last_counter,
                          drift=token.drift or 0, window=1)

@@ -4,24 +4,14 @@ from typing import Annotated, Any
 
 from litestar import Controller, delete, get, post
 from litestar.params import Parameter
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
 from api.auth import require_staff
 from api.schemas import AgreementBody, IdentBody, InstitutionBody, RoleBody, TerminateBody, UserRequestBody
 from boa.actor import Actor
-from boa.errors import NotFound
-from boa.models import AuthorisationAgreement, Institution, InstitutionRole, User, UserRequest
+from boa.models import User
 from boa.services import associations, institutions, users
-from boa.services.common import can_see_institution, get_or_404, keyset_page, roles_at
-
-
-async def _visible_institution(db: AsyncSession, actor: Actor, institution_id: str) -> Institution:
-    institution = await get_or_404(db, Institution, institution_id, "institution")
-    if not await can_see_institution(db, actor, institution):
-        raise NotFound(f"No institution with id {institution_id!r}.")
-    return institution
 
 
 class InstitutionController(Controller):
@@ -37,23 +27,18 @@ class InstitutionController(Controller):
         return presenters.institution(inst)
 
     @get("/", guards=[require_staff])
-    async def index(self, db_session: AsyncSession, limit: int | None = None,
+    async def index(self, db_session: AsyncSession, actor: Actor, limit: int | None = None,
                    cursor: str | None = None) -> dict[str, Any]:
-        rows, nxt = await keyset_page(db_session, select(Institution), Institution.id, limit, cursor)
+        rows, nxt = await institutions.list_institutions(db_session, actor=actor, limit=limit, cursor=cursor)
         return {"items": [presenters.institution(i) for i in rows], "next_cursor": nxt}
 
     @get("/{institution_id:str}")
     async def show(self, db_session: AsyncSession, actor: Actor, institution_id: str) -> dict[str, Any]:
-        inst = await _visible_institution(db_session, actor, institution_id)
-        out = presenters.institution(inst)
-        agreements = await db_session.scalars(select(AuthorisationAgreement).where(
-            AuthorisationAgreement.institution_id == inst.id).order_by(AuthorisationAgreement.id))
-        out["agreements"] = [presenters.agreement(a) for a in agreements]
-        role_rows = (await db_session.execute(select(InstitutionRole.role, User.ident).join(
-            User, User.id == InstitutionRole.user_id).where(InstitutionRole.institution_id == inst.id)
-            .order_by(User.ident))).all()
-        out["roles"] = [{"ident": ident, "role": role} for role, ident in role_rows]
-        out["my_roles"] = sorted(await roles_at(db_session, actor.user_id, inst.id))
+        view = await institutions.overview(db_session, actor=actor, institution_id=institution_id)
+        out = presenters.institution(view.institution)
+        out["agreements"] = [presenters.agreement(a, ident) for a, ident in view.agreements]
+        out["roles"] = [{"ident": ident, "role": role} for ident, _, role in view.roles]
+        out["my_roles"] = sorted(view.my_roles)
         return out
 
     @post("/{institution_id:str}/agreements", guards=[require_staff])
@@ -88,11 +73,7 @@ class InstitutionController(Controller):
     @get("/{institution_id:str}/user-requests")
     async def list_user_requests(self, db_session: AsyncSession, actor: Actor,
                                  institution_id: str) -> dict[str, Any]:
-        inst = await _visible_institution(db_session, actor, institution_id)
-        if not actor.is_staff and "administrator" not in await roles_at(db_session, actor.user_id, inst.id):
-            raise NotFound(f"No institution with id {institution_id!r}.")
-        rows = await db_session.scalars(select(UserRequest).where(UserRequest.institution_id == inst.id)
-                                        .order_by(UserRequest.id))
+        rows = await users.list_user_requests(db_session, actor=actor, institution_id=institution_id)
         return {"items": [presenters.user_request(r) for r in rows], "next_cursor": None}
 
     @post("/{institution_id:str}/associations")
@@ -106,12 +87,11 @@ class InstitutionController(Controller):
     async def list_associations(
         self, db_session: AsyncSession, actor: Actor, institution_id: str,
         association_state: Annotated[str | None, Parameter(query="state")] = None,
+        q: str | None = None, limit: int | None = None, cursor: str | None = None,
     ) -> dict[str, Any]:
-        rows = await associations.list_associations(db_session, actor=actor, institution_id=institution_id,
-                                                    state=association_state)
-        idents = {u.id: u.ident for u in await db_session.scalars(
-            select(User).where(User.id.in_([a.user_id for a in rows])))}
-        return {"items": [presenters.association(a, idents.get(a.user_id)) for a in rows], "next_cursor": None}
+        rows, nxt = await associations.list_associations(db_session, actor=actor, institution_id=institution_id,
+                                                         state=association_state, q=q, limit=limit, cursor=cursor)
+        return {"items": [presenters.association(a, u.ident) for a, u in rows], "next_cursor": nxt}
 
 
 class AgreementController(Controller):

@@ -15,8 +15,6 @@ from boa.access_facts import decision_for
 from boa.actor import Actor
 from boa.domain import normalise_ident
 from boa.errors import PermissionDenied, ValidationFailed
-from boa.models import AuditEntry
-from boa.services.common import parse_cursor, parse_limit
 
 
 class AccessController(Controller):
@@ -47,22 +45,14 @@ class AuditController(Controller):
     async def index(
         self, db_session: AsyncSession, since: datetime | None = None,
         by: Annotated[str | None, Parameter(query="actor")] = None,
-        subject: str | None = None, limit: int | None = None, cursor: str | None = None,
+        subject: str | None = None, action: str | None = None, limit: int | None = None,
+        cursor: str | None = None,
     ) -> dict[str, Any]:
-        size, after = parse_limit(limit), parse_cursor(cursor)
-        query = select(AuditEntry)
-        if since is not None:
-            query = query.where(AuditEntry.at >= since)
-        if by:
-            query = query.where(AuditEntry.actor == by)
-        if subject:
-            query = query.where(AuditEntry.subject == subject)
-        if after is not None:
-            query = query.where(AuditEntry.seq > after)
-        rows = (await db_session.scalars(query.order_by(AuditEntry.seq).limit(size + 1))).all()
+        rows, nxt = await audit.entries(db_session, since=since, actor=by, subject=subject, action=action,
+                                        limit=limit, cursor=cursor)
         items = [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor, "action": r.action,
-                  "subject": r.subject, "summary": r.summary, "hash": r.hash} for r in rows[:size]]
-        return {"items": items, "next_cursor": str(rows[size - 1].seq) if len(rows) > size else None}
+                  "subject": r.subject, "summary": r.summary, "hash": r.hash} for r in rows]
+        return {"items": items, "next_cursor": nxt}
 
     @get("/verify")
     async def verify(self, db_session: AsyncSession) -> dict[str, Any]:

@@ -11,8 +11,7 @@ from api.auth import require_staff
 from api.schemas import CodeBody, ShipBody, TokenBody
 from boa import audit, clock
 from boa.actor import Actor
-from boa.errors import NotFound
-from boa.models import LoginState, Token
+from boa.models import LoginState
 from boa.services.users import get_user
 from tokens import service
 from tokens.login import revoke_sessions
@@ -34,10 +33,8 @@ class UserTokenController(Controller):
 
     @get("/tokens")
     async def list_tokens(self, db_session: AsyncSession, actor: Actor, ident: str) -> dict[str, Any]:
-        user = await get_user(db_session, actor=actor, ident=ident)
-        if not actor.is_staff and actor.user_id != user.id:
-            raise NotFound(f"No user with IDENT {user.ident}.")
-        rows = await db_session.scalars(select(Token).where(Token.user_id == user.id).order_by(Token.id))
+        await get_user(db_session, actor=actor, ident=ident)
+        rows = await service.tokens_of(db_session, actor=actor, ident=ident)
         return {"items": [presenters.token(t) for t in rows], "next_cursor": None}
 
     @get("/lockout", guards=[require_staff])

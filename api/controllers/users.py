@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
+from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
@@ -43,6 +44,12 @@ class UserController(Controller):
 class UserRequestController(Controller):
     path = "/v1/user-requests"
     tags = ["Users"]
+
+    @get("/", guards=[require_staff])
+    async def index(self, db_session: AsyncSession, actor: Actor,
+                    request_state: Annotated[str | None, Parameter(query="state")] = None) -> dict[str, Any]:
+        rows = await users.list_user_requests(db_session, actor=actor, state=request_state)
+        return {"items": [presenters.user_request(r) for r in rows], "next_cursor": None}
 
     @post("/{request_id:str}/approve", guards=[require_staff], status_code=200)
     async def approve(self, db_session: AsyncSession, actor: Actor, request_id: str,

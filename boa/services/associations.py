@@ -6,16 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa import audit, clock
 from boa.actor import Actor
-from boa.domain import ASSOCIATION_APPROVERS, ASSOCIATION_ENDERS
-from boa.errors import Conflict, NotFound, PermissionDenied
-from boa.models import Association, Institution
-from boa.services.common import get_or_404, roles_at, user_by_ident
+from boa.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from boa.models import Association, Institution, User
+from boa.permissions import (
+    may_decide_association,
+    may_end_association,
+    may_list_associations,
+    may_request_association,
+)
+from boa.services.common import get_or_404, keyset_page, roles_at, user_by_ident
 
 # Hooks other areas register: called when an association ends (e.g. end project memberships).
 ON_END: list[Callable[[AsyncSession, Association, Actor], Awaitable[None]]] = []
@@ -26,7 +31,7 @@ async def request_association(session: AsyncSession, *, actor: Actor, institutio
     roles = await roles_at(session, actor.user_id, institution.id)
     if not roles and not actor.is_staff:
         raise NotFound(f"No institution with id {institution_id!r}.")
-    if "administrator" not in roles:
+    if not may_request_association(roles):
         raise PermissionDenied("Only an administrator of the institution associates users.")
     user = await user_by_ident(session, ident)
     open_one = await session.scalar(select(Association).where(
@@ -59,7 +64,7 @@ async def _visible(session: AsyncSession, actor: Actor, association_id: str) -> 
 async def decide_association(session: AsyncSession, *, actor: Actor, association_id: str,
                              approve: bool) -> Association:
     association, roles = await _visible(session, actor, association_id)
-    if not roles & ASSOCIATION_APPROVERS:
+    if not may_decide_association(roles):
         raise PermissionDenied("Only the person responsible for authorisation or a substitute decides associations.")
     if association.state != "pending":
         raise Conflict(f"The association is {association.state}, not pending.")
@@ -73,7 +78,7 @@ async def decide_association(session: AsyncSession, *, actor: Actor, association
 
 async def end_association(session: AsyncSession, *, actor: Actor, association_id: str) -> Association:
     association, roles = await _visible(session, actor, association_id)
-    if actor.user_id != association.user_id and not roles & ASSOCIATION_ENDERS:
+    if not may_end_association(roles, own=actor.user_id == association.user_id):
         raise PermissionDenied("Only the user, an administrator, the responsible person or a substitute ends it.")
     if association.state not in ("pending", "approved"):
         raise Conflict(f"The association is already {association.state}.")
@@ -86,13 +91,31 @@ async def end_association(session: AsyncSession, *, actor: Actor, association_id
     return association
 
 
-async def list_associations(session: AsyncSession, *, actor: Actor, institution_id: str,
-                            state: str | None = None) -> list[Association]:
+ASSOCIATION_STATES = ("pending", "approved", "refused", "ended")
+
+
+async def list_associations(session: AsyncSession, *, actor: Actor, institution_id: str, state: str | None = None,
+                            q: str | None = None, limit: int | None = None,
+                            cursor: str | None = None) -> tuple[list[tuple[Association, User]], str | None]:
+    """One page of the institution's associations (oldest first), each with its user; ``q``
+    matches the IDENT exactly or the start of the name or e-mail."""
     institution = await get_or_404(session, Institution, institution_id, "institution")
     roles = await roles_at(session, actor.user_id, institution.id)
-    if not actor.is_staff and not roles & (ASSOCIATION_ENDERS | {"signatory"}):
+    if not may_list_associations(roles, staff=actor.is_staff):
         raise NotFound(f"No institution with id {institution_id!r}.")
-    query = select(Association).where(Association.institution_id == institution.id)
+    query = select(Association).join(User, User.id == Association.user_id).where(
+        Association.institution_id == institution.id)
     if state:
+        if state not in ASSOCIATION_STATES:
+            raise ValidationFailed(f"state must be one of {', '.join(ASSOCIATION_STATES)}.", field="state")
         query = query.where(Association.state == state)
-    return list(await session.scalars(query.order_by(Association.id)))
+    if q and q.strip():
+        term = q.strip()
+        if len(term) > 200:
+            raise ValidationFailed("q is too long.", field="q")
+        like = f"{term.lower()}%"
+        query = query.where(or_(User.ident == term.upper(), func.lower(User.name).like(like),
+                                func.lower(User.email).like(like)))
+    rows, nxt = await keyset_page(session, query, Association.id, limit, cursor)
+    users = {u.id: u for u in await session.scalars(select(User).where(User.id.in_([a.user_id for a in rows])))}
+    return [(a, users[a.user_id]) for a in rows], nxt

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -11,8 +12,16 @@ from boa import audit, clock
 from boa.actor import Actor
 from boa.domain import INSTITUTION_KINDS, ROLE_ASSIGNERS, SCHEME_KINDS
 from boa.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from boa.models import AuthorisationAgreement, Institution, InstitutionRole
-from boa.services.common import get_or_404, roles_at, user_by_ident
+from boa.models import AuthorisationAgreement, Institution, InstitutionRole, User
+from boa.permissions import may_assign_role
+from boa.services.common import (
+    can_see_institution,
+    get_or_404,
+    institutions_of,
+    keyset_page,
+    roles_at,
+    user_by_ident,
+)
 
 
 def _require_staff(actor: Actor) -> None:
@@ -123,7 +132,7 @@ async def assign_role(session: AsyncSession, *, actor: Actor, institution_id: st
         raise NotFound(f"No institution with id {institution_id!r}.")
     if role not in ROLE_ASSIGNERS:
         raise ValidationFailed(f"role must be one of {', '.join(ROLE_ASSIGNERS)}.", field="role")
-    if not my_roles & ROLE_ASSIGNERS[role]:
+    if not may_assign_role(my_roles, role):
         raise PermissionDenied(f"Only {' or '.join(sorted(ROLE_ASSIGNERS[role]))} may assign the role {role}.")
     user = await user_by_ident(session, ident)
     target_roles = await roles_at(session, user.id, institution.id)
@@ -145,7 +154,7 @@ async def remove_role(session: AsyncSession, *, actor: Actor, institution_id: st
     my_roles = await roles_at(session, actor.user_id, institution.id)
     if not my_roles and not actor.is_staff:
         raise NotFound(f"No institution with id {institution_id!r}.")
-    if role not in ROLE_ASSIGNERS or not my_roles & ROLE_ASSIGNERS[role]:
+    if not may_assign_role(my_roles, role):
         raise PermissionDenied(f"You may not remove the role {role}.")
     user = await user_by_ident(session, ident)
     row = await session.scalar(select(InstitutionRole).where(
@@ -156,3 +165,50 @@ async def remove_role(session: AsyncSession, *, actor: Actor, institution_id: st
     await session.delete(row)
     await audit.record(session, actor=actor.label, action="role.remove", subject=f"institution:{institution.id}",
                        before={"ident": user.ident, "role": role})
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+async def visible_institution(session: AsyncSession, actor: Actor, institution_id: str) -> Institution:
+    """The institution if the actor may see it (staff, or a role or approved association there); else 404."""
+    institution = await get_or_404(session, Institution, institution_id, "institution")
+    if not await can_see_institution(session, actor, institution):
+        raise NotFound(f"No institution with id {institution_id!r}.")
+    return institution
+
+
+async def list_institutions(session: AsyncSession, *, actor: Actor, limit: int | None = None,
+                            cursor: str | None = None) -> tuple[list[Institution], str | None]:
+    _require_staff(actor)
+    rows, nxt = await keyset_page(session, select(Institution), Institution.id, limit, cursor)
+    return list(rows), nxt
+
+
+@dataclass
+class InstitutionOverview:
+    institution: Institution
+    agreements: list[tuple[AuthorisationAgreement, str | None]]
+    roles: list[tuple[str, str, str]]  # (ident, name, role), by IDENT
+    my_roles: set[str]
+
+
+async def overview(session: AsyncSession, *, actor: Actor, institution_id: str) -> InstitutionOverview:
+    institution = await visible_institution(session, actor, institution_id)
+    agreements = (await session.execute(
+        select(AuthorisationAgreement, User.ident).join(User, User.id == AuthorisationAgreement.responsible_user_id)
+        .where(AuthorisationAgreement.institution_id == institution.id).order_by(AuthorisationAgreement.id))).all()
+    roles = (await session.execute(
+        select(User.ident, User.name, InstitutionRole.role).join(User, User.id == InstitutionRole.user_id)
+        .where(InstitutionRole.institution_id == institution.id).order_by(User.ident, InstitutionRole.role))).all()
+    return InstitutionOverview(institution, [(a, ident) for a, ident in agreements],
+                               [(i, n, r) for i, n, r in roles], await roles_at(session, actor.user_id, institution.id))
+
+
+async def my_institutions(session: AsyncSession, user_id: int) -> list[tuple[Institution, set[str]]]:
+    """Every institution where the user holds a role or an approved association, with those roles."""
+    ids = await institutions_of(session, user_id)
+    if not ids:
+        return []
+    rows = await session.scalars(select(Institution).where(Institution.id.in_(ids))
+                                 .order_by(Institution.authorisation_number))
+    return [(inst, await roles_at(session, user_id, inst.id)) for inst in rows]

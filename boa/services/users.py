@@ -27,13 +27,13 @@ from boa.models import (
     UserAgreementVersion,
     UserRequest,
 )
+from boa.permissions import USER_MANAGERS, may_list_user_requests, may_request_user
 from boa.services.common import get_or_404, institutions_of, keyset_page, roles_at, user_by_ident
 from boa.settings import SEED_DATA, get_settings
 
 ACTIVATION_ALPHABET = string.ascii_uppercase + string.digits
 CERTIFICATION_YEARS = 1
 CERTIFICATION_ATTEMPTS_PER_DAY = 3
-USER_MANAGERS = frozenset({"responsible", "substitute", "administrator"})
 
 
 def _hash_code(code: str) -> str:
@@ -176,7 +176,7 @@ async def request_user(session: AsyncSession, *, actor: Actor, institution_id: s
     roles = await roles_at(session, actor.user_id, institution.id)
     if not roles and not actor.is_staff:
         raise NotFound(f"No institution with id {institution_id!r}.")
-    if "administrator" not in roles:
+    if not may_request_user(roles):
         raise PermissionDenied("Only an administrator of the institution requests a new user.")
     if not name.strip():
         raise ValidationFailed("name must not be empty.", field="name")
@@ -187,6 +187,28 @@ async def request_user(session: AsyncSession, *, actor: Actor, institution_id: s
     await audit.record(session, actor=actor.label, action="user_request.create", subject=f"user_request:{req.id}",
                        after={"institution": institution.authorisation_number, "name": req.name, "email": req.email})
     return req
+
+
+USER_REQUEST_STATES = ("pending", "approved", "refused")
+
+
+async def list_user_requests(session: AsyncSession, *, actor: Actor, institution_id: str | None = None,
+                             state: str | None = None) -> list[UserRequest]:
+    """Staff see every institution's requests; an administrator their institution's."""
+    query = select(UserRequest)
+    if institution_id is not None:
+        institution = await get_or_404(session, Institution, institution_id, "institution")
+        roles = await roles_at(session, actor.user_id, institution.id)
+        if not may_list_user_requests(roles, staff=actor.is_staff):
+            raise NotFound(f"No institution with id {institution_id!r}.")
+        query = query.where(UserRequest.institution_id == institution.id)
+    elif not actor.is_staff:
+        raise PermissionDenied("Only Research Services lists every institution's user requests.")
+    if state:
+        if state not in USER_REQUEST_STATES:
+            raise ValidationFailed(f"state must be one of {', '.join(USER_REQUEST_STATES)}.", field="state")
+        query = query.where(UserRequest.state == state)
+    return list(await session.scalars(query.order_by(UserRequest.id)))
 
 
 async def decide_user_request(session: AsyncSession, *, actor: Actor, request_id: str, approve: bool,

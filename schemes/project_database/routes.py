@@ -33,7 +33,8 @@ class ProjectDatabaseController(Controller):
 
     @get("/{pdb_id:str}")
     async def show(self, db_session: AsyncSession, actor: Actor, pdb_id: str) -> dict[str, Any]:
-        return await _view(db_session, await service.visible(db_session, actor, pdb_id))
+        return await presenters.project_database(db_session, *await service.overview(db_session, actor=actor,
+                                                                                     pdb_id=pdb_id))
 
     @put("/{pdb_id:str}/managers")
     async def managers(self, db_session: AsyncSession, actor: Actor, pdb_id: str, data: ManagersBody) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa import audit, clock
 from boa.actor import Actor
 from boa.errors import Conflict, NotFound, PermissionDenied
-from boa.models import Institution, User
+from boa.models import Institution, InstitutionRole, User
 from boa.services.common import get_or_404, roles_at, user_by_ident
 from boa.services.institutions import active_agreement_for
 from schemes.project_database import rules
@@ -92,6 +92,18 @@ async def visible(session: AsyncSession, actor: Actor, pdb_id: str, *, lock: boo
     raise NotFound(f"No project database with id {pdb_id!r}.")
 
 
+async def visible_databases(session: AsyncSession, actor: Actor) -> list[ProjectDatabase]:
+    """The project databases the actor may see (the rule of :func:`visible`, as a list)."""
+    query = select(ProjectDatabase)
+    if not actor.is_staff:
+        uid = actor.user_id or 0
+        managed = select(ProjectDatabaseManager.project_database_id).where(ProjectDatabaseManager.user_id == uid)
+        viewer_of = select(InstitutionRole.institution_id).where(
+            InstitutionRole.user_id == uid, InstitutionRole.role.in_(INSTITUTION_VIEWERS))
+        query = query.where(or_(ProjectDatabase.id.in_(managed), ProjectDatabase.institution_id.in_(viewer_of)))
+    return list(await session.scalars(query.order_by(ProjectDatabase.id)))
+
+
 def _open(pdb: ProjectDatabase) -> None:
     if pdb.state != "active":
         raise Conflict("The project database is closed.", code="project_database_closed")
@@ -145,6 +157,14 @@ async def sub_projects(session: AsyncSession, pdb: ProjectDatabase) -> list[Proj
     return list(await session.scalars(select(Project).where(
         Project.institution_id == pdb.institution_id, Project.kind == "sub", Project.deleted.is_(False))
         .order_by(Project.number)))
+
+
+async def overview(session: AsyncSession, *, actor: Actor,
+                   pdb_id: str) -> tuple[ProjectDatabase, list[int], Project | None, list[Project]]:
+    """The project database the actor may see, with its managers, main project and sub-projects."""
+    pdb = await visible(session, actor, pdb_id)
+    main = await session.get(Project, pdb.main_project_id) if pdb.main_project_id else None
+    return pdb, await manager_ids(session, pdb), main, await sub_projects(session, pdb)
 
 
 async def report(session: AsyncSession, *, actor: Actor, pdb_id: str) -> dict:

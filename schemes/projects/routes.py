@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, delete, get, patch, post
-from sqlalchemy import select
+from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.controllers.me import ME_EXTENSIONS
@@ -15,7 +15,7 @@ from boa.errors import ValidationFailed
 from boa.models import User
 from schemes import presenters
 from schemes.projects import service
-from schemes.projects.models import Project, ProjectMember
+from schemes.projects.report import active_projects_report
 from schemes.researcher import service as researcher
 from schemes.schemas import ProjectBody, ProjectPatch
 
@@ -39,9 +39,10 @@ class ProjectController(Controller):
     @get("/")
     async def index(self, db_session: AsyncSession, actor: Actor, limit: int | None = None,
                     cursor: str | None = None, scheme: str | None = None,
-                    institution_id: str | None = None) -> dict[str, Any]:
+                    institution_id: str | None = None,
+                    project_state: Annotated[str | None, Parameter(query="state")] = None) -> dict[str, Any]:
         rows, nxt = await service.list_projects(db_session, actor=actor, limit=limit, cursor=cursor, scheme=scheme,
-                                                institution_id=institution_id)
+                                                institution_id=institution_id, state=project_state)
         return {"items": [await presenters.project(db_session, p) for p in rows], "next_cursor": nxt}
 
     @get("/{number:str}")
@@ -77,10 +78,19 @@ class ProjectController(Controller):
         await service.remove_project_member(db_session, actor=actor, number=number, ident=ident)
 
 
+class ReportController(Controller):
+    path = "/v1/reports"
+    tags = ["Reports"]
+
+    @get("/active-projects")
+    async def active_projects(self, db_session: AsyncSession, actor: Actor, first_year: int | None = None,
+                              last_year: int | None = None) -> dict[str, Any]:
+        report = await active_projects_report(db_session, actor=actor, first_year=first_year, last_year=last_year)
+        return report.as_dict()
+
+
 async def memberships(db: AsyncSession, user: User, out: dict[str, Any]) -> None:
-    rows = (await db.execute(select(ProjectMember, Project).join(Project, Project.id == ProjectMember.project_id)
-                             .where(ProjectMember.user_id == user.id, ProjectMember.state != "ended")
-                             .order_by(Project.number))).all()
+    rows = await service.memberships_of(db, user.id)
     out["memberships"] = [{"project": str(p.number), "title": p.title, "scheme": p.scheme, "kind": p.kind,
                            "institution_id": str(p.institution_id), "state": m.state, "project_state": p.state,
                            "approved": p.approved_at is not None, "deleted": p.deleted} for m, p in rows]

@@ -14,9 +14,13 @@ from boa.models import Institution, InstitutionRole, User
 from boa.services.common import keyset_page, roles_at, user_by_ident
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.numbers import next_number, parse_number
-
-# Institution roles that see every project of their institution.
-INSTITUTION_VIEWERS = frozenset({"administrator", "signatory", "responsible", "substitute"})
+from schemes.projects.permissions import (
+    INSTITUTION_VIEWERS,
+    may_approve_deletion,
+    may_change_deletion_date,
+    may_manage_members,
+    may_see,
+)
 
 
 async def project_roles(session: AsyncSession, actor: Actor, project: Project) -> set[str]:
@@ -39,7 +43,7 @@ async def project_roles(session: AsyncSession, actor: Actor, project: Project) -
 
 
 def can_see(roles: set[str]) -> bool:
-    return bool(roles & ({"office", "project_owner", "contact_person", "member"} | INSTITUTION_VIEWERS))
+    return may_see(roles)
 
 
 async def by_number(session: AsyncSession, number: str | int, *, lock: bool = False) -> Project:
@@ -95,7 +99,8 @@ async def new_project(session: AsyncSession, *, actor: Actor, institution: Insti
 
 
 async def list_projects(session: AsyncSession, *, actor: Actor, limit: int | None, cursor: str | None,
-                        scheme: str | None = None, institution_id: str | None = None):  # type: ignore[no-untyped-def]
+                        scheme: str | None = None, institution_id: str | None = None,
+                        state: str | None = None):  # type: ignore[no-untyped-def]
     """Staff see all; administrators (and the other institution viewers) their institution's;
     everybody their own (member, contact person, project owner)."""
     query = select(Project)
@@ -109,6 +114,10 @@ async def list_projects(session: AsyncSession, *, actor: Actor, limit: int | Non
                                 Project.contact_person_id == uid, Project.owner_id == uid))
     if scheme:
         query = query.where(Project.scheme == scheme)
+    if state:
+        if len(state) > 30:
+            raise ValidationFailed("state is too long.", field="state")
+        query = query.where(Project.state == state)
     if institution_id:
         try:
             query = query.where(Project.institution_id == int(institution_id))
@@ -119,7 +128,7 @@ async def list_projects(session: AsyncSession, *, actor: Actor, limit: int | Non
 
 async def set_deletion_date(session: AsyncSession, *, actor: Actor, number: str, deletion_date: date) -> Project:
     project, roles = await visible(session, actor, number, lock=True)
-    if "administrator" not in roles:
+    if not may_change_deletion_date(roles):
         raise PermissionDenied("Only an administrator of the project's institution changes the deletion date.")
     if project.deleted:
         raise Conflict("The project is deleted.", code="project_deleted")
@@ -138,7 +147,7 @@ async def approve_deletion(session: AsyncSession, *, actor: Actor, number: str) 
     if "project_owner" in roles:
         raise PermissionDenied("The office's project owner may not approve a deletion.",
                                code="owner_may_not_approve_deletion")
-    if "administrator" not in roles:
+    if not may_approve_deletion(roles):
         raise PermissionDenied("Only an administrator of the project's institution approves a deletion.")
     if project.deleted:
         raise Conflict("The deletion is already approved.", code="project_deleted")
@@ -154,9 +163,6 @@ async def approve_deletion(session: AsyncSession, *, actor: Actor, number: str) 
     return project
 
 
-MEMBER_MANAGERS = frozenset({"contact_person", "administrator", "office"})
-
-
 async def add_project_member(session: AsyncSession, *, actor: Actor, number: str, ident: str):  # type: ignore[no-untyped-def]
     """``POST /v1/projects/{number}/members``: researcher projects and sub-projects only; not while
     the proposal is with the administrator or the office."""
@@ -164,7 +170,7 @@ async def add_project_member(session: AsyncSession, *, actor: Actor, number: str
     from schemes.researcher.states import is_frozen
 
     project, roles = await visible(session, actor, number, lock=True)
-    if not roles & MEMBER_MANAGERS:
+    if not may_manage_members(roles):
         raise PermissionDenied("Only the contact person, an administrator or Research Services adds members.")
     _member_list_here(project)
     if project.deleted or project.closed_at is not None:
@@ -182,7 +188,7 @@ async def remove_project_member(session: AsyncSession, *, actor: Actor, number: 
 
     project, roles = await visible(session, actor, number, lock=True)
     user = await user_by_ident(session, ident)
-    if not roles & MEMBER_MANAGERS and user.id != actor.user_id:
+    if not may_manage_members(roles) and user.id != actor.user_id:
         raise PermissionDenied("Only the contact person, an administrator, Research Services or the member "
                                "themself removes a member.")
     _member_list_here(project)
@@ -194,3 +200,11 @@ def _member_list_here(project: Project) -> None:
         project.scheme, "/v1/project-databases/{id}/managers" if project.kind == "main" else None)
     if where:
         raise Conflict(f"Members of this {project.scheme} project are managed at {where}.", code="wrong_scheme")
+
+
+async def memberships_of(session: AsyncSession, user_id: int) -> list[tuple[ProjectMember, Project]]:
+    """The user's open and pending memberships (not ended), by project number."""
+    rows = (await session.execute(select(ProjectMember, Project).join(Project, Project.id == ProjectMember.project_id)
+                                  .where(ProjectMember.user_id == user_id, ProjectMember.state != "ended")
+                                  .order_by(Project.number))).all()
+    return [(m, p) for m, p in rows]

@@ -1,0 +1,150 @@
+"""The navigation registry: every page that appears in the side menu and on the landing page.
+
+An item belongs to a section: ``mine`` (the signed-in person's own pages), ``institution``
+(repeated for each institution where the person holds roles; ``href`` may use
+``{institution_id}`` and ``{project_database_id}``) or ``office`` (Research Services). Its
+``visible`` predicate decides from the same role predicates the services enforce, so the menu
+offers only what the person may open.
+
+Other areas add their pages by registering items (and their controllers in
+:data:`admin_ui.router.PAGE_CONTROLLERS`) when they are imported, e.g. the sanctions area::
+
+    nav.register(NavItem("breaches", N_("Breach cases"), "/staff/breaches", OFFICE,
+                         lambda viewer, _: viewer.actor.has_staff_role("sanctions"),
+                         N_("Register breaches, assess reports, decide sanctions.")))
+    nav.register(NavItem("institution_breaches", N_("Breach cases"), "/institutions/{institution_id}/breaches",
+                         INSTITUTION, lambda viewer, place: bool(place.roles & ASSOCIATION_APPROVERS)))
+
+and the transfer gate: ``NavItem("transfers", N_("Transfers"), "/me/transfers", MINE, ...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from admin_ui.i18n import N_, gettext
+from admin_ui.viewer import Place, Viewer
+from boa.permissions import (
+    assignable_roles,
+    may_list_associations,
+    may_request_user,
+)
+from schemes.projects.permissions import INSTITUTION_VIEWERS
+
+MINE, INSTITUTION, OFFICE = "mine", "institution", "office"
+Visible = Callable[[Viewer, Place | None], bool]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str  # an English message id, translated when shown
+    href: str
+    section: str
+    visible: Visible
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: str
+    href: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NavSection:
+    key: str
+    title: str
+    links: tuple[NavLink, ...]
+
+
+def _always(viewer: Viewer, place: Place | None) -> bool:
+    return viewer.user is not None
+
+
+def _staff(viewer: Viewer, place: Place | None) -> bool:
+    return viewer.is_staff
+
+
+def _roles(place: Place | None) -> frozenset[str]:
+    return place.roles if place else frozenset()
+
+
+NAV: list[NavItem] = [
+    NavItem("profile", N_("My profile"), "/me", MINE, _always,
+            N_("Your IDENT, your contact details and your certification.")),
+    NavItem("token", N_("My token"), "/me/token", MINE, _always,
+            N_("Your second factor: request an SMS or a physical token and activate it.")),
+    NavItem("my_projects", N_("My projects"), "/me/projects", MINE, _always,
+            N_("The projects you are on, and whether you have access now.")),
+    NavItem("institution", N_("Agreements and roles"), "/institutions/{institution_id}", INSTITUTION,
+            lambda v, p: p is not None, N_("The institution's authorisation agreements and who holds which role.")),
+    NavItem("institution_users", N_("Associated users"), "/institutions/{institution_id}/users", INSTITUTION,
+            lambda v, p: may_list_associations(_roles(p), staff=False),
+            N_("Search the institution's users, associate an existing user, end an association.")),
+    NavItem("association_requests", N_("Association requests"), "/institutions/{institution_id}/associations",
+            INSTITUTION, lambda v, p: may_list_associations(_roles(p), staff=False),
+            N_("Association agreements waiting for the responsible person or a substitute.")),
+    NavItem("roles", N_("Assign roles"), "/institutions/{institution_id}/roles", INSTITUTION,
+            lambda v, p: bool(assignable_roles(_roles(p))),
+            N_("Assign and remove the roles you may assign.")),
+    NavItem("user_requests", N_("New users"), "/institutions/{institution_id}/user-requests", INSTITUTION,
+            lambda v, p: may_request_user(_roles(p)), N_("Ask Research Services to create a new user.")),
+    NavItem("institution_projects", N_("Projects and proposals"), "/institutions/{institution_id}/projects",
+            INSTITUTION, lambda v, p: bool(_roles(p) & INSTITUTION_VIEWERS),
+            N_("The institution's projects and proposals, with the actions you may take.")),
+    NavItem("project_database", N_("Project database"), "/project-databases/{project_database_id}", INSTITUTION,
+            lambda v, p: p is not None and p.project_database_id is not None,
+            N_("Datasets, sub-projects, data minimisation and the end date.")),
+    NavItem("staff_institutions", N_("Institutions and agreements"), "/staff/institutions", OFFICE, _staff,
+            N_("Create institutions and authorisation agreements; terminate agreements.")),
+    NavItem("staff_users", N_("Users"), "/staff/users", OFFICE, _staff, N_("Search users and create new ones.")),
+    NavItem("staff_user_requests", N_("User requests"), "/staff/user-requests", OFFICE, _staff,
+            N_("Approve or refuse the administrators' requests for new users.")),
+    NavItem("staff_proposals", N_("Proposals awaiting the office"), "/staff/proposals", OFFICE, _staff,
+            N_("Proposals sent to Research Services, with their project owners.")),
+    NavItem("staff_audit", N_("Audit log"), "/staff/audit", OFFICE, _staff,
+            N_("Every change, who made it and when; verify the hash chain.")),
+    NavItem("staff_report", N_("Active projects per scheme"), "/staff/reports/active-projects", OFFICE, _staff,
+            N_("Active projects per scheme per year, as a table and a chart.")),
+]
+
+
+def register(item: NavItem, *, after: str | None = None) -> None:
+    """Adds an item once (by key), after the item ``after`` or at the end of its section."""
+    if any(existing.key == item.key for existing in NAV):
+        return
+    keys = [existing.key for existing in NAV]
+    if after in keys:
+        NAV.insert(keys.index(after) + 1, item)  # type: ignore[arg-type]
+        return
+    last = max((i for i, existing in enumerate(NAV) if existing.section == item.section), default=len(NAV) - 1)
+    NAV.insert(last + 1, item)
+
+
+def _link(viewer: Viewer, item: NavItem, place: Place | None) -> NavLink:
+    href = item.href.format(institution_id=place.id if place else "",
+                            project_database_id=place.project_database_id if place else "")
+    return NavLink(item.key, gettext(viewer.lang, item.label), href,
+                   gettext(viewer.lang, item.description) if item.description else "")
+
+
+def sections(viewer: Viewer) -> list[NavSection]:
+    """The menu for this viewer: their own pages, one section per institution, Research Services."""
+    if viewer.user is None:
+        return []
+    out: list[NavSection] = []
+    mine = tuple(_link(viewer, i, None) for i in NAV if i.section == MINE and i.visible(viewer, None))
+    if mine:
+        out.append(NavSection(MINE, gettext(viewer.lang, N_("My pages")), mine))
+    for place in viewer.places:
+        links = tuple(_link(viewer, i, place) for i in NAV if i.section == INSTITUTION and i.visible(viewer, place))
+        if links:
+            out.append(NavSection(f"{INSTITUTION}:{place.id}", f"{place.name} ({place.number})", links))
+    office = tuple(_link(viewer, i, None) for i in NAV if i.section == OFFICE and i.visible(viewer, None))
+    if office:
+        out.append(NavSection(OFFICE, gettext(viewer.lang, N_("Research Services")), office))
+    return out

@@ -1,0 +1,138 @@
+"""An institution's pages: agreements and roles, associated users, association requests, role
+assignment, requests for new users, and its projects. Each offers only the actions the viewer's
+roles there allow (the predicates in :mod:`boa.permissions` that the services enforce)."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admin_ui.forms import done, read_form, safe_path
+from admin_ui.i18n import N_
+from admin_ui.pages.projects import project_actions
+from admin_ui.templating import render
+from admin_ui.viewer import viewer_of
+from boa.domain import SCHEME_KINDS
+from boa.permissions import (
+    assignable_roles,
+    may_decide_association,
+    may_end_association,
+    may_request_association,
+    may_request_user,
+)
+from boa.services import associations, institutions, users
+from schemes.projects.service import list_projects
+
+PAGE_SIZE = 25
+
+
+class InstitutionPages(Controller):
+    path = "/institutions/{institution_id:str}"
+
+    @get("/")
+    async def overview(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
+        view = await institutions.overview(db_session, actor=viewer_of(request).actor, institution_id=institution_id)
+        return render(request, "institution.html", view=view, schemes=SCHEME_KINDS)
+
+    @get("/users")
+    async def associated_users(self, request: Request, db_session: AsyncSession, institution_id: str,
+                               q: str | None = None, cursor: str | None = None) -> Response:
+        actor = viewer_of(request).actor
+        view = await institutions.overview(db_session, actor=actor, institution_id=institution_id)
+        rows, nxt = await associations.list_associations(db_session, actor=actor, institution_id=institution_id,
+                                                         state="approved", q=q, limit=PAGE_SIZE, cursor=cursor)
+        ends = {a.id for a, u in rows if may_end_association(view.my_roles, own=u.id == actor.user_id)}
+        return render(request, "institution_users.html", view=view, rows=rows, next_cursor=nxt, q=q or "",
+                      cursor=cursor, can_associate=may_request_association(view.my_roles), can_end=ends)
+
+    @post("/associations")
+    async def associate(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
+        form = await read_form(request)
+        await associations.request_association(db_session, actor=viewer_of(request).actor,
+                                               institution_id=institution_id, ident=form.text("ident"))
+        return done(request, f"/institutions/{institution_id}/associations",
+                    N_("%(ident)s is associated, pending approval by the person responsible for authorisation "
+                       "or a substitute."), ident=form.text("ident").upper())
+
+    @get("/associations")
+    async def association_requests(self, request: Request, db_session: AsyncSession, institution_id: str,
+                                   cursor: str | None = None) -> Response:
+        actor = viewer_of(request).actor
+        view = await institutions.overview(db_session, actor=actor, institution_id=institution_id)
+        rows, nxt = await associations.list_associations(db_session, actor=actor, institution_id=institution_id,
+                                                         state="pending", limit=PAGE_SIZE, cursor=cursor)
+        ends = {a.id for a, u in rows if may_end_association(view.my_roles, own=u.id == actor.user_id)}
+        return render(request, "institution_associations.html", view=view, rows=rows, next_cursor=nxt,
+                      can_decide=may_decide_association(view.my_roles), can_end=ends)
+
+    @get("/roles")
+    async def roles(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
+        view = await institutions.overview(db_session, actor=viewer_of(request).actor, institution_id=institution_id)
+        return render(request, "institution_roles.html", view=view, assignable=assignable_roles(view.my_roles))
+
+    @post("/roles")
+    async def assign_role(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
+        form = await read_form(request)
+        await institutions.assign_role(db_session, actor=viewer_of(request).actor, institution_id=institution_id,
+                                       ident=form.text("ident"), role=form.text("role"))
+        return done(request, f"/institutions/{institution_id}/roles", N_("The role is assigned."))
+
+    @post("/roles/remove")
+    async def remove_role(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
+        form = await read_form(request)
+        await institutions.remove_role(db_session, actor=viewer_of(request).actor, institution_id=institution_id,
+                                       ident=form.text("ident"), role=form.text("role"))
+        return done(request, f"/institutions/{institution_id}/roles", N_("The role is removed."))
+
+    @get("/user-requests")
+    async def user_requests(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
+        actor = viewer_of(request).actor
+        view = await institutions.overview(db_session, actor=actor, institution_id=institution_id)
+        rows = await users.list_user_requests(db_session, actor=actor, institution_id=institution_id)
+        return render(request, "institution_user_requests.html", view=view, rows=rows,
+                      can_request=may_request_user(view.my_roles))
+
+    @post("/user-requests")
+    async def request_user(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
+        form = await read_form(request)
+        await users.request_user(db_session, actor=viewer_of(request).actor, institution_id=institution_id,
+                                 name=form.text("name"), email=form.text("email"), mobile=form.optional("mobile"))
+        return done(request, f"/institutions/{institution_id}/user-requests",
+                    N_("The request is sent to Research Services."))
+
+    @get("/projects")
+    async def projects(self, request: Request, db_session: AsyncSession, institution_id: str,
+                       cursor: str | None = None) -> Response:
+        actor = viewer_of(request).actor
+        view = await institutions.overview(db_session, actor=actor, institution_id=institution_id)
+        rows, nxt = await list_projects(db_session, actor=actor, limit=PAGE_SIZE, cursor=cursor,
+                                        institution_id=str(view.institution.id))
+        items = [{"project": p, "can": await project_actions(db_session, actor, p)} for p in rows]
+        return render(request, "institution_projects.html", view=view, items=items, next_cursor=nxt)
+
+
+class AssociationActions(Controller):
+    path = "/associations/{association_id:str}"
+
+    async def _decide(self, request: Request, db: AsyncSession, association_id: str, approve: bool) -> Response:
+        form = await read_form(request)
+        row = await associations.decide_association(db, actor=viewer_of(request).actor,
+                                                    association_id=association_id, approve=approve)
+        message = N_("The association is approved.") if approve else N_("The association is refused.")
+        return done(request, safe_path(form.text("back"), f"/institutions/{row.institution_id}/associations"), message)
+
+    @post("/approve")
+    async def approve(self, request: Request, db_session: AsyncSession, association_id: str) -> Response:
+        return await self._decide(request, db_session, association_id, True)
+
+    @post("/refuse")
+    async def refuse(self, request: Request, db_session: AsyncSession, association_id: str) -> Response:
+        return await self._decide(request, db_session, association_id, False)
+
+    @post("/end")
+    async def end(self, request: Request, db_session: AsyncSession, association_id: str) -> Response:
+        form = await read_form(request)
+        row = await associations.end_association(db_session, actor=viewer_of(request).actor,
+                                                 association_id=association_id)
+        return done(request, safe_path(form.text("back"), f"/institutions/{row.institution_id}/users"),
+                    N_("The association is ended."))

@@ -1,0 +1,92 @@
+"""The landing page and the signed-in person's own pages: profile, token, projects."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admin_ui import nav
+from admin_ui.errors import reason_texts
+from admin_ui.forms import done, read_form
+from admin_ui.i18n import N_
+from admin_ui.labels import JUSTIFICATIONS
+from admin_ui.templating import render
+from admin_ui.viewer import Viewer, viewer_of
+from boa.access_facts import decision_for
+from boa.services import users
+from schemes.projects.service import memberships_of
+from tokens import service as tokens
+
+
+def _user(request: Request):  # type: ignore[no-untyped-def]
+    return viewer_of(request).actor.user
+
+
+class HomePage(Controller):
+    path = "/"
+
+    @get("/")
+    async def home(self, request: Request, db_session: AsyncSession) -> Response:
+        viewer: Viewer = viewer_of(request)
+        decision = await decision_for(db_session, viewer.user.ident, "login", record_denial=False)  # type: ignore[union-attr]
+        return render(request, "home.html", sections=nav.sections(viewer),
+                      reasons=reason_texts([r.as_dict() for r in decision.reasons], viewer.lang))
+
+
+class MyPages(Controller):
+    path = "/me"
+
+    @get("/")
+    async def profile(self, request: Request) -> Response:
+        return render(request, "me.html", user=_user(request))
+
+    @post("/")
+    async def save_profile(self, request: Request, db_session: AsyncSession) -> Response:
+        form = await read_form(request)
+        address = {"street": form.text("street"), "postal_code": form.text("postal_code"), "city": form.text("city"),
+                   "country": form.text("country") or "DK"}
+        await users.update_contact(db_session, actor=viewer_of(request).actor, email=form.text("email"),
+                                   mobile=form.text("mobile"),
+                                   address=address if any((address["street"], address["city"])) else None)
+        return done(request, "/me", N_("Your contact details are saved."))
+
+    @get("/token")
+    async def token(self, request: Request, db_session: AsyncSession) -> Response:
+        viewer = viewer_of(request)
+        rows = await tokens.tokens_of(db_session, actor=viewer.actor, ident=viewer.user.ident)  # type: ignore[union-attr]
+        return render(request, "token.html", tokens=rows, activatable={t.id for t in rows if tokens.activatable(t)},
+                      user=viewer.user, justifications=JUSTIFICATIONS)
+
+    @post("/token/sms")
+    async def request_sms(self, request: Request, db_session: AsyncSession) -> Response:
+        form, viewer = await read_form(request), viewer_of(request)
+        await tokens.enrol(db_session, actor=viewer.actor, ident=viewer.user.ident, kind="sms",  # type: ignore[union-attr]
+                           mobile=form.text("mobile"))
+        return done(request, "/me/token", N_("Your SMS token is active. Your next login asks for a code by SMS."))
+
+    @post("/token/physical")
+    async def request_physical(self, request: Request, db_session: AsyncSession) -> Response:
+        form, viewer = await read_form(request), viewer_of(request)
+        address = {"street": form.text("street"), "postal_code": form.text("postal_code"), "city": form.text("city"),
+                   "country": form.text("country") or "DK"}
+        await tokens.enrol(db_session, actor=viewer.actor, ident=viewer.user.ident, kind="physical",  # type: ignore[union-attr]
+                           address=address, attention=form.text("attention"),
+                           justification={"reason": form.text("reason"), "text": form.text("justification")})
+        return done(request, "/me/token", N_("Your physical token is requested. Research Services sends it by post."))
+
+    @post("/token/{token_id:str}/activate")
+    async def activate(self, request: Request, db_session: AsyncSession, token_id: str) -> Response:
+        form = await read_form(request)
+        await tokens.activate(db_session, actor=viewer_of(request).actor, token_id=token_id, code=form.text("code"))
+        return done(request, "/me/token", N_("The token is active."))
+
+    @get("/projects")
+    async def projects(self, request: Request, db_session: AsyncSession) -> Response:
+        viewer = viewer_of(request)
+        rows = []
+        for member, project in await memberships_of(db_session, viewer.user.id):  # type: ignore[union-attr]
+            decision = await decision_for(db_session, viewer.user.ident, "project_access", str(project.number),  # type: ignore[union-attr]
+                                          record_denial=False)
+            rows.append({"member": member, "project": project, "allowed": decision.allowed,
+                         "reasons": reason_texts([r.as_dict() for r in decision.reasons], viewer.lang)})
+        return render(request, "my_projects.html", rows=rows)

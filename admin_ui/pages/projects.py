@@ -1,0 +1,61 @@
+"""One project: its state, proposals and members, and the actions the viewer may take on it
+(transitions from the proposal state machine, the deletion date, approving a deletion)."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admin_ui.forms import done, read_form, safe_path
+from admin_ui.i18n import N_, gettext
+from admin_ui.labels import STATES
+from admin_ui.templating import render
+from admin_ui.viewer import viewer_of
+from schemes import presenters
+from schemes.projects import service
+from schemes.projects.permissions import may_approve_deletion, may_change_deletion_date
+from schemes.researcher import service as researcher
+from schemes.researcher.states import COMMENT_REQUIRED, next_states
+
+
+async def project_actions(db: AsyncSession, actor, project) -> dict:  # type: ignore[no-untyped-def]
+    """What the viewer may do with the project, from the rules the API enforces."""
+    roles = await service.project_roles(db, actor, project)
+    has_proposal = await researcher.current_proposal(db, project) is not None
+    transitions = next_states(project.state, roles) if has_proposal and not project.deleted else []
+    return {"roles": roles, "transitions": transitions, "comment_required": [t for t in transitions
+                                                                            if t in COMMENT_REQUIRED],
+            "deletion_date": may_change_deletion_date(roles) and not project.deleted,
+            "approve_deletion": may_approve_deletion(roles) and not project.deleted}
+
+
+class ProjectPages(Controller):
+    path = "/projects"
+
+    @get("/{number:str}")
+    async def show(self, request: Request, db_session: AsyncSession, number: str) -> Response:
+        actor = viewer_of(request).actor
+        project, _ = await service.visible(db_session, actor, number)
+        view = await presenters.project(db_session, project, full=True)
+        return render(request, "project.html", project=view, can=await project_actions(db_session, actor, project))
+
+    @post("/{number:str}/transitions")
+    async def transition(self, request: Request, db_session: AsyncSession, number: str) -> Response:
+        form, viewer = await read_form(request), viewer_of(request)
+        project, proposal = await researcher.transition(db_session, actor=viewer.actor, number=number,
+                                                        to=form.text("to"), comment=form.optional("comment"))
+        state = gettext(viewer.lang, STATES.get(proposal.state, proposal.state))
+        return done(request, safe_path(form.text("back"), f"/projects/{project.number}"),
+                    N_("Project %(number)s is now: %(state)s."), number=project.number, state=state)
+
+    @post("/{number:str}/deletion-date")
+    async def deletion_date(self, request: Request, db_session: AsyncSession, number: str) -> Response:
+        form = await read_form(request)
+        project = await service.set_deletion_date(db_session, actor=viewer_of(request).actor, number=number,
+                                                  deletion_date=form.day("deletion_date"))
+        return done(request, f"/projects/{project.number}", N_("The deletion date is changed."))
+
+    @post("/{number:str}/deletion-approval")
+    async def approve_deletion(self, request: Request, db_session: AsyncSession, number: str) -> Response:
+        project = await service.approve_deletion(db_session, actor=viewer_of(request).actor, number=number)
+        return done(request, f"/projects/{project.number}", N_("The deletion is approved."))

@@ -1,0 +1,132 @@
+"""Research Services' pages: institutions and agreements, users and user requests, proposals
+awaiting the office, the audit log with verification, and the report of active projects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admin_ui import charts
+from admin_ui.forms import done, read_form
+from admin_ui.i18n import N_, gettext
+from admin_ui.labels import SCHEMES
+from admin_ui.templating import render
+from admin_ui.viewer import viewer_of
+from api.auth import require_staff
+from boa import audit
+from boa.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
+from boa.errors import ValidationFailed
+from boa.services import institutions, users
+from schemes import presenters
+from schemes.projects.report import active_projects_report
+from schemes.projects.service import list_projects
+
+PAGE_SIZE = 25
+
+
+def _number(value: str, field: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationFailed(f"{field} must be a whole number.", field=field) from None
+
+
+class StaffPages(Controller):
+    path = "/staff"
+    guards = [require_staff]
+
+    @get("/institutions")
+    async def institutions(self, request: Request, db_session: AsyncSession, cursor: str | None = None) -> Response:
+        rows, nxt = await institutions.list_institutions(db_session, actor=viewer_of(request).actor, limit=PAGE_SIZE,
+                                                         cursor=cursor)
+        return render(request, "staff_institutions.html", rows=rows, next_cursor=nxt, kinds=INSTITUTION_KINDS)
+
+    @post("/institutions")
+    async def create_institution(self, request: Request, db_session: AsyncSession) -> Response:
+        form = await read_form(request)
+        inst = await institutions.create_institution(
+            db_session, actor=viewer_of(request).actor, name=form.text("name"),
+            authorisation_number=_number(form.text("authorisation_number"), "authorisation_number"),
+            kind=form.text("kind"), mail_domains=form.words("mail_domains"))
+        return done(request, f"/institutions/{inst.id}", N_("The institution is created."))
+
+    @post("/institutions/{institution_id:str}/agreements")
+    async def create_agreement(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
+        form = await read_form(request)
+        await institutions.create_agreement(db_session, actor=viewer_of(request).actor, institution_id=institution_id,
+                                            schemes=form.all("schemes"), responsible_ident=form.text("responsible"),
+                                            substitute_idents=form.words("substitutes"))
+        return done(request, f"/institutions/{institution_id}", N_("The authorisation agreement is created."))
+
+    @post("/agreements/{agreement_id:str}/terminate")
+    async def terminate_agreement(self, request: Request, db_session: AsyncSession, agreement_id: str) -> Response:
+        form = await read_form(request)
+        agreement = await institutions.terminate_agreement(db_session, actor=viewer_of(request).actor,
+                                                           agreement_id=agreement_id, reason=form.text("reason"))
+        return done(request, f"/institutions/{agreement.institution_id}", N_("The agreement is terminated."))
+
+    @get("/users")
+    async def users(self, request: Request, db_session: AsyncSession, q: str | None = None,
+                    cursor: str | None = None) -> Response:
+        rows, nxt = await users.search_users(db_session, actor=viewer_of(request).actor, q=q, limit=PAGE_SIZE,
+                                             cursor=cursor)
+        return render(request, "staff_users.html", rows=rows, next_cursor=nxt, q=q or "", staff_roles=STAFF_ROLES)
+
+    @post("/users")
+    async def create_user(self, request: Request, db_session: AsyncSession) -> Response:
+        form = await read_form(request)
+        user = await users.create_user(db_session, actor=viewer_of(request).actor, name=form.text("name"),
+                                       email=form.text("email"), mobile=form.optional("mobile"),
+                                       staff_roles=form.all("staff_roles"))
+        return done(request, "/staff/users", N_("User %(ident)s is created; the activation code is sent by e-mail."),
+                    ident=user.ident)
+
+    @get("/user-requests")
+    async def user_requests(self, request: Request, db_session: AsyncSession,
+                            request_state: Annotated[str, Parameter(query="state")] = "pending") -> Response:
+        rows = await users.list_user_requests(db_session, actor=viewer_of(request).actor,
+                                              state=request_state or None)
+        return render(request, "staff_user_requests.html", rows=rows, state=request_state)
+
+    @post("/user-requests/{request_id:str}/{decision:str}")
+    async def decide_user_request(self, request: Request, db_session: AsyncSession, request_id: str,
+                                  decision: str) -> Response:
+        form = await read_form(request)
+        if decision not in ("approve", "refuse"):
+            raise ValidationFailed("The decision is approve or refuse.", field="decision")
+        await users.decide_user_request(db_session, actor=viewer_of(request).actor, request_id=request_id,
+                                        approve=decision == "approve", comment=form.optional("comment"))
+        message = N_("The request is approved; the user is created.") if decision == "approve" \
+            else N_("The request is refused.")
+        return done(request, "/staff/user-requests", message)
+
+    @get("/proposals")
+    async def proposals(self, request: Request, db_session: AsyncSession, cursor: str | None = None) -> Response:
+        rows, nxt = await list_projects(db_session, actor=viewer_of(request).actor, limit=PAGE_SIZE, cursor=cursor,
+                                        state="sent_to_office")
+        items = [await presenters.project(db_session, p) for p in rows]
+        return render(request, "staff_proposals.html", items=items, next_cursor=nxt)
+
+    @get("/audit")
+    async def audit_log(self, request: Request, db_session: AsyncSession, who: str | None = None,
+                        subject: str | None = None, action: str | None = None, cursor: str | None = None,
+                        verify: bool = False) -> Response:
+        rows, nxt = await audit.entries(db_session, actor=who or None, subject=subject or None,
+                                        action=action or None, limit=50, cursor=cursor, newest_first=True)
+        result = await audit.verify(db_session) if verify else None
+        return render(request, "staff_audit.html", rows=rows, next_cursor=nxt, verification=result,
+                      filters={"who": who or "", "subject": subject or "", "action": action or ""})
+
+    @get("/reports/active-projects")
+    async def active_projects(self, request: Request, db_session: AsyncSession, first_year: int | None = None,
+                              last_year: int | None = None) -> Response:
+        viewer = viewer_of(request)
+        report = await active_projects_report(db_session, actor=viewer.actor, first_year=first_year,
+                                              last_year=last_year)
+        names = {s: gettext(viewer.lang, SCHEMES[s]) for s in SCHEME_KINDS}
+        chart = charts.grouped_bars(report.years, list(report.schemes), report.counts, names,
+                                    title=gettext(viewer.lang, N_("Active projects per scheme per year")))
+        return render(request, "staff_report.html", report=report, chart=chart, names=names)

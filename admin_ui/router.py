@@ -1,0 +1,42 @@
+"""The admin pages as one Litestar router (plus the stylesheet), mounted at ``/`` in the same
+app as the API. Other areas append their page controllers to :data:`PAGE_CONTROLLERS` (and
+their menu items to :data:`admin_ui.nav.NAV`) on import, before the app is created."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Router
+from litestar.static_files import create_static_files_router
+
+from admin_ui.errors import PAGE_EXCEPTION_HANDLERS
+from admin_ui.pages.auth import LoginPages, LogoutPage
+from admin_ui.pages.institutions import AssociationActions, InstitutionPages
+from admin_ui.pages.me import HomePage, MyPages
+from admin_ui.pages.project_database import ProjectDatabasePages
+from admin_ui.pages.projects import ProjectPages
+from admin_ui.pages.staff import StaffPages
+from admin_ui.viewer import load_viewer
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+PAGE_CONTROLLERS: list[type] = [
+    LoginPages,
+    LogoutPage,
+    HomePage,
+    MyPages,
+    ProjectPages,
+    InstitutionPages,
+    AssociationActions,
+    ProjectDatabasePages,
+    StaffPages,
+]
+
+
+def page_routers() -> list[Router]:
+    """A fresh router per app (the tests build many apps)."""
+    pages = Router(path="/", route_handlers=list(PAGE_CONTROLLERS), guards=[load_viewer],
+                   exception_handlers=PAGE_EXCEPTION_HANDLERS, include_in_schema=False)
+    static = create_static_files_router(path="/static", directories=[STATIC], opt={"public": True},
+                                        include_in_schema=False, name="admin_ui_static")
+    return [pages, static]

@@ -1,0 +1,91 @@
+"""Jinja2 templates in Danish and English: one environment per language with the i18n
+extension and that language's catalogue installed (``{% trans %}`` and ``_()``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+
+from admin_ui import labels, nav
+from admin_ui.i18n import LANGUAGES, gettext, translations
+from admin_ui.viewer import Viewer, viewer_of
+from boa import clock
+
+# Other areas may append their own template folders (searched after this one).
+TEMPLATE_DIRS: list[Path] = [Path(__file__).resolve().parent / "templates"]
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def label(value: Any, kind: str, lang: str) -> str:
+    if value is None:
+        return ""
+    msgid = labels.KINDS.get(kind, {}).get(str(value))
+    return gettext(lang, msgid) if msgid else str(value).replace("_", " ")
+
+
+def _date(value: date | datetime | str | None, lang: str) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = clock.aware(value).astimezone(LOCAL_TIME).date()  # type: ignore[union-attr]
+    return format_date(value, "medium", locale=lang)
+
+
+def _datetime(value: datetime | str | None, lang: str) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_datetime(clock.aware(value), "short", tzinfo=LOCAL_TIME, locale=lang)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in TEMPLATE_DIRS]),
+        autoescape=select_autoescape(["html", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["label"] = lambda value, kind: label(value, kind, lang)
+    env.filters["day"] = lambda value: _date(value, lang)
+    env.filters["moment"] = lambda value: _datetime(value, lang)
+    env.globals["lang"] = lang
+    env.globals["LANGUAGES"] = LANGUAGES
+    env.globals["m"] = env.get_template("macros.html").make_module()
+    return env
+
+
+def render_html(viewer: Viewer, template: str, path: str = "/", **context: Any) -> str:
+    env = environment(viewer.lang)
+    return env.get_template(template).render(
+        viewer=viewer, csrf_token=viewer.csrf, nav=nav.sections(viewer), here=path, flash=viewer.flash, **context)
+
+
+def render(request: Request, template: str, *, status: int = 200, cookies: list[Cookie] | None = None,
+           **context: Any) -> Response[str]:
+    viewer = viewer_of(request)
+    html = render_html(viewer, template, request.url.path, **context)
+    return Response(html, status_code=status, media_type="text/html",
+                    cookies=[*viewer.cookies, *(cookies or [])], headers=SECURITY_HEADERS)

@@ -1,0 +1,112 @@
+"""Who is looking at a page: the actor, the language, the CSRF token for the page's forms, and
+the institutions where the person holds roles (the nav and the pages decide from these).
+
+:func:`load_viewer` is the page router's guard; it runs after the app's ``authenticate`` guard,
+so the session is resolved (and the access decision checked) once per request."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admin_ui.cookies import FLASH_COOKIE, FORM_COOKIE, LANGUAGE_COOKIE, cookie, expired, read_flash
+from admin_ui.i18n import pick_language
+from boa.actor import Actor
+from boa.errors import NotAuthenticated
+from boa.models import User
+from boa.services.institutions import my_institutions
+from schemes.project_database.service import visible_databases
+
+
+@dataclass(frozen=True)
+class Place:
+    """An institution as the viewer sees it: where they hold roles (or an approved association)."""
+
+    id: int
+    number: int
+    name: str
+    roles: frozenset[str]
+    project_database_id: int | None = None
+
+
+@dataclass
+class Viewer:
+    actor: Actor
+    lang: str
+    csrf: str
+    places: list[Place] = field(default_factory=list)
+    flash: dict[str, Any] | None = None
+    cookies: list[Cookie] = field(default_factory=list)  # set by the next rendered page
+
+    @property
+    def user(self) -> User | None:
+        return self.actor.user
+
+    @property
+    def is_staff(self) -> bool:
+        return self.actor.is_staff
+
+    def place(self, institution_id: int) -> Place | None:
+        return next((p for p in self.places if p.id == institution_id), None)
+
+    def roles_at(self, institution_id: int) -> frozenset[str]:
+        place = self.place(institution_id)
+        return place.roles if place else frozenset()
+
+
+def anonymous_viewer(connection: ASGIConnection, actor: Actor | None = None) -> Viewer:
+    """A viewer without a session: the forms carry the ``boa_form`` double-submit token."""
+    pending: list[Cookie] = []
+    token = connection.cookies.get(FORM_COOKIE)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        pending.append(cookie(FORM_COOKIE, token))
+    viewer = Viewer(actor=actor or Actor(), lang=pick_language(connection.cookies.get(LANGUAGE_COOKIE)), csrf=token,
+                    cookies=pending)
+    _take_flash(connection, viewer)
+    return viewer
+
+
+def _take_flash(connection: ASGIConnection, viewer: Viewer) -> None:
+    flash = read_flash(connection.cookies.get(FLASH_COOKIE))
+    if connection.cookies.get(FLASH_COOKIE):
+        viewer.cookies.append(expired(FLASH_COOKIE))
+    viewer.flash = flash
+
+
+async def places_of(db: AsyncSession, actor: Actor) -> list[Place]:
+    if actor.user_id is None:
+        return []
+    databases = {pdb.institution_id: pdb.id for pdb in await visible_databases(db, actor)}
+    return [Place(inst.id, inst.authorisation_number, inst.name, frozenset(roles), databases.get(inst.id))
+            for inst, roles in await my_institutions(db, actor.user_id)]
+
+
+async def load_viewer(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    actor: Actor = connection.state.actor
+    row = connection.state.get("session_row")
+    if actor.user is None or row is None:
+        if not handler.opt.get("public"):
+            raise NotAuthenticated("Log in first.")
+        connection.state.viewer = anonymous_viewer(connection, actor)
+        return
+    db = connection.app.state.boa_alchemy.provide_session(connection.app.state, connection.scope)
+    viewer = Viewer(actor=actor, lang=pick_language(connection.cookies.get(LANGUAGE_COOKIE), actor.user.language),
+                    csrf=row.csrf_token, places=await places_of(db, actor))
+    _take_flash(connection, viewer)
+    connection.state.viewer = viewer
+
+
+def viewer_of(connection: ASGIConnection) -> Viewer:
+    """The request's viewer; an anonymous one when the guards did not get that far."""
+    viewer = connection.state.get("viewer")
+    if viewer is None:
+        viewer = anonymous_viewer(connection)
+        connection.state.viewer = viewer
+    return viewer

@@ -1,0 +1,70 @@
+"""Research Services' pages: institutions and agreements, users, audit log, the report."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+
+
+async def test_staff_create_an_institution_and_an_agreement(people):
+    staff = await people("STAF")
+    r = await staff.post("/staff/institutions", {"name": "Odense Institute", "authorisation_number": "555",
+                                                 "kind": "research_institute", "mail_domains": "odense.example"})
+    assert r.status_code == 303
+    page = await staff.get(r.headers["location"])
+    assert "Odense Institute" in page.text and "Institutionen er oprettet." in page.text
+    inst = r.headers["location"].rsplit("/", 1)[1]
+    same = await staff.post(f"/staff/institutions/{inst}/agreements", {"schemes": ["researcher"],
+                                                                      "responsible": "RESB", "substitutes": "RESB"})
+    assert same.status_code == 422 and "Den autorisationsansvarlige må ikke være sin egen stedfortræder." in same.text
+    r = await staff.post(f"/staff/institutions/{inst}/agreements", {"schemes": ["researcher"], "responsible": "RESB",
+                                                                   "substitutes": "RESA SIGN"})
+    assert r.status_code == 303
+    page = await staff.get(r.headers["location"])
+    assert "Forskerordningen" in page.text and "Autorisationsaftalen er oprettet." in page.text
+    dup = await staff.post("/staff/institutions", {"name": "Again", "authorisation_number": "555", "kind": "other"})
+    assert dup.status_code == 409 and "Det autorisationsnummer er optaget." in dup.text
+    nan = await staff.post("/staff/institutions", {"name": "Again", "authorisation_number": "five", "kind": "other"})
+    assert nan.status_code == 422
+
+
+async def test_staff_pages_are_for_staff_only(people):
+    researcher = await people("RESA")
+    for path in ("/staff/institutions", "/staff/users", "/staff/audit", "/staff/reports/active-projects"):
+        r = await researcher.get(path)
+        assert r.status_code == 403, path
+    assert "/staff/audit" not in (await researcher.get("/")).text
+    assert (await researcher.post("/staff/users", {"name": "X", "email": "x@example.org"})).status_code == 403
+
+
+async def test_staff_create_a_user(people):
+    staff = await people("STAF")
+    r = await staff.post("/staff/users", {"name": "Vera Visitor", "email": "vera@example.org"})
+    assert r.status_code == 303
+    page = await staff.get("/staff/users?q=vera")
+    assert re.search(r"Bruger [A-Z]{4} er oprettet; aktiveringskoden er sendt pr. e-mail.", page.text)
+
+
+async def test_audit_log_and_verification(people, demo):
+    staff = await people("SANC")
+    page = await staff.get("/staff/audit")
+    assert "login.success" in page.text and "Kontrollér hashkæden" in page.text
+    ok = await staff.get("/staff/audit?verify=true")
+    assert re.search(r"Kæden er intakt: \d+ rækker kontrolleret.", ok.text)
+    filtered = await staff.get("/staff/audit?action=institution.create")
+    assert filtered.text.count("<code>institution.create</code>") == 3
+    async with demo.begin() as conn:
+        await conn.execute(text("UPDATE audit_entries SET actor = 'user:EVIL' WHERE seq = 3"))
+    broken = await staff.get("/staff/audit?verify=true")
+    assert "Kæden er brudt ved række 3 (changed row)" in broken.text
+
+
+async def test_report_of_active_projects_with_a_chart(people):
+    staff = await people("STAF")
+    page = await staff.get("/staff/reports/active-projects")
+    assert page.status_code == 200
+    assert "<svg" in page.text and 'role="img"' in page.text and "<script" not in page.text
+    assert "Forskerordningen" in page.text and "Projektdatabaseordningen" in page.text
+    assert (await staff.get("/staff/reports/active-projects?first_year=1900")).status_code == 422
+    assert (await staff.get("/staff/reports/active-projects?first_year=abc")).status_code == 400
