@@ -20,6 +20,7 @@ from api.controllers.auth import AuthController
 from api.controllers.institutions import AgreementController, InstitutionController
 from api.controllers.me import MeController
 from api.controllers.oauth import OAuthController
+from api.controllers.sanctions import BreachController, LockController
 from api.controllers.system import AccessController, AuditController, HealthController
 from api.controllers.tokens import TokenController, UserTokenController
 from api.controllers.transfers import ReviewController, TransferController
@@ -45,6 +46,8 @@ ROUTE_HANDLERS: list = [
     HealthController,
     TransferController,
     ReviewController,
+    BreachController,
+    LockController,
     *SCHEME_CONTROLLERS,
 ]
 

@@ -60,6 +60,7 @@ class Settings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_starttls: bool = False
     mail_from: str = "boa@localhost"
+    office_email: str = "research-services@localhost"
     sms_gateway_url: str | None = None
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
@@ -115,6 +116,7 @@ def load_settings() -> Settings:
         smtp_password=_env("SMTP_PASSWORD"),
         smtp_starttls=_env("SMTP_STARTTLS", "false").lower() == "true",  # type: ignore[union-attr]
         mail_from=_env("MAIL_FROM", "boa@localhost"),  # type: ignore[arg-type]
+        office_email=_env("OFFICE_EMAIL", "research-services@localhost"),  # type: ignore[arg-type]
         sms_gateway_url=_env("SMS_GATEWAY_URL"),
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 19456),
         argon2_time_cost=_int("ARGON2_TIME_COST", 2),
