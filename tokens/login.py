@@ -127,14 +127,19 @@ async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
     return challenge
 
 
+FIRST_CODE_ACTIVATES = ("enrolled", "shipped")
+
+
 async def login_token(session: AsyncSession, user: User) -> Token | None:
-    """The active token; else a TOTP app token enrolled at activation, which its first code activates."""
+    """The active token; else a TOTP app token enrolled at activation or a shipped physical token,
+    which its first valid code activates."""
     tokens = list(await session.scalars(select(Token).where(
-        Token.user_id == user.id, Token.state.in_(("active", "enrolled"))).order_by(Token.id)))
+        Token.user_id == user.id, Token.state.in_(("active", *FIRST_CODE_ACTIVATES))).order_by(Token.id)))
     active = [t for t in tokens if t.state == "active"]
     if active:
         return active[0]
-    return next((t for t in tokens if t.kind == "totp"), None)
+    waiting = [t for t in tokens if (t.kind, t.state) in (("totp", "enrolled"), ("physical", "shipped"))]
+    return waiting[-1] if waiting else None
 
 
 async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSession:
@@ -148,7 +153,7 @@ async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSess
     if (retry := _retry_after(state)) is not None:
         raise LockedOut(LOCKED_MESSAGE, retry_after=retry)
     token = await session.scalar(select(Token).where(Token.id == challenge.token_id).with_for_update())
-    if token is None or token.state not in ("active", "enrolled"):
+    if token is None or token.state not in ("active", *FIRST_CODE_ACTIVATES):
         raise InvalidCode("The token is not active. Log in again.")
     check = kind_of(token).check(token, challenge, code, clock.now())
     if not check.ok:
@@ -159,12 +164,12 @@ async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSess
                                subject=f"token:{token.id}", failures=token.fail_count)
         await _fail(session, state, "code", InvalidCode("The code is wrong or has been used."))
     token.last_counter, token.fail_count = check.counter, 0
-    if token.state == "enrolled":
-        token.state, token.activated_at = "active", clock.now()
-        await audit.record(session, actor=f"user:{user.ident}", action="token.activate",  # type: ignore[union-attr]
-                           subject=f"token:{token.id}", kind=token.kind)
     if check.drift is not None:
         token.drift = check.drift
+    if token.state in FIRST_CODE_ACTIVATES:
+        from tokens.service import activated_by_first_code
+
+        await activated_by_first_code(session, token, Actor(user=user))
     challenge.used = True
     state.failures = 0
     decision = await decision_for(session, user.ident, "login", actor=f"user:{user.ident}")  # type: ignore[union-attr]
