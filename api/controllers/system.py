@@ -23,7 +23,7 @@ class AccessController(Controller):
     path = "/v1/access"
     tags = ["Decisions"]
 
-    @get("/decision")
+    @get("/decision", opt={"service_clients": True})
     async def decision(self, db_session: AsyncSession, actor: Actor, ident: str, action: str,
                        project: str | None = None) -> dict[str, Any]:
         if not (actor.is_staff or "access:decide" in actor.scopes):
