@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.db import transaction
-from boa.models import Association, Institution, AuthorisationAgreement, Token, User
+from boa.models import Association, AuthorisationAgreement, Institution, Token, User
 from schemes.authority.models import AuthorityScheme
 from schemes.project_database.models import ProjectDatabase
 from tests.api.permission_matrix import DENIED, MATRIX, PUBLIC, ROLES, Rule
