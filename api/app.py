@@ -11,6 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api import openapi
 from api.auth import authenticate, provide_actor
 from api.controllers.associations import AssociationController
 from api.controllers.auth import AuthController
@@ -63,6 +64,7 @@ def create_app(engine: AsyncEngine | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    openapi.install(app)
     app.state.boa_alchemy = alchemy
     app.state.boa_engine = engine
     logging.getLogger("boa").setLevel(logging.INFO)
