@@ -77,3 +77,8 @@ class HealthController(Controller):
     async def health(self, db_session: AsyncSession) -> dict[str, Any]:
         await db_session.scalar(select(1))
         return {"status": "ok"}
+
+    @get("/ping", opt={"public": True})
+    async def ping(self) -> dict[str, Any]:
+        """Liveness without the database: the bare endpoint the benchmarks compare against."""
+        return {"status": "ok"}

@@ -17,7 +17,7 @@ ROLES = ("staff", "responsible", "substitute", "administrator", "signatory", "co
          "pdb_manager", "authority_admin", "service_client", "anonymous")
 DENIED = frozenset({401, 403, 404})
 # Nothing else is reachable without logging in.
-PUBLIC = re.compile(r"^/(v1/auth/(login|verify|activate)|v1/oauth/(token|jwks)|health|schema(/.*)?)$")
+PUBLIC = re.compile(r"^/(v1/auth/(login|verify|activate)|v1/oauth/(token|jwks)|health(/ping)?|schema(/.*)?)$")
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,7 @@ MATRIX: dict[str, Rule] = {
     "GET /v1/audit": R(STAFF),
     "GET /v1/audit/verify": R(STAFF),
     "GET /health": R(EVERYONE),
+    "GET /health/ping": R(EVERYONE),
     # Projects (every scheme kind)
     "GET /v1/projects": R(USERS),
     "POST /v1/projects": R(STAFF, AT_101, body={"institution_id": "{institution_id}", "scheme": "researcher", "title": "New"}),
