@@ -94,7 +94,15 @@ class Server:
             return []
 
     def worker_pids(self) -> list[int]:
-        return [p.pid for p in self.processes()[1:]] or [self.proc.pid]
+        """The processes that serve requests (not multiprocessing's resource tracker)."""
+        workers = []
+        for p in self.processes()[1:]:
+            try:
+                if "resource_tracker" not in " ".join(p.cmdline()):
+                    workers.append(p.pid)
+            except Exception:  # noqa: BLE001, S112
+                continue
+        return workers or [self.proc.pid]
 
     def cpu_seconds(self) -> float:
         """User + system CPU seconds used so far by the server's processes (parent and workers)."""
@@ -118,7 +126,7 @@ class Server:
                 conn = await Connection.open("127.0.0.1", self.port)
                 status, _, _ = await conn.request("GET", "/health")
                 conn.close()
-                if status == 200 and len(self.processes()) >= (self.workers + 1 if self.workers > 1 else 1):
+                if status == 200 and (self.workers == 1 or len(self.worker_pids()) >= self.workers):
                     await asyncio.sleep(1.0 if self.workers > 1 else 0.2)
                     return
             except OSError:
