@@ -182,7 +182,7 @@ async def main(args: argparse.Namespace) -> None:
             association = next(a["id"] for a in json.loads(body)["items"]
                                if a.get("ident") == "RESB" and a["state"] == "approved")
 
-            async def end() -> None:
+            async def end(association: str = association) -> None:
                 status, _, body = await control.request("POST", f"/v1/associations/{association}/end", body={},
                                                         headers=admin)
                 assert status == 200, body
