@@ -129,6 +129,11 @@ async def get_user(session: AsyncSession, *, actor: Actor, ident: str) -> User:
     return user
 
 
+def _specific(term: str) -> bool:
+    head, dot, rest = term.partition(".")
+    return "@" in term or (bool(dot) and len(rest) >= 2)
+
+
 def prefix_match(session: AsyncSession, term: str, *columns):  # type: ignore[no-untyped-def]
     """``lower(column) LIKE 'term%'`` for each column, with LIKE's wildcards in the term taken
     literally. The pattern is rendered into the SQL (quoted by SQLAlchemy, not by us) so that
@@ -152,7 +157,12 @@ async def search_users(session: AsyncSession, *, actor: Actor, q: str | None, li
         if len(term) > 200:
             raise ValidationFailed("q is too long.", field="q")
         query = query.where(or_(User.ident == term.upper(), *prefix_match(session, term, User.name, User.email)))
-    rows, nxt = await keyset_page(session, query, User.id, limit, cursor)
+    order = User.id
+    if q and _specific(q.strip()):
+        # An e-mail-shaped term matches few users: sort those rather than let the planner walk the
+        # whole id index looking for a page of them when it overestimates the matches.
+        order = User.id + 0
+    rows, nxt = await keyset_page(session, query, order, limit, cursor)
     return list(rows), nxt
 
 
