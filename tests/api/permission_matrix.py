@@ -1,7 +1,7 @@
 """Who may use which route: one line per route (``"METHOD /path"`` as the router names it).
 
-A role in ``allowed`` must get past every gate (any answer but 401, 403 or 404: a 409 or 422
-for the sample body is fine); every other role must be denied with 401, 403 or 404. A route
+A role in ``allowed`` must get past every gate (any answer but 401, 403 or 404 or a redirect to
+the login page: a 409 or 422 for the sample body is fine); every other role must be denied. A route
 whose handler checks objects needs a realistic body, so ``body`` (JSON), ``form``, ``query``
 and ``params`` (path parameters overriding the demo's: ``{institution_id}`` is institution
 101, ``{ident}`` the researcher RESB, ``{number}`` the approved project, ...) say what to send.
