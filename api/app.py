@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from admin_ui.errors import html_not_found_or
 from admin_ui.router import page_routers
+from api import openapi
 from api.auth import authenticate, provide_actor
 from api.controllers.associations import AssociationController
 from api.controllers.auth import AuthController
@@ -72,6 +73,7 @@ def create_app(engine: AsyncEngine | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    openapi.install(app)
     app.state.boa_alchemy = alchemy
     app.state.boa_engine = engine
     logging.getLogger("boa").setLevel(logging.INFO)

@@ -279,13 +279,21 @@ async def test_a_suspected_breach_opens_a_case_through_the_hook(client, as_user,
     await client.post(f"/v1/transfers/{body['id']}/submit", headers=resa, json={"approve": True})
     fa, fb = files["a.tab"]["id"], files["b.tab"]["id"]
 
-    # Without a hook the outcome is still recorded.
+    # The sanctions area's hook opens a breach case linked to the file and suspends the user.
     r = await client.post(f"/v1/review/files/{fa}", headers=sanc, json={"outcome": "suspected_breach"})
     assert r.status_code == 422 and r.json()["code"] == "comment_required"
     r = await client.post(f"/v1/review/files/{fa}", headers=sanc,
                           json={"outcome": "suspected_breach", "comment": "Row-level data."})
     assert r.status_code == 200 and r.json()["review"]["state"] == "suspected_breach"
-    assert r.json()["review"]["breach_case_id"] is None
+    case_id = r.json()["review"]["breach_case_id"]
+    case = (await client.get(f"/v1/breaches/{case_id}", headers=sanc)).json()
+    assert (case["ident"], case["project"], case["kind"], case["transfer_file_id"]) == (
+        "RESA", number, "microdata_transfer", fa)
+    assert case["transfer_tool_used"] is True and "Row-level data." in case["description"]
+    assert {lk["scope"] for lk in case["locks"]} == {"user", "project"}
+    assert (await client.get("/v1/me", headers=resa)).status_code == 403
+    r = await client.post(f"/v1/breaches/{case_id}/dismiss", headers=sanc, json={"comment": "Aggregates after all."})
+    assert r.status_code == 200
 
     calls = []
 
