@@ -5,14 +5,16 @@ keep-alive connections to every worker (each connection is mapped to the worker 
 it through psutil) and polls on all of them, while another connection makes the change. BOA
 holds no state between requests: every request reads the session, the user and the facts of
 the decision from PostgreSQL, so a committed change should be seen by the next request any
-worker answers. Two changes (the sanction locks of issue 5 will behave the same, being rows
-the decision reads):
+worker answers. Three changes:
 
 * forced logout: staff ``POST /v1/users/RESA/sessions/revoke`` while every worker serves
   ``GET /v1/me`` with RESA's session: time until each worker answers 401;
 * ended association: the administrator ends RESB's only association while every worker
   answers ``GET /v1/access/decision?ident=RESB&action=login`` to a service client: time
-  until each worker answers ``allowed: false``.
+  until each worker answers ``allowed: false``;
+* sanction lock: sanctions staff register a breach case against RESA (the temporary suspension
+  locks the user at once) while every worker answers RESA's login decision to a service client;
+  the case is dismissed between rounds.
 
 For each round it prints the slowest worker's delay after the change's commit (its HTTP answer),
 and counts *stale* answers: requests sent after the commit that still got the old answer
@@ -146,7 +148,8 @@ async def main(args: argparse.Namespace) -> None:
     world = await seed(url)
     engine = world["engine"]
     server = Server(env, workers=args.workers)
-    results: dict[str, list[tuple[float, int]]] = {"forced logout": [], "ended association": []}
+    results: dict[str, list[tuple[float, int]]] = {"forced logout": [], "ended association": [],
+                                                   "sanction lock": []}
     try:
         await server.ready()
         conns = await connections_to_every_worker(server)
@@ -196,6 +199,24 @@ async def main(args: argparse.Namespace) -> None:
             new = json.loads(body)["id"]
             status, _, body = await control.request("POST", f"/v1/associations/{new}/approve", body={},
                                                     headers=responsible)
+            assert status == 200, body
+        sanctions = {"Authorization": f"Bearer {await session_for(engine, 'SANC')}"}
+        for _ in range(max(1, args.rounds // 4)):
+            case: dict = {}
+
+            async def register() -> None:
+                occurred = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
+                status, _, body = await control.request("POST", "/v1/breaches", headers=sanctions, body={
+                    "ident": "RESA", "kind": "other", "description": "bench", "occurred_at": occurred,
+                    "scheme": "researcher", "institution_id": world["institution"]})
+                assert status == 201, body
+                case.update(json.loads(body))
+
+            results["sanction lock"].append(await one_round(
+                conns, "/v1/access/decision?ident=RESA&action=login", gateway,
+                lambda status, body: status == 200 and b'"allowed":false' in body, register))
+            status, _, body = await control.request("POST", f"/v1/breaches/{case['id']}/dismiss",
+                                                    body={"comment": "bench"}, headers=sanctions)
             assert status == 200, body
     finally:
         server.stop()
