@@ -204,7 +204,7 @@ async def main(args: argparse.Namespace) -> None:
         for _ in range(max(1, args.rounds // 4)):
             case: dict = {}
 
-            async def register() -> None:
+            async def register(case: dict = case) -> None:
                 occurred = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
                 status, _, body = await control.request("POST", "/v1/breaches", headers=sanctions, body={
                     "ident": "RESA", "kind": "other", "description": "bench", "occurred_at": occurred,
