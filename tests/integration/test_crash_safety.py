@@ -384,7 +384,6 @@ def test_a_killed_decision_is_all_or_nothing(server, delay):
 
 
 def test_the_audit_chain_verifies_with_the_cli_after_all_the_kills(server):
-    assert server.starts > 1
     server.stop()  # the CLI reads the database the killed servers wrote
     result = server.audit_verify()
     assert result["ok"] is True and result["checked"] > 0, result
