@@ -68,6 +68,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_transfers_sweep(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from boa.transfers.storage import store_at
+    from boa.transfers.sweep import sweep
+
+    async def run():  # type: ignore[no-untyped-def]
+        engine = _engine()
+        try:
+            return await sweep(engine, store_at(get_settings().transfer_store_dir),
+                               older_than=timedelta(hours=args.older_than_hours), dry_run=args.dry_run)
+        finally:
+            await engine.dispose()
+
+    print(json.dumps(asyncio.run(run()).as_dict()))
+    return 0
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     from boa.scanner.cli import main as scan_main
 
@@ -165,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_tokens_import)
     keys = sub.add_parser("keys", help="signing keys").add_subparsers(dest="keys_command", required=True)
     keys.add_parser("rotate", help="add a new JWT signing key").set_defaults(func=cmd_keys_rotate)
+
+    transfers = sub.add_parser("transfers", help="the transfer store").add_subparsers(
+        dest="transfers_command", required=True)
+    sweep = transfers.add_parser("sweep", help="remove what crashes left in the transfer store")
+    sweep.add_argument("--older-than-hours", type=float, default=24.0)
+    sweep.add_argument("--dry-run", action="store_true")
+    sweep.set_defaults(func=cmd_transfers_sweep)
 
     scan = sub.add_parser("scan", help="scan files for microdata", add_help=False)
     scan.add_argument("rest", nargs=argparse.REMAINDER)
