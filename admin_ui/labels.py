@@ -187,9 +187,12 @@ SCOPES = {
 
 
 def reason_key(reason: dict[str, Any]) -> str:
-    """A lock without an end date is either 'until the report is approved' or 'until further
-    decision'; the decision tells them apart only in its message."""
+    """A lock without an end date is 'suspended until the case is decided', 'until the report is
+    approved' or 'until further decision'; the decision tells them apart only in its message."""
     code = reason.get("code", "")
     if code == "locked" and not reason.get("until"):
-        return "locked_until_report" if "report" in reason.get("message", "") else "locked_open"
+        message = reason.get("message", "")
+        if "suspended" in message:
+            return "locked_until_decision"
+        return "locked_until_report" if "report" in message else "locked_open"
     return code

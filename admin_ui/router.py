@@ -15,6 +15,7 @@ from admin_ui.pages.institutions import AssociationActions, InstitutionPages
 from admin_ui.pages.me import HomePage, MyPages
 from admin_ui.pages.project_database import ProjectDatabasePages
 from admin_ui.pages.projects import ProjectPages
+from admin_ui.pages.sanctions import SANCTION_PAGES
 from admin_ui.pages.staff import StaffPages
 from admin_ui.viewer import load_viewer
 
@@ -30,6 +31,7 @@ PAGE_CONTROLLERS: list[type] = [
     AssociationActions,
     ProjectDatabasePages,
     StaffPages,
+    *SANCTION_PAGES,
 ]
 
 

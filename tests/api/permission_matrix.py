@@ -225,4 +225,18 @@ MATRIX: dict[str, Rule] = {
     "GET /staff/proposals": R(STAFF),
     "GET /staff/audit": R(STAFF),
     "GET /staff/reports/active-projects": R(STAFF),
+    # Sanctions pages (the open MTRX case above; a decision or an assessment waits for the report: 409)
+    "GET /staff/breaches": R(STAFF),
+    "POST /staff/breaches": R(SANCTIONS, form={"ident": "MTRX", "kind": "other", "description": "matrix",
+                                               "occurred_at": "2026-01-01T00:00", "scheme": "researcher",
+                                               "institution_id": "{institution_id}"}),
+    "GET /staff/breaches/{case_id}": R(STAFF),
+    "POST /staff/breaches/{case_id}/assessment": R(SANCTIONS, form={"adequate": "yes"}),
+    "POST /staff/breaches/{case_id}/decision": R(SANCTIONS, form={"severity": "minor"}),
+    "POST /staff/breaches/{case_id}/dismiss": R(SANCTIONS, form={"comment": "matrix"}),
+    "GET /staff/locks": R(STAFF),
+    "POST /staff/locks/{lock_id}/lift": R(SANCTIONS, form={"comment": "matrix"}),
+    "GET /breaches": R(USERS),
+    "GET /breaches/{case_id}": R(STAFF, RESPONSIBLE),
+    "POST /breaches/{case_id}/report": R(RESPONSIBLE, form={"report": "matrix", "plan": "matrix"}),
 }

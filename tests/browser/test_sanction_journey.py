@@ -1,0 +1,106 @@
+"""A breach case in a real browser: Research Services register a breach against a researcher who
+is signed in elsewhere; the researcher's next page load and next login are refused with the
+reason; the responsible person submits the report and plan; the office previews and decides a
+severe sanction and sees the locks."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.browser.conftest import shot
+from tests.helpers import DEMO_USERS
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+SUSPENDED = "Adgangen er suspenderet, indtil brudsagen er afgjort."
+
+
+def test_a_breach_quarantines_the_researcher_until_the_sanction_is_decided(desk):
+    # RESA is signed in before the breach is registered, in a browser context of her own.
+    resa = desk.as_user("RESA")
+    resa.click("nav.side >> text=Mine projekter")
+    number = resa.locator("tr", has_text="Labour market careers").locator("td").first.inner_text().strip()
+    assert re.fullmatch(r"\d+", number)
+
+    # SANC registers the breach on the approved project through the page.
+    sanc = desk.as_user("SANC")
+    sanc.click("nav.side >> text=Brudsager")
+    expect(sanc.locator("h1")).to_have_text("Brudsager")
+    form = sanc.locator("form.register")
+    form.locator("input[name=ident]").fill("RESA")
+    form.locator("input[name=project]").fill(number)
+    form.locator("select[name=kind]").select_option("microdata_transfer")
+    yesterday = datetime.now(ZoneInfo("Europe/Copenhagen")) - timedelta(days=1)
+    form.locator("input[name=occurred_at]").fill(yesterday.strftime("%Y-%m-%dT%H:%M"))
+    form.locator("select[name=warning_ignored]").select_option("yes")
+    form.locator("select[name=transfer_tool_used]").select_option("no")
+    form.locator("input[name=data_volume]").fill("One table with 40 rows")
+    form.locator("textarea[name=description]").fill("A table with CPR numbers was copied out of the project.")
+    form.get_by_role("button", name="Registrér bruddet").click()
+    sanc.wait_for_url(re.compile(r"/staff/breaches/\d+$"))
+    case_id = sanc.url.rsplit("/", 1)[1]
+    expect(sanc.locator(".flash.ok")).to_have_text(
+        f"Brudsag {case_id} er registreret; brugeren og projektet er suspenderet.")
+    expect(sanc.locator("table.locks")).to_contain_text("Midlertidig suspension")
+
+    # RESA's open session: the next page load is refused with the reason and the case.
+    resa.reload()
+    expect(resa.locator("h1")).to_have_text("Adgang nægtet")
+    expect(resa.locator("ul.reasons")).to_contain_text(SUSPENDED)
+    expect(resa.locator("ul.reasons")).to_contain_text(f"sag {case_id}")
+
+    # A new login with the correct PIN and code is refused with the reason.
+    fresh = desk.new_page()
+    fresh.goto("/login")
+    fresh.fill("input[name=ident]", "RESA")
+    fresh.fill("input[name=pin]", DEMO_USERS["RESA"]["pin"])
+    fresh.click("form[action='/login'] button")
+    fresh.wait_for_url("**/login/code**")
+    fresh.fill("input[name=code]", desk.code("RESA"))
+    fresh.click("form[action='/login/code'] button")
+    expect(fresh.locator("h1")).to_have_text("Adgang nægtet")
+    expect(fresh.locator("main")).to_contain_text("Du kan ikke bruge BOA nu")
+    expect(fresh.locator("ul.reasons")).to_contain_text(SUSPENDED)
+    assert not any(c["name"] == "boa_session" for c in fresh.context.cookies())
+
+    # RESP, responsible for authorisation at the institution, submits the report and plan.
+    resp = desk.as_user("RESP")
+    resp.click("nav.side >> text=Brudsager")
+    resp.locator("tr", has_text="RESA").get_by_role("link", name=f"sag {case_id}").click()
+    expect(resp.locator("h1")).to_contain_text(f"Brudsag {case_id}")
+    resp.fill("textarea[name=report]", "The researcher copied a raw table instead of using the transfer tool.")
+    resp.fill("textarea[name=plan]", "Everyone at the department retakes the security course this month.")
+    resp.get_by_role("button", name="Indsend redegørelse og plan").click()
+    expect(resp.locator(".flash.ok")).to_have_text("Redegørelsen og planen er sendt til Forskningsservice.")
+    expect(resp.locator("#report")).to_contain_text("Redegørelse indsendt")
+
+    # SANC previews a severe sanction, sees the locks it would create, and decides it.
+    sanc.goto(f"/staff/breaches/{case_id}")
+    expect(sanc.locator("#report")).to_contain_text("The researcher copied a raw table")
+    sanc.select_option("form.preview-form select[name=severity]", "severe")
+    sanc.get_by_role("button", name="Forhåndsvis sanktionen").click()
+    preview = sanc.locator(".preview")
+    expect(preview.locator("h3")).to_have_text("Forhåndsvisning: Alvorligt brud")
+    expect(preview.locator("table.locks tbody tr")).to_have_count(2)
+    expect(preview.locator(".termination")).to_be_visible()
+    preview.scroll_into_view_if_needed()
+    shot(sanc, "30-breach-case-preview")
+    preview.get_by_role("button", name="Afgør: Alvorligt brud").click()
+    expect(sanc.locator(".flash.ok")).to_contain_text("Sanktionen er afgjort: 2 spærringer")
+    expect(sanc.locator(".decision")).to_contain_text("Alvorligt brud")
+    locks = sanc.locator("table.locks")
+    expect(locks.locator("tr", has_text="I kraft")).to_have_count(2)
+    expect(locks.locator("tr", has_text="Midlertidig suspension")).to_contain_text(["Ophævet eller udløbet"] * 2)
+    shot(sanc, "31-breach-case")
+
+    sanc.click("nav.side >> text=Aktive spærringer")
+    expect(sanc.locator("h1")).to_have_text("Aktive spærringer")
+    rows = sanc.locator("table.locks tbody tr", has_text=f"sag {case_id}")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Sanktion")
+    expect(rows.first.get_by_role("button", name="Ophæv spærringen")).to_be_visible()
+    shot(sanc, "32-active-locks")

@@ -1,0 +1,193 @@
+"""The breach-case and lock pages: Research Services register, assess, preview, decide, dismiss
+and lift; the responsible person submits the report and plan; the locked user sees why."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from admin_ui.templating import LOCAL_TIME
+from boa import clock
+from boa.db import transaction
+from schemes.projects.models import Project
+
+
+async def _labour(demo) -> str:
+    async with transaction(demo) as s:
+        return str(await s.scalar(select(Project.number).where(Project.title.like("Labour market careers%"))))
+
+
+def _occurred(days_ago: float = 1) -> str:
+    return (clock.now() - timedelta(days=days_ago)).astimezone(LOCAL_TIME).strftime("%Y-%m-%dT%H:%M")
+
+
+def _breach(ident: str, project: str = "", **more: str) -> dict[str, str]:
+    return {"ident": ident, "project": project, "kind": "microdata_transfer", "occurred_at": _occurred(),
+            "description": "A table with CPR numbers left the gate.", "warning_ignored": "yes",
+            "transfer_tool_used": "no", "data_volume": "One table, 40 rows", **more}
+
+
+async def _register(sanc, body: dict[str, str]) -> str:
+    r = await sanc.post("/staff/breaches", body)
+    assert r.status_code == 303, r.text
+    assert re.fullmatch(r"/staff/breaches/\d+", r.headers["location"])
+    return r.headers["location"].rsplit("/", 1)[1]
+
+
+async def test_register_report_preview_decide_and_lift(people, demo):
+    number = await _labour(demo)
+    resa, resp, sanc = await people("RESA"), await people("RESP"), await people("SANC")
+    page = await sanc.get("/staff/breaches")
+    assert page.status_code == 200 and "Registrér et brud" in page.text
+
+    case_id = await _register(sanc, _breach("resa", number))
+    page = await sanc.get(f"/staff/breaches/{case_id}")
+    assert f"Brudsag {case_id} er registreret; brugeren og projektet er suspenderet." in page.text
+    assert "One table, 40 rows" in page.text
+    assert page.text.count("Midlertidig suspension") == 2 and "Indtil sagen er afgjort" in page.text
+    assert "Afventer redegørelse og plan" in page.text
+
+    # The researcher's open session is refused on the next page, with the reason and the case.
+    denied = await resa.get("/me")
+    assert denied.status_code == 403
+    assert "Adgangen er suspenderet, indtil brudsagen er afgjort." in denied.text
+    assert f"sag {case_id}" in denied.text
+
+    # No decision before the report; the preview says so too.
+    early = await sanc.post(f"/staff/breaches/{case_id}/decision", {"severity": "severe"})
+    assert early.status_code == 409 and "Afgørelsen venter på institutionens redegørelse og plan." in early.text
+    preview = await sanc.get(f"/staff/breaches/{case_id}?severity=severe")
+    assert "Forhåndsvisning: Alvorligt brud" in preview.text and f'action="/staff/breaches/{case_id}/decision"' \
+        not in preview.text
+
+    # The responsible person sees the case and submits the report and plan.
+    listing = await resp.get("/breaches")
+    assert f'href="/breaches/{case_id}"' in listing.text and "RESA" in listing.text
+    mine = await resp.get(f"/breaches/{case_id}")
+    assert f'action="/breaches/{case_id}/report"' in mine.text
+    assert "/decision" not in mine.text and "/dismiss" not in mine.text
+    r = await resp.post(f"/breaches/{case_id}/report", {"report": "The user exported a raw table.",
+                                                        "plan": "All users retake the course."})
+    assert r.status_code == 303
+    assert "Redegørelsen og planen er sendt til Forskningsservice." in (await resp.get(r.headers["location"])).text
+
+    # Preview per severity, then the decision with that severity.
+    minor = await sanc.get(f"/staff/breaches/{case_id}?severity=minor")
+    assert "Forhåndsvisning: Mindre alvorligt brud" in minor.text and "Indtil redegørelsen er godkendt" in minor.text
+    severe = await sanc.get(f"/staff/breaches/{case_id}?severity=severe")
+    assert f'action="/staff/breaches/{case_id}/decision"' in severe.text
+    assert 'name="severity" value="severe"' in severe.text and "Ophævelse af aftalen" in severe.text
+    assert (await sanc.get(f"/staff/breaches/{case_id}?severity=huge")).status_code == 422
+    r = await sanc.post(f"/staff/breaches/{case_id}/decision", {"severity": "severe", "comment": "Warning ignored."})
+    assert r.status_code == 303
+    page = await sanc.get(r.headers["location"])
+    assert re.search(r"Sanktionen er afgjort: \d+ spærringer; afgørelsesbrevet er sendt.", page.text)
+    assert "Afgjort" in page.text and "I kraft" in page.text and "Ophævet eller udløbet" in page.text
+
+    # The refused session is over; a new login of the quarantined user shows the lock and its end date.
+    assert (await resa.get("/me/projects")).status_code == 303
+    denied = await (await people()).login("RESA")
+    assert denied.status_code == 403 and "Adgangen er spærret." in denied.text
+    assert re.search(r"Indtil \d+\. \w+\.? \d{4}", denied.text) and f"sag {case_id}" in denied.text
+
+    # Active locks; lifting one needs a comment and happens once.
+    locks = await sanc.get("/staff/locks")
+    assert locks.status_code == 200 and f"sag {case_id}" in locks.text
+    lock_ids = re.findall(r'action="/staff/locks/(\d+)/lift"', locks.text)
+    assert lock_ids
+    assert (await sanc.post(f"/staff/locks/{lock_ids[0]}/lift", {"comment": ""})).status_code == 422
+    r = await sanc.post(f"/staff/locks/{lock_ids[0]}/lift", {"comment": "Appeal granted."})
+    assert r.status_code == 303
+    assert f"Spærring {lock_ids[0]} er ophævet." in (await sanc.get(r.headers["location"])).text
+    again = await sanc.post(f"/staff/locks/{lock_ids[0]}/lift", {"comment": "Twice."})
+    assert again.status_code == 409 and "Spærringen er allerede ophævet." in again.text
+
+
+async def test_assessment_return_approve_and_dismissal(people, demo):
+    number = await _labour(demo)
+    resp, sanc = await people("RESP"), await people("SANC")
+    case_id = await _register(sanc, _breach("RESB", number))
+    nothing = await sanc.post(f"/staff/breaches/{case_id}/assessment", {"adequate": "yes"})
+    assert nothing.status_code == 409 and "Der er ingen indsendt redegørelse at vurdere." in nothing.text
+    await resp.get(f"/breaches/{case_id}")
+    assert (await resp.post(f"/breaches/{case_id}/report", {"report": "R", "plan": "P"})).status_code == 303
+    page = await sanc.get(f"/staff/breaches/{case_id}")
+    assert "Godkend redegørelsen" in page.text
+    returned = await sanc.post(f"/staff/breaches/{case_id}/assessment", {"adequate": "no", "comment": ""})
+    assert returned.status_code == 422
+    r = await sanc.post(f"/staff/breaches/{case_id}/assessment", {"adequate": "no", "comment": "Say more."})
+    assert r.status_code == 303
+    page = await resp.get(f"/breaches/{case_id}")
+    assert "Redegørelse sendt retur" in page.text and "Say more." in page.text
+    assert f'action="/breaches/{case_id}/report"' in page.text
+    assert (await resp.post(f"/breaches/{case_id}/report", {"report": "More", "plan": "P2"})).status_code == 303
+    r = await sanc.post(f"/staff/breaches/{case_id}/assessment", {"adequate": "yes"})
+    assert r.status_code == 303 and "Redegørelsen er godkendt." in (await sanc.get(r.headers["location"])).text
+    page = await resp.get(f"/breaches/{case_id}")
+    assert "Redegørelse godkendt" in page.text and f'action="/breaches/{case_id}/report"' not in page.text
+    late = await resp.post(f"/breaches/{case_id}/report", {"report": "Again", "plan": "P3"})
+    assert late.status_code == 409 and "Sagen modtager ingen redegørelse nu." in late.text
+
+    other = await _register(sanc, _breach("RESB", number))
+    assert (await sanc.post(f"/staff/breaches/{other}/dismiss", {"comment": ""})).status_code == 422
+    r = await sanc.post(f"/staff/breaches/{other}/dismiss", {"comment": "No breach after all."})
+    assert r.status_code == 303
+    page = await sanc.get(r.headers["location"])
+    assert "Sagen er henlagt; suspensionen er ophævet." in page.text and "No breach after all." in page.text
+    dismissed = await sanc.get("/staff/breaches?state=dismissed")
+    assert f'href="/staff/breaches/{other}"' in dismissed.text and f'href="/staff/breaches/{case_id}"' \
+        not in dismissed.text
+
+
+async def test_registration_errors_in_both_languages(people, demo):
+    number = await _labour(demo)
+    sanc = await people("SANC")
+    await sanc.get("/staff/breaches")
+    future = await sanc.post("/staff/breaches", _breach("RESA", number, occurred_at=_occurred(-2)))
+    assert future.status_code == 422 and "Tidspunktet for bruddet ligger i fremtiden." in future.text
+    stranger = await sanc.post("/staff/breaches", _breach("AUAN", number))
+    assert stranger.status_code == 422 and "Brugeren er ikke bruger af det projekt." in stranger.text
+    nowhen = await sanc.post("/staff/breaches", _breach("RESA", number, occurred_at="yesterday"))
+    assert nowhen.status_code == 422
+    sanc.http.cookies.set("boa_lang", "en")
+    future = await sanc.post("/staff/breaches", _breach("RESA", number, occurred_at=_occurred(-2)))
+    assert future.status_code == 422 and "occurred_at lies in the future." in future.text
+    page = await sanc.get("/staff/breaches")
+    assert "Register a breach" in page.text and "Breach cases" in page.text
+
+
+async def test_pages_offer_only_what_the_person_may_do(people, demo):
+    number = await _labour(demo)
+    sanc = await people("SANC")
+    await sanc.get("/staff/breaches")
+    case_id = await _register(sanc, _breach("RESA", number))
+
+    staff = await people("STAF")  # Research Services without the sanctions role: reads only
+    page = await staff.get("/staff/breaches")
+    assert page.status_code == 200 and 'action="/staff/breaches"' not in page.text
+    assert 'href="/staff/breaches"' not in page.text.split("<main>", 1)[0]  # not in the menu
+    assert 'href="/staff/locks"' in (await sanc.get("/")).text
+    page = await staff.get(f"/staff/breaches/{case_id}")
+    assert page.status_code == 200 and "Forhåndsvis sanktionen" not in page.text and "Henlæg sagen" not in page.text
+    assert (await staff.get(f"/staff/breaches/{case_id}?severity=minor")).status_code == 403
+    assert (await staff.post("/staff/breaches", _breach("RESA", number))).status_code == 403
+    locks = await staff.get("/staff/locks")
+    assert locks.status_code == 200 and "/lift" not in locks.text
+
+    researcher = await people("RESB")
+    home = await researcher.get("/")
+    assert "/breaches" not in home.text
+    for path in ("/staff/breaches", "/staff/locks", f"/staff/breaches/{case_id}"):
+        assert (await researcher.get(path)).status_code == 403, path
+    assert (await researcher.get(f"/breaches/{case_id}")).status_code == 404
+    assert (await researcher.get("/breaches")).status_code == 200
+    assert (await researcher.post(f"/breaches/{case_id}/report", {"report": "R", "plan": "P"})).status_code == 404
+
+    resp = await people("RESP")
+    home = await resp.get("/")
+    assert 'href="/breaches"' in home.text and "/staff/breaches" not in home.text
+    admin = await people("ADMN")  # an administrator is no reporter: no menu item, no report form
+    assert 'href="/breaches"' not in (await admin.get("/")).text
+    assert (await admin.get(f"/breaches/{case_id}")).status_code == 404
