@@ -193,3 +193,14 @@ def reason_key(reason: dict[str, Any]) -> str:
     if code == "locked" and not reason.get("until"):
         return "locked_until_report" if "report" in reason.get("message", "") else "locked_open"
     return code
+
+
+def _merge_transfer_gate() -> None:
+    from admin_ui import labels_transfers as gate
+
+    STATES.update({k: v for k, v in gate.STATES.items() if k not in STATES})
+    KINDS.update(gate.KINDS)
+    ERRORS.update({k: v for k, v in gate.ERRORS.items() if k not in ERRORS})
+
+
+_merge_transfer_gate()
