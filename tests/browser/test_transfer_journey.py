@@ -22,6 +22,7 @@ def test_researcher_uploads_notes_approves_transfers_and_downloads(desk):
     researcher.click("nav.side >> text=Overfør resultater")
     expect(researcher.locator("h1")).to_have_text("Overfør resultater")
     expect(researcher.locator("table.projects")).to_contain_text("Projektet er ikke godkendt.")
+    shot(researcher, "15-transfer-choose-project")
     researcher.locator("form.upload input[name=files]:not([webkitdirectory])").set_input_files(
         files=[{"name": "cpr.txt", "mimeType": "text/plain", "buffer": CPR_TEXT}])
     researcher.click("text=Upload og kontrollér")
