@@ -14,12 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from admin_ui.errors import html_not_found_or
 from admin_ui.router import page_routers
+from api import openapi
 from api.auth import authenticate, provide_actor
 from api.controllers.associations import AssociationController
 from api.controllers.auth import AuthController
 from api.controllers.institutions import AgreementController, InstitutionController
 from api.controllers.me import MeController
 from api.controllers.oauth import OAuthController
+from api.controllers.sanctions import BreachController, LockController
 from api.controllers.system import AccessController, AuditController, HealthController
 from api.controllers.tokens import TokenController, UserTokenController
 from api.controllers.transfers import ReviewController, TransferController
@@ -45,6 +47,8 @@ ROUTE_HANDLERS: list = [
     HealthController,
     TransferController,
     ReviewController,
+    BreachController,
+    LockController,
     *SCHEME_CONTROLLERS,
 ]
 
@@ -69,6 +73,7 @@ def create_app(engine: AsyncEngine | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    openapi.install(app)
     app.state.boa_alchemy = alchemy
     app.state.boa_engine = engine
     logging.getLogger("boa").setLevel(logging.INFO)

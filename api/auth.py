@@ -1,5 +1,6 @@
-"""Deny by default: every route needs a signed-in user (or service client) unless its
-handler says ``opt={"public": True}``. The guard resolves the session once and puts the
+"""Deny by default: every route needs a signed-in user unless its handler says
+``opt={"public": True}``; a service client (a JWT from the client-credentials endpoint) only
+reaches handlers that say ``opt={"service_clients": True}``. The guard resolves the session once and puts the
 :class:`~boa.actor.Actor` on the connection; handlers ask for it as ``actor``."""
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     db = alchemy.provide_session(connection.app.state, connection.scope)
     if token.count(".") == 2:
         client_id, scopes = await client_from_jwt(db, token)
+        # A service client reaches only the routes made for other systems (the access decision).
+        if not handler.opt.get("service_clients"):
+            raise PermissionDenied("Service clients may only ask for access decisions.", code="client_not_allowed")
         connection.state.actor = Actor(client=client_id, scopes=scopes)
         return
     row, user = await resolve_session(db, token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -118,3 +119,36 @@ class SubmitBody(Body):
 class ReviewBody(Body):
     outcome: str
     comment: str | None = None
+
+
+class BreachBody(Body):
+    ident: str
+    kind: str
+    description: str
+    occurred_at: datetime
+    self_reported: bool = False
+    project: str | None = None
+    institution_id: str | None = None
+    scheme: str | None = None
+    transfer_tool_used: bool | None = None
+    warning_ignored: bool | None = None
+    data_volume: str | None = None
+
+
+class ReportBody(Body):
+    report: str
+    plan: str
+
+
+class AssessmentBody(Body):
+    adequate: bool
+    comment: str | None = None
+
+
+class SanctionDecisionBody(Body):
+    severity: str
+    comment: str | None = None
+
+
+class CommentBody(Body):
+    comment: str

@@ -116,6 +116,8 @@ def has_association(f: Facts) -> list[Reason]:
 def _lock_reason(lock: LockFact) -> Reason:
     if lock.until is not None:
         message = f"Access is locked ({lock.scope}) until {lock.until.date().isoformat()}."
+    elif lock.open_end == "until_decision":
+        message = f"Access is suspended ({lock.scope}) until the breach case is decided."
     elif lock.open_end == "until_report_approved":
         message = f"Access is locked ({lock.scope}) until the report on the breach is approved."
     else:

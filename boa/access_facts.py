@@ -19,16 +19,28 @@ Loader = Callable[[AsyncSession, User, str, str | None, Facts], Awaitable[Facts]
 LOADERS: list[Loader] = []
 
 
-async def load_facts(session: AsyncSession, ident: str, action: str, project: str | None = None) -> Facts:
+def _counts(user_id):  # type: ignore[no-untyped-def]
+    """Approved associations + institution roles, and whether an active token exists: one round trip."""
+    associations = select(func.count(Association.id)).where(
+        Association.user_id == user_id, Association.state == "approved").scalar_subquery()
+    roles = select(func.count(InstitutionRole.id)).where(InstitutionRole.user_id == user_id).scalar_subquery()
+    token = select(Token.id).where(Token.user_id == user_id, Token.state == "active").limit(1).scalar_subquery()
+    return associations, roles, token
+
+
+async def load_facts(session: AsyncSession, ident: str, action: str, project: str | None = None, *,
+                     user: User | None = None) -> Facts:
+    """The facts for ``ident``; a caller that has just loaded the user passes it to save a query."""
     now = clock.now()
     norm = normalise_ident(ident) or ident
-    user = await session.scalar(select(User).where(User.ident == norm))
-    if user is None:
-        return Facts(now=now, ident=norm)
-    approved = await session.scalar(select(func.count(Association.id)).where(
-        Association.user_id == user.id, Association.state == "approved"))
-    approved += await session.scalar(select(func.count(InstitutionRole.id)).where(InstitutionRole.user_id == user.id))
-    active_token = await session.scalar(select(Token.id).where(Token.user_id == user.id, Token.state == "active"))
+    if user is None or user.ident != norm:
+        associations, roles, token = _counts(User.id)
+        row = (await session.execute(select(User, associations, roles, token).where(User.ident == norm))).first()
+        if row is None:
+            return Facts(now=now, ident=norm)
+        user, n_associations, n_roles, active_token = row
+    else:
+        n_associations, n_roles, active_token = (await session.execute(select(*_counts(user.id)))).one()
     facts = Facts(
         now=now,
         ident=user.ident,
@@ -37,7 +49,7 @@ async def load_facts(session: AsyncSession, ident: str, action: str, project: st
         is_staff=user.is_staff,
         certification_expires_at=clock.aware(user.certification_expires_at),
         accepted_user_agreement=user.user_agreement_version is not None,
-        approved_associations=approved or 0,
+        approved_associations=(n_associations or 0) + (n_roles or 0),
         has_active_token=active_token is not None,
     )
     for loader in LOADERS:
@@ -46,8 +58,8 @@ async def load_facts(session: AsyncSession, ident: str, action: str, project: st
 
 
 async def decision_for(session: AsyncSession, ident: str, action: str, project: str | None = None, *,
-                       actor: str = "system:boa", record_denial: bool = True) -> Decision:
-    facts = await load_facts(session, ident, action, project)
+                       actor: str = "system:boa", record_denial: bool = True, user: User | None = None) -> Decision:
+    facts = await load_facts(session, ident, action, project, user=user)
     decision = decide(action, facts)
     if not decision.allowed and record_denial:
         await audit.record(session, actor=actor, action=f"access.denied.{action}", subject=f"user:{facts.ident}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +14,7 @@ from advanced_alchemy.extensions.litestar import (
 )
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util.concurrency import await_, in_greenlet
 
 from boa.settings import Settings
 
@@ -20,8 +23,20 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+WRITE_QUEUE_TIMEOUT = 30.0
+
+
 def _prepare_sqlite(engine: AsyncEngine) -> None:
-    """Foreign keys on, WAL, and BEGIN IMMEDIATE so that writers queue instead of failing."""
+    """Foreign keys on, WAL, and BEGIN IMMEDIATE so that writers queue instead of failing.
+
+    SQLite makes a writer that finds the database locked *sleep* and retry (1, 2, 5, 10 ... 100 ms),
+    so concurrent requests of one process that each open a transaction on their own connection
+    spent most of their time asleep. Within a process the transactions therefore queue on an
+    asyncio lock instead (taken at BEGIN, released when COMMIT or ROLLBACK has finished), and only
+    writers of other processes meet SQLite's busy handler."""
+    locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+    held: dict[int, asyncio.Lock] = {}
+    dialect = engine.sync_engine.dialect
 
     @event.listens_for(engine.sync_engine, "connect")
     def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -32,9 +47,41 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    def _release(connection) -> None:  # type: ignore[no-untyped-def]
+        # The dialect is handed the pool's proxy or the driver's connection: key by the latter.
+        lock = held.pop(id(getattr(connection, "dbapi_connection", connection)), None)
+        if lock is not None and lock.locked():
+            lock.release()
+
+    def _wrap(name: str) -> None:
+        original = getattr(dialect, name)
+
+        def finish(dbapi_connection, *args):  # type: ignore[no-untyped-def]
+            try:
+                return original(dbapi_connection, *args)
+            finally:
+                _release(dbapi_connection)
+
+        setattr(dialect, name, finish)
+
+    _wrap("do_commit")
+    _wrap("do_rollback")
+
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        dbapi_connection = conn.connection.dbapi_connection
+        if in_greenlet() and id(dbapi_connection) not in held:
+            loop = asyncio.get_running_loop()
+            lock = locks.get(loop)
+            if lock is None:
+                lock = locks[loop] = asyncio.Lock()
+            await_(asyncio.wait_for(lock.acquire(), WRITE_QUEUE_TIMEOUT))
+            held[id(dbapi_connection)] = lock
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(dbapi_connection)
+            raise
 
 
 def make_engine(settings: Settings) -> AsyncEngine:

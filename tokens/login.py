@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa import audit, clock
@@ -37,6 +37,9 @@ from tokens.pin import WeakPin, validate_pin
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=30)
 TOKEN_DISABLE_AFTER = 100
+# A session's last use is written at most this often, so a burst of requests is not a burst of writes;
+# the idle timeout is therefore exact to within these seconds.
+LAST_SEEN_RESOLUTION = timedelta(seconds=30)
 LOCKED_MESSAGE = "Too many failed attempts. Wait 30 minutes before you try again."
 WRONG_CREDENTIALS = "The IDENT or PIN is wrong."
 
@@ -97,58 +100,85 @@ def _check_ident(ident: str) -> str:
 
 async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
     norm = _check_ident(ident)
-    found = (await session.execute(select(User.id, User.pin_hash, User.active).where(User.ident == norm))).first()
-    locked_until = await session.scalar(select(LoginState.locked_until).where(LoginState.ident == norm))
-    # No transaction (and on SQLite no write lock) is held while the PIN is hashed.
+    hasher = pin_hasher()
+    # One round trip for what the PIN check needs (also for an unknown IDENT's lockout) ...
+    found = (await session.execute(select(
+        select(User.id).where(User.ident == norm).scalar_subquery(),
+        select(User.pin_hash).where(User.ident == norm, User.active.is_(True)).scalar_subquery(),
+        select(LoginState.locked_until).where(LoginState.ident == norm).scalar_subquery(),
+    ))).one()
+    user_id, pin_hash, locked_until = found
+    # ... and no transaction (on SQLite no write lock) is held while the PIN is hashed.
     await session.rollback()
     if locked_until is not None and clock.aware(locked_until) > clock.now():
         raise LockedOut(LOCKED_MESSAGE, retry_after=max(1, int((clock.aware(locked_until) - clock.now()).total_seconds())))
-    hasher = pin_hasher()
-    if found is None or found.pin_hash is None or not found.active:
+    if user_id is None or pin_hash is None:
         await asyncio.to_thread(hasher.dummy_verify)
-        ok = False
+        ok, rehash = False, None
     else:
-        ok = await asyncio.to_thread(hasher.verify, pin, found.pin_hash)
-    state = await _state(session, norm)
-    if (retry := _retry_after(state)) is not None:
-        raise LockedOut(LOCKED_MESSAGE, retry_after=retry)
+        ok, rehash = await asyncio.to_thread(_verify_and_rehash, hasher, pin, pin_hash)
     if not ok:
+        state = await _state(session, norm)
+        if (retry := _retry_after(state)) is not None:
+            raise LockedOut(LOCKED_MESSAGE, retry_after=retry)
         await _fail(session, state, "pin", InvalidCredentials(WRONG_CREDENTIALS))
-    user = await session.get(User, found.id)  # type: ignore[union-attr]
-    token = await login_token(session, user)  # type: ignore[arg-type]
+    # A lock may have landed while the PIN was hashed.
+    locked_until = await session.scalar(select(LoginState.locked_until).where(LoginState.ident == norm))
+    if locked_until is not None and clock.aware(locked_until) > clock.now():
+        raise LockedOut(LOCKED_MESSAGE, retry_after=max(1, int((clock.aware(locked_until) - clock.now()).total_seconds())))
+    if rehash is not None:
+        await session.execute(update(User).where(User.id == user_id, User.pin_hash == pin_hash).values(pin_hash=rehash))
+    token = await login_token(session, user_id)  # type: ignore[arg-type]
     if token is None:
         raise AccessDenied("You have no active token. Enrol one first.",
                            [{"code": "no_active_token", "scope": "token", "message": "The user has no active token."}])
-    challenge = LoginChallenge(challenge=secrets.token_urlsafe(32), user_id=user.id, token_id=token.id,  # type: ignore[union-attr]
+    challenge = LoginChallenge(challenge=secrets.token_urlsafe(32), user_id=user_id, token_id=token.id,
                                method=token.kind, expires_at=clock.now() + timedelta(minutes=get_settings().challenge_minutes))
     session.add(challenge)
-    await session.flush()
     await kind_of(token).start(session, token, challenge)
     return challenge
 
 
-async def login_token(session: AsyncSession, user: User) -> Token | None:
-    """The active token; else a TOTP app token enrolled at activation, which its first code activates."""
+def _verify_and_rehash(hasher, pin: str, pin_hash: str) -> tuple[bool, str | None]:  # type: ignore[no-untyped-def]
+    """Verifies the PIN; a hash made with other parameters is replaced by one with the current ones."""
+    if not hasher.verify(pin, pin_hash):
+        return False, None
+    return True, hasher.hash(pin) if hasher.needs_rehash(pin_hash) else None
+
+
+FIRST_CODE_ACTIVATES = ("enrolled", "shipped")
+
+
+async def login_token(session: AsyncSession, user_id: int) -> Token | None:
+    """The active token; else a TOTP app token enrolled at activation or a shipped physical token,
+    which its first valid code activates."""
     tokens = list(await session.scalars(select(Token).where(
-        Token.user_id == user.id, Token.state.in_(("active", "enrolled"))).order_by(Token.id)))
+        Token.user_id == user_id, Token.state.in_(("active", *FIRST_CODE_ACTIVATES))).order_by(Token.id)))
     active = [t for t in tokens if t.state == "active"]
     if active:
         return active[0]
-    return next((t for t in tokens if t.kind == "totp"), None)
+    waiting = [t for t in tokens if (t.kind, t.state) in (("totp", "enrolled"), ("physical", "shipped"))]
+    return waiting[-1] if waiting else None
 
 
 async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSession:
-    challenge = await session.scalar(
-        select(LoginChallenge).where(LoginChallenge.challenge == challenge_id).with_for_update()
-    )
-    if challenge is None or challenge.used or clock.aware(challenge.expires_at) <= clock.now():  # type: ignore[operator]
+    # The challenge, its user and its token in one round trip; challenge and token rows locked.
+    found = (await session.execute(
+        select(LoginChallenge, User, Token)
+        .join(User, User.id == LoginChallenge.user_id)
+        .join(Token, Token.id == LoginChallenge.token_id)
+        .where(LoginChallenge.challenge == challenge_id)
+        .with_for_update(of=[LoginChallenge, Token])
+    )).first()
+    if found is None:
         raise InvalidCode("The login has expired or was used. Log in again.")
-    user = await session.get(User, challenge.user_id)
-    state = await _state(session, user.ident)  # type: ignore[union-attr]
-    if (retry := _retry_after(state)) is not None:
+    challenge, user, token = found
+    if challenge.used or clock.aware(challenge.expires_at) <= clock.now():  # type: ignore[operator]
+        raise InvalidCode("The login has expired or was used. Log in again.")
+    state = await session.scalar(select(LoginState).where(LoginState.ident == user.ident).with_for_update())
+    if state is not None and (retry := _retry_after(state)) is not None:
         raise LockedOut(LOCKED_MESSAGE, retry_after=retry)
-    token = await session.scalar(select(Token).where(Token.id == challenge.token_id).with_for_update())
-    if token is None or token.state not in ("active", "enrolled"):
+    if token.state not in ("active", *FIRST_CODE_ACTIVATES):
         raise InvalidCode("The token is not active. Log in again.")
     check = kind_of(token).check(token, challenge, code, clock.now())
     if not check.ok:
@@ -157,22 +187,26 @@ async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSess
             token.state = "disabled"
             await audit.record(session, actor="system:boa", action="token.disabled_after_failures",
                                subject=f"token:{token.id}", failures=token.fail_count)
-        await _fail(session, state, "code", InvalidCode("The code is wrong or has been used."))
-    token.last_counter, token.fail_count = check.counter, 0
-    if token.state == "enrolled":
-        token.state, token.activated_at = "active", clock.now()
-        await audit.record(session, actor=f"user:{user.ident}", action="token.activate",  # type: ignore[union-attr]
-                           subject=f"token:{token.id}", kind=token.kind)
-    if check.drift is not None:
+        await _fail(session, state or await _state(session, user.ident), "code",
+                    InvalidCode("The code is wrong or has been used."))
+    token.last_counter = check.counter
+    if token.fail_count:
+        token.fail_count = 0
+    if check.drift is not None and check.drift != token.drift:
         token.drift = check.drift
+    if token.state in FIRST_CODE_ACTIVATES:
+        from tokens.service import activated_by_first_code
+
+        await activated_by_first_code(session, token, Actor(user=user))
     challenge.used = True
-    state.failures = 0
-    decision = await decision_for(session, user.ident, "login", actor=f"user:{user.ident}")  # type: ignore[union-attr]
+    if state is not None and state.failures:
+        state.failures = 0
+    decision = await decision_for(session, user.ident, "login", actor=f"user:{user.ident}", user=user)
     if not decision.allowed:
         await session.commit()
         raise AccessDenied("Access denied: " + " ".join(r.message for r in decision.reasons),
                            [r.as_dict() for r in decision.reasons])
-    return await open_session(session, user)  # type: ignore[arg-type]
+    return await open_session(session, user)
 
 
 async def open_session(session: AsyncSession, user: User) -> NewSession:
@@ -228,7 +262,7 @@ async def activate(session: AsyncSession, ident: str, activation_code: str, pin:
     await audit.record(session, actor=f"user:{user.ident}", action=f"user.pin_set.{match.purpose}",
                        subject=f"user:{user.ident}")
     uri = None
-    if await login_token(session, user) is None:
+    if await login_token(session, user.id) is None:
         uri = await enrol_totp(session, user, actor=f"user:{user.ident}")
     return Activation(user, uri)
 
@@ -264,18 +298,20 @@ async def change_pin(session: AsyncSession, actor: Actor, old_pin: str, new_pin:
 
 async def resolve_session(session: AsyncSession, raw_token: str) -> tuple[Session, User]:
     """The session behind a bearer token or cookie, re-checked on every request."""
-    row = await session.scalar(select(Session).where(Session.token_hash == hash_session_token(raw_token)))
+    found = (await session.execute(select(Session, User).join(User, User.id == Session.user_id)
+                                   .where(Session.token_hash == hash_session_token(raw_token)))).first()
     now = clock.now()
-    if row is None or row.revoked_at is not None:
+    if found is None or found[0].revoked_at is not None:
         raise NotAuthenticated("Not logged in.", code="session_invalid")
+    row, user = found
     idle = timedelta(minutes=get_settings().session_idle_minutes)
     if clock.aware(row.expires_at) <= now or clock.aware(row.last_seen_at) + idle <= now:  # type: ignore[operator]
         raise NotAuthenticated("The session has expired. Log in again.", code="session_expired")
-    user = await session.get(User, row.user_id)
-    decision = await decision_for(session, user.ident, "login", actor=f"user:{user.ident}")  # type: ignore[union-attr]
+    decision = await decision_for(session, user.ident, "login", actor=f"user:{user.ident}", user=user)
     if not decision.allowed:
         await session.commit()
         raise AccessDenied("Access denied: " + " ".join(r.message for r in decision.reasons),
                            [r.as_dict() for r in decision.reasons])
-    row.last_seen_at = now
-    return row, user  # type: ignore[return-value]
+    if now - clock.aware(row.last_seen_at) >= LAST_SEEN_RESOLUTION:  # type: ignore[operator]
+        row.last_seen_at = now
+    return row, user

@@ -147,13 +147,20 @@ async def activate(session: AsyncSession, *, actor: Actor, token_id: str, code: 
     if not result.ok:
         raise ValidationFailed("The code is wrong. Type the code the token shows now.", code="invalid_code")
     token.last_counter, token.drift = result.counter, result.new_drift or 0
+    await activated_by_first_code(session, token, actor)
+    return token
+
+
+async def activated_by_first_code(session: AsyncSession, token: Token, actor: Actor) -> None:
+    """An enrolled app token or a shipped physical token whose first valid code was just accepted
+    (here or at login) becomes the user's active token; a physical one also activates the project
+    memberships that waited for it (the ON_PHYSICAL_ACTIVATED hooks)."""
     await _replace_active(session, token, actor)
     await audit.record(session, actor=actor.label, action="token.activate", subject=f"token:{token.id}",
                        kind=token.kind)
     if token.kind == "physical":
         for hook in ON_PHYSICAL_ACTIVATED:
             await hook(session, token.user_id, actor)
-    return token
 
 
 async def end(session: AsyncSession, *, actor: Actor, token_id: str, how: str) -> Token:

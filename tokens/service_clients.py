@@ -9,6 +9,7 @@ import hashlib
 import json
 import secrets
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -128,20 +129,41 @@ async def issue_token(session: AsyncSession, client_id: str, client_secret: str,
             "scope": " ".join(granted)}
 
 
+# Tokens whose signature, type, issuer and audience were verified, with their claims. A client
+# repeats its token for its 5 minutes; the signature check (the costly part) is done once. The
+# lifetime is checked on every use and the client's row is read on every request, so a disabled
+# client is refused at once: nothing here delays a change.
+_VERIFIED: OrderedDict[str, dict] = OrderedDict()
+_VERIFIED_MAX = 4096
+
+
+def _verified_claims(token: str) -> dict:
+    claims = _VERIFIED.get(token)
+    if claims is not None:
+        _VERIFIED.move_to_end(token)
+        return claims
+    decoded = jwt.decode(token, key_set(), algorithms=ALGORITHMS)
+    if decoded.header.get("typ") != "at+jwt":
+        raise NotAuthenticated("Not an access token.", code="invalid_token")
+    jwt.JWTClaimsRegistry(iss={"essential": True, "value": ISSUER}, aud={"essential": True, "value": AUDIENCE},
+                          exp={"essential": True}, sub={"essential": True},
+                          now=lambda: int(clock.now().timestamp()), leeway=5).validate(decoded.claims)
+    _VERIFIED[token] = decoded.claims
+    if len(_VERIFIED) > _VERIFIED_MAX:
+        _VERIFIED.popitem(last=False)
+    return decoded.claims
+
+
 async def client_from_jwt(session: AsyncSession, token: str) -> tuple[str, frozenset[str]]:
     """Verifies signature, algorithm, type, issuer, audience and lifetime; the client must still be active."""
     try:
-        decoded = jwt.decode(token, key_set(), algorithms=ALGORITHMS)
-        if decoded.header.get("typ") != "at+jwt":
-            raise NotAuthenticated("Not an access token.", code="invalid_token")
-        registry = jwt.JWTClaimsRegistry(now=lambda: int(clock.now().timestamp()), leeway=5,
-                                         iss={"essential": True, "value": ISSUER},
-                                         aud={"essential": True, "value": AUDIENCE},
-                                         exp={"essential": True}, sub={"essential": True})
-        registry.validate(decoded.claims)
-    except (JoseError, ValueError) as exc:
+        claims = _verified_claims(token)
+        now = int(clock.now().timestamp())
+        if not (claims.get("nbf", 0) - 5 <= now < claims["exp"] + 5):
+            raise NotAuthenticated("The access token has expired.", code="invalid_token")
+    except (JoseError, ValueError, KeyError, TypeError) as exc:
         raise NotAuthenticated("The access token is not valid.", code="invalid_token") from exc
-    client = await session.scalar(select(ServiceClient).where(ServiceClient.client_id == decoded.claims["sub"]))
-    if client is None or not client.active:
+    active = await session.scalar(select(ServiceClient.active).where(ServiceClient.client_id == claims["sub"]))
+    if not active:
         raise NotAuthenticated("The client is not active.", code="invalid_token")
-    return client.client_id, frozenset(str(decoded.claims.get("scope", "")).split())
+    return str(claims["sub"]), frozenset(str(claims.get("scope", "")).split())

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from boa.models.base import Base, JsonType
@@ -29,6 +29,14 @@ class User(Base):
     @property
     def is_staff(self) -> bool:
         return "staff" in (self.staff_roles or [])
+
+
+# Prefix search (GET /v1/users?q=) on the lower-cased name and e-mail: LIKE 'term%' uses these on
+# PostgreSQL (text_pattern_ops works whatever the database's collation).
+Index("ix_users_name_prefix", func.lower(User.name).label("name_lower"),
+      postgresql_ops={"name_lower": "text_pattern_ops"})
+Index("ix_users_email_prefix", func.lower(User.email).label("email_lower"),
+      postgresql_ops={"email_lower": "text_pattern_ops"})
 
 
 class UserAgreementVersion(Base):

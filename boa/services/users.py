@@ -11,7 +11,7 @@ import string
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa import audit, clock, mail
@@ -129,6 +129,24 @@ async def get_user(session: AsyncSession, *, actor: Actor, ident: str) -> User:
     return user
 
 
+def _specific(term: str) -> bool:
+    head, dot, rest = term.partition(".")
+    return "@" in term or (bool(dot) and len(rest) >= 2)
+
+
+def prefix_match(session: AsyncSession, term: str, *columns):  # type: ignore[no-untyped-def]
+    """``lower(column) LIKE 'term%'`` for each column, with LIKE's wildcards in the term taken
+    literally. The pattern is rendered into the SQL (quoted by SQLAlchemy, not by us) so that
+    PostgreSQL plans each search with its constant prefix and uses the text_pattern_ops indexes;
+    a prepared statement with ``LIKE $1`` may get a generic plan that scans the table."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = bindparam("prefix", escaped, literal_execute=True)
+    # PostgreSQL's default escape is the backslash (an explicit ESCAPE clause would hide the prefix
+    # from the planner); SQLite has none by default.
+    escape = None if session.bind.dialect.name == "postgresql" else "\\"
+    return [func.lower(column).like(pattern, escape=escape) for column in columns]
+
+
 async def search_users(session: AsyncSession, *, actor: Actor, q: str | None, limit: int | None,
                        cursor: str | None) -> tuple[list[User], str | None]:
     if not actor.is_staff:
@@ -138,10 +156,13 @@ async def search_users(session: AsyncSession, *, actor: Actor, q: str | None, li
         term = q.strip()
         if len(term) > 200:
             raise ValidationFailed("q is too long.", field="q")
-        like = f"{term.lower()}%"
-        query = query.where(or_(User.ident == term.upper(), func.lower(User.name).like(like),
-                                func.lower(User.email).like(like)))
-    rows, nxt = await keyset_page(session, query, User.id, limit, cursor)
+        query = query.where(or_(User.ident == term.upper(), *prefix_match(session, term, User.name, User.email)))
+    order = User.id
+    if q and _specific(q.strip()):
+        # An e-mail-shaped term matches few users: sort those rather than let the planner walk the
+        # whole id index looking for a page of them when it overestimates the matches.
+        order = User.id + 0
+    rows, nxt = await keyset_page(session, query, order, limit, cursor)
     return list(rows), nxt
 
 

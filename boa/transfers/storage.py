@@ -139,14 +139,19 @@ class Store:
     def commit(self, key: str, sha256: str, *, checked: bool = False) -> Path:
         """Make the received file ``key`` the blob ``sha256``: check its hash (unless the caller
         just did), make it read-only, and move it into place with one atomic rename (or drop it
-        when the blob exists)."""
+        when the blob exists).
+
+        A blob in place is complete and has its SHA-256 (it only gets there by this rename), so
+        when it exists the received file is not needed and may be gone: a submit that moved it
+        and then crashed or rolled back before its commit left the file staged, and the next
+        submit finds the blob instead of the received file."""
         source = self.incoming_path(key)
         final = self.blob_path(sha256)
+        if final.is_file():
+            source.unlink(missing_ok=True)
+            return final
         if not checked:
             self.check_incoming(key, sha256)
-        if final.is_file():
-            source.unlink()
-            return final
         final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(source, BLOB_MODE)
         fd = os.open(source, os.O_RDONLY)

@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas import IdentBody
 from boa.actor import Actor
+from boa.errors import NotFound
 from schemes import presenters
 from schemes.law_model import service
 from schemes.law_model.models import LawModel
 from schemes.projects.models import Project
+from schemes.projects.service import can_see, project_roles
 from schemes.schemas import LawModelBody
 
 
@@ -35,7 +37,12 @@ class LawModelController(Controller):
 
     @get("/")
     async def show(self, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
-        return await _view(db_session, await service.the_law_model(db_session))
+        model = await service.the_law_model(db_session)
+        project = await db_session.get(Project, model.project_id)
+        # Its members are seen by the office, the ministry's role holders and the members (as a project).
+        if project is None or not can_see(await project_roles(db_session, actor, project)):
+            raise NotFound("The law model is not established.")
+        return await _view(db_session, model)
 
     @post("/members", status_code=201)
     async def add_member(self, db_session: AsyncSession, actor: Actor, data: IdentBody) -> dict[str, Any]:

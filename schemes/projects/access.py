@@ -55,11 +55,14 @@ async def _database_period(session: AsyncSession, project: Project) -> tuple[dat
 async def project_fact(session: AsyncSession, user: User, number: str) -> tuple[ProjectFact, Project] | None:
     if not is_number(number):
         return None
-    project = await session.scalar(select(Project).where(Project.number == int(number)))
-    if project is None:
+    # The project and the user's membership in one round trip.
+    found = (await session.execute(
+        select(Project, ProjectMember.state).outerjoin(
+            ProjectMember, (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == user.id))
+        .where(Project.number == int(number)))).first()
+    if found is None:
         return None
-    membership = await session.scalar(select(ProjectMember.state).where(
-        ProjectMember.project_id == project.id, ProjectMember.user_id == user.id))
+    project, membership = found
     period_end, closed = None, project.closed_at is not None
     if project.scheme == "authority":
         period_end = await _authority_period(session, project)

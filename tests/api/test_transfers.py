@@ -160,6 +160,33 @@ async def test_a_refused_user_is_stopped_at_submit_and_nothing_leaves(client, as
     assert list(gate.store.blobs()) == []
 
 
+async def test_a_quarantined_user_and_a_locked_project_are_refused_at_submit(client, as_user, demo, gate):
+    number = await project_no(demo)
+    resa, resb, sanc = await as_user("RESA"), await as_user("RESB"), await as_user("SANC")
+    mine, _ = await _uploaded(client, resa, number, [("antal.tab", CLEAN_TABLE)])
+    theirs, _ = await _uploaded(client, resb, number, [("antal.tab", CLEAN_TABLE)])
+
+    # A breach case against RESB on this project: RESB is quarantined, the project is locked.
+    r = await client.post("/v1/breaches", headers=sanc, json={
+        "ident": "RESB", "project": number, "kind": "credential_sharing", "description": "Shared a login.",
+        "occurred_at": (clock.now() - timedelta(hours=2)).isoformat()})
+    assert r.status_code == 201, r.text
+    case_id = r.json()["id"]
+
+    r = await client.post(f"/v1/transfers/{theirs['id']}/submit", headers=resb, json={"approve": True})
+    assert r.status_code == 403 and r.json()["code"] == "access_denied"
+    assert {(x["scope"], x["case_id"]) for x in r.json()["reasons"]} == {("user", case_id)}
+
+    # RESA still logs in, but the gate refuses the locked project, naming the lock and the case.
+    r = await client.post(f"/v1/transfers/{mine['id']}/submit", headers=resa, json={"approve": True})
+    assert r.status_code == 403 and r.json()["code"] == "access_denied"
+    [reason] = r.json()["reasons"]
+    assert (reason["code"], reason["scope"], reason["case_id"]) == ("locked", "project", case_id)
+    assert list(gate.store.blobs()) == []
+    async with transaction(demo) as s:
+        assert {(await s.get(Transfer, int(t["id"]))).state for t in (mine, theirs)} == {"ready"}
+
+
 async def test_an_ended_project_refuses_the_transfer(client, as_user, demo, gate):
     number = await project_no(demo)
     resa = await as_user("RESA")
@@ -279,13 +306,21 @@ async def test_a_suspected_breach_opens_a_case_through_the_hook(client, as_user,
     await client.post(f"/v1/transfers/{body['id']}/submit", headers=resa, json={"approve": True})
     fa, fb = files["a.tab"]["id"], files["b.tab"]["id"]
 
-    # Without a hook the outcome is still recorded.
+    # The sanctions area's hook opens a breach case linked to the file and suspends the user.
     r = await client.post(f"/v1/review/files/{fa}", headers=sanc, json={"outcome": "suspected_breach"})
     assert r.status_code == 422 and r.json()["code"] == "comment_required"
     r = await client.post(f"/v1/review/files/{fa}", headers=sanc,
                           json={"outcome": "suspected_breach", "comment": "Row-level data."})
     assert r.status_code == 200 and r.json()["review"]["state"] == "suspected_breach"
-    assert r.json()["review"]["breach_case_id"] is None
+    case_id = r.json()["review"]["breach_case_id"]
+    case = (await client.get(f"/v1/breaches/{case_id}", headers=sanc)).json()
+    assert (case["ident"], case["project"], case["kind"], case["transfer_file_id"]) == (
+        "RESA", number, "microdata_transfer", fa)
+    assert case["transfer_tool_used"] is True and "Row-level data." in case["description"]
+    assert {lk["scope"] for lk in case["locks"]} == {"user", "project"}
+    assert (await client.get("/v1/me", headers=resa)).status_code == 403
+    r = await client.post(f"/v1/breaches/{case_id}/dismiss", headers=sanc, json={"comment": "Aggregates after all."})
+    assert r.status_code == 200
 
     calls = []
 

@@ -1,0 +1,55 @@
+"""The OpenAPI document says what the API really answers: every error is an RFC 9457 problem
+(``application/problem+json``) with the API's conventional status codes (API.md), not
+Litestar's default ``{"status_code", "detail", "extra"}`` body for 400."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Litestar
+from litestar.handlers.http_handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+
+PROBLEM = "application/problem+json"
+ERRORS = {
+    400: "Bad input (malformed JSON, wrong types, unknown fields)",
+    401: "Not authenticated, or wrong credentials or code",
+    403: "Authenticated but not allowed; a denial by the access decision carries reasons",
+    404: "Not found, or not visible to the caller",
+    409: "Conflict with the current state",
+    422: "Validation failed",
+    423: "Login locked out (retry_after seconds)",
+    429: "Too many requests",
+    503: "A service BOA depends on (the SMS gateway) is unavailable",
+}
+
+
+class Problem(msgspec.Struct):
+    """RFC 9457 problem details with a stable snake_case ``code``; a denial by the access decision
+    carries ``reasons``, a validation error ``errors``, a lockout ``retry_after``."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    reasons: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
+    errors: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
+    retry_after: int | msgspec.UnsetType = msgspec.UNSET
+
+
+def install(app: Litestar) -> None:
+    """Documents the problem responses on every route handler of the app."""
+    specs = {status: ResponseSpec(data_container=Problem, media_type=PROBLEM, description=text,
+                                  generate_examples=False)
+             for status, text in ERRORS.items()}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if isinstance(handler, HTTPRouteHandler) and handler.include_in_schema is not False:
+                extra = {}
+                if handler.status_code == 204:
+                    # "No Content" has no body and no media type (Litestar documents a JSON null).
+                    extra[204] = ResponseSpec(data_container=None, description="No Content",
+                                              generate_examples=False)
+                handler.responses = {**specs, **extra, **(handler.responses or {})}

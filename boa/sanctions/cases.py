@@ -1,0 +1,330 @@
+"""Breach cases (SPEC 5 "Case flow"): registration with the temporary suspension, the report and
+plan, their assessment, the sanction preview, the decision, dismissal.
+
+Rules kept here, in one place:
+- registration: Research Services (sanctions or review staff) register; a user may self-report
+  only about themself. The user and the project are suspended at once, whatever the history.
+- the report and plan come from the institution's responsible person or a substitute; they may
+  replace it until the office judges it; an adequate report lifts the case's "until report
+  approved" locks.
+- a decision needs a report (``DECISION_NEEDS_REPORT``): the office decides on the
+  institution's account. The decision lifts the suspension and creates exactly the locks the
+  sanction table gives (:func:`boa.sanctions.plan_sanction`); an "until report approved" lock
+  decided after the report was judged adequate starts lifted (recorded, never active).
+- counting: earlier non-dismissed cases on the same unit within the window (two years), and the
+  user's own earlier cases for the user column."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa import audit, clock
+from boa.actor import Actor
+from boa.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from boa.models import AuthorisationAgreement, InstitutionRole, User
+from boa.sanctions import letters, presenters
+from boa.sanctions.locks import lift_for_case, new_lock
+from boa.sanctions.models import BREACH_KINDS, CASE_STATES, BreachCase, Lock
+from boa.sanctions.periods import count_in_window
+from boa.sanctions.rules import SanctionPlan, plan_sanction, table_kind_for, temporary_suspension
+from boa.sanctions.tables import InvalidSanctionInput, load_sanction_data
+from boa.services.common import get_or_404, institutions_of, keyset_page, roles_at, user_by_ident
+from schemes.projects.models import Project, ProjectMember
+from schemes.projects.service import by_number
+
+REGISTRARS = ("sanctions", "review")
+REPORTERS = frozenset({"responsible", "substitute"})
+DECISION_NEEDS_REPORT = ("submitted", "adequate")
+MAX_TEXT = 20_000
+
+
+def _text(value: str | None, field: str, *, required: bool = True) -> str | None:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed(f"{field} is required.", field=field)
+    if len(value) > MAX_TEXT:
+        raise ValidationFailed(f"{field} is longer than {MAX_TEXT} characters.", field=field)
+    return value or None
+
+
+def _when(value: datetime) -> datetime:
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if value > clock.now():
+        raise ValidationFailed("occurred_at lies in the future.", field="occurred_at", code="occurred_in_future")
+    return value
+
+
+async def _case_institution(session: AsyncSession, user: User, project: Project | None,
+                            institution_id: str | None) -> int:
+    mine = await institutions_of(session, user.id)
+    if project is not None:
+        member = await session.scalar(select(ProjectMember.id).where(
+            ProjectMember.project_id == project.id, ProjectMember.user_id == user.id))
+        if member is None and project.institution_id not in mine:
+            raise ValidationFailed(f"{user.ident} is not a user of project {project.number}.", field="project",
+                                   code="not_project_user")
+        return project.institution_id
+    if institution_id is not None:
+        try:
+            wanted = int(institution_id)
+        except ValueError:
+            raise ValidationFailed("institution_id is an id.", field="institution_id") from None
+        if wanted not in mine:
+            raise ValidationFailed(f"{user.ident} is not associated with institution {wanted}.",
+                                   field="institution_id", code="not_institution_user")
+        return wanted
+    if len(mine) != 1:
+        raise ValidationFailed("Name the project or the institution the breach concerns.", field="project",
+                               code="institution_required")
+    return next(iter(mine))
+
+
+async def _case_scheme(session: AsyncSession, institution_id: int, project: Project | None,
+                       scheme: str | None) -> str:
+    if project is not None:
+        return project.scheme
+    if scheme is not None:
+        try:
+            table_kind_for(scheme)
+        except InvalidSanctionInput:
+            raise ValidationFailed(f"Unknown scheme {scheme!r}.", field="scheme") from None
+        return scheme
+    agreed = {s for a in await session.scalars(select(AuthorisationAgreement).where(
+        AuthorisationAgreement.institution_id == institution_id, AuthorisationAgreement.state == "active"))
+        for s in a.schemes}
+    if len(agreed) != 1:
+        raise ValidationFailed("Name the scheme the breach concerns.", field="scheme", code="scheme_required")
+    return agreed.pop()
+
+
+async def register(session: AsyncSession, *, actor: Actor, ident: str, kind: str, description: str,
+                   occurred_at: datetime, self_reported: bool = False, project: str | None = None,
+                   institution_id: str | None = None, scheme: str | None = None,
+                   transfer_tool_used: bool | None = None, warning_ignored: bool | None = None,
+                   data_volume: str | None = None, transfer_file_id: int | None = None,
+                   ) -> tuple[BreachCase, list[Lock]]:
+    user = await user_by_ident(session, ident)
+    staff = any(actor.has_staff_role(r) for r in REGISTRARS) and actor.is_staff
+    if not staff:
+        if actor.user_id != user.id or not self_reported:
+            raise PermissionDenied("Only Research Services register breaches; a user may report their own.")
+    if kind not in BREACH_KINDS:
+        raise ValidationFailed(f"kind is one of {', '.join(BREACH_KINDS)}.", field="kind")
+    description = _text(description, "description")  # type: ignore[assignment]
+    occurred = _when(occurred_at)
+    proj = await by_number(session, project) if project else None
+    inst = await _case_institution(session, user, proj, institution_id)
+    scheme_kind = await _case_scheme(session, inst, proj, scheme)
+    table = table_kind_for(scheme_kind)
+    unit_scheme = scheme_kind if load_sanction_data().tables[table].unit == "scheme" else None
+    case = BreachCase(user_id=user.id, institution_id=inst, project_id=proj.id if proj else None, scheme=scheme_kind,
+                      table_kind=table, unit_institution_id=inst, unit_scheme=unit_scheme, kind=kind,
+                      description=description, occurred_at=occurred, self_reported=self_reported,
+                      transfer_tool_used=transfer_tool_used, warning_ignored=warning_ignored,
+                      data_volume=_text(data_volume, "data_volume", required=False),
+                      transfer_file_id=transfer_file_id, registered_by=actor.label)
+    session.add(case)
+    await session.flush()
+    now = clock.now()
+    locks = [new_lock(case, spec, source="suspension", start=now, actor=actor)
+             for spec in temporary_suspension() if spec.scope != "project" or proj is not None]
+    session.add_all(locks)
+    await session.flush()
+    await audit.record(session, actor=actor.label, action="breach.registered", subject=f"case:{case.id}",
+                       user=user.ident, project=proj.number if proj else None, institution=inst, kind=kind,
+                       self_reported=self_reported, locks=[lock.id for lock in locks])
+    await letters.registered(session, case, user, proj)
+    return case, locks
+
+
+async def visible_case(session: AsyncSession, actor: Actor, case_id: str) -> BreachCase:
+    case = await get_or_404(session, BreachCase, case_id, "breach case")
+    if actor.is_staff or actor.user_id == case.user_id:
+        return case
+    if await roles_at(session, actor.user_id, case.institution_id) & REPORTERS:
+        return case
+    raise NotFound(f"No breach case with id {case_id!r}.")
+
+
+def _require_sanctions(actor: Actor) -> None:
+    if not (actor.is_staff and actor.has_staff_role("sanctions")):
+        raise PermissionDenied("Only Research Services' sanction staff do this.")
+
+
+async def submit_report(session: AsyncSession, *, actor: Actor, case_id: str, report: str, plan: str) -> BreachCase:
+    case = await visible_case(session, actor, case_id)
+    if not await roles_at(session, actor.user_id, case.institution_id) & REPORTERS:
+        raise PermissionDenied("Only the person responsible for authorisation or a substitute submits the report.")
+    report_text, plan_text = _text(report, "report"), _text(plan, "plan")
+    if case.state == "dismissed" or case.report_state == "adequate":
+        raise Conflict("The case takes no report now.", code="report_not_expected")
+    done = await session.execute(update(BreachCase).where(
+        BreachCase.id == case.id, BreachCase.report_state != "adequate", BreachCase.state != "dismissed").values(
+        report=report_text, plan=plan_text, report_state="submitted", report_submitted_at=clock.now(),
+        report_submitted_by_id=actor.user_id))
+    if done.rowcount != 1:
+        raise Conflict("The case takes no report now.", code="report_not_expected")
+    await session.refresh(case)
+    await audit.record(session, actor=actor.label, action="breach.report_submitted", subject=f"case:{case.id}")
+    await letters.report_submitted(session, case)
+    return case
+
+
+async def assess_report(session: AsyncSession, *, actor: Actor, case_id: str, adequate: bool,
+                        comment: str | None) -> BreachCase:
+    _require_sanctions(actor)
+    case = await get_or_404(session, BreachCase, case_id, "breach case")
+    comment = _text(comment, "comment", required=not adequate)
+    new_state = "adequate" if adequate else "returned"
+    done = await session.execute(update(BreachCase).where(
+        BreachCase.id == case.id, BreachCase.report_state == "submitted").values(
+        report_state=new_state, report_assessed_at=clock.now(), report_assessed_by_id=actor.user_id,
+        assessment_comment=comment))
+    if done.rowcount != 1:
+        raise Conflict("There is no submitted report to assess.", code="no_report")
+    await session.refresh(case)
+    await audit.record(session, actor=actor.label, action="breach.report_assessed", subject=f"case:{case.id}",
+                       adequate=adequate, comment=comment)
+    if adequate:
+        await lift_for_case(session, case, actor=actor, open_end="until_report_approved", why="report approved")
+    await letters.report_assessed(session, case)
+    return case
+
+
+@dataclass(frozen=True)
+class Counts:
+    unit: int
+    user: int
+
+
+async def counts(session: AsyncSession, case: BreachCase) -> Counts:
+    """This breach's number on its unit and for its user within the window (1 = first)."""
+    def earlier(rows: list[tuple[int, datetime]]) -> list[datetime]:
+        this = clock.aware(case.occurred_at)
+        return [t for cid, t in ((cid, clock.aware(t)) for cid, t in rows)
+                if cid != case.id and (t < this or (t == this and cid < case.id))]
+
+    on_unit = (await session.execute(select(BreachCase.id, BreachCase.occurred_at).where(
+        BreachCase.state != "dismissed", BreachCase.table_kind == case.table_kind,
+        BreachCase.unit_institution_id == case.unit_institution_id,
+        BreachCase.unit_scheme.is_(None) if case.unit_scheme is None else BreachCase.unit_scheme == case.unit_scheme,
+    ))).all()
+    by_user = (await session.execute(select(BreachCase.id, BreachCase.occurred_at).where(
+        BreachCase.state != "dismissed", BreachCase.user_id == case.user_id))).all()
+    this = clock.aware(case.occurred_at)
+    return Counts(unit=count_in_window(earlier(on_unit), this),  # type: ignore[arg-type]
+                  user=count_in_window(earlier(by_user), this))  # type: ignore[arg-type]
+
+
+def _severity(value: str) -> str:
+    if value not in ("minor", "severe"):
+        raise ValidationFailed("severity is 'minor' or 'severe'.", field="severity")
+    return value
+
+
+async def plan_for(session: AsyncSession, case: BreachCase, severity: str) -> tuple[SanctionPlan, Counts]:
+    n = await counts(session, case)
+    plan = plan_sanction(case.scheme, _severity(severity), n.unit, n.user, with_project=case.project_id is not None)
+    return plan, n
+
+
+def planned_locks(case: BreachCase, plan: SanctionPlan, actor: Actor, start: datetime) -> list[Lock]:
+    return [new_lock(case, spec, source="decision", start=start, actor=actor) for spec in plan.locks]
+
+
+async def preview(session: AsyncSession, *, actor: Actor, case_id: str, severity: str) -> dict[str, Any]:
+    _require_sanctions(actor)
+    case = await get_or_404(session, BreachCase, case_id, "breach case")
+    plan, n = await plan_for(session, case, severity)
+    return {"case": case, "plan": plan, "counts": n, "locks": planned_locks(case, plan, actor, clock.now()),
+            "report_ready": case.report_state in DECISION_NEEDS_REPORT}
+
+
+async def decide(session: AsyncSession, *, actor: Actor, case_id: str, severity: str,
+                 comment: str | None) -> tuple[BreachCase, list[Lock], SanctionPlan]:
+    _require_sanctions(actor)
+    case = await get_or_404(session, BreachCase, case_id, "breach case")
+    severity = _severity(severity)
+    comment = _text(comment, "comment", required=False)
+    if case.state != "open":
+        raise InvalidTransition(f"The case is {case.state}.")
+    if case.report_state not in DECISION_NEEDS_REPORT:
+        raise Conflict("The decision waits for the institution's report and plan.", code="report_required")
+    plan, n = await plan_for(session, case, severity)
+    now = clock.now()
+    done = await session.execute(update(BreachCase).where(BreachCase.id == case.id, BreachCase.state == "open")
+                                 .values(state="decided"))
+    if done.rowcount != 1:
+        raise InvalidTransition("The case was decided meanwhile.")
+    await lift_for_case(session, case, actor=actor, open_end="until_decision", why="case decided")
+    locks = planned_locks(case, plan, actor, now)
+    for lock in locks:
+        if lock.open_end == "until_report_approved" and case.report_state == "adequate":
+            lock.lifted_at, lock.lifted_by, lock.lift_comment = now, actor.label, "report already approved"
+    session.add_all(locks)
+    await session.flush()
+    await session.refresh(case)
+    case.severity, case.decided_at, case.decided_by_id, case.decision_comment = severity, now, actor.user_id, comment
+    case.termination_possible = plan.termination_possible
+    case.decision = {"table": plan.table, "occurrence": plan.occurrence, "user_occurrence": plan.user_occurrence,
+                     "columns": list(plan.columns), "termination_of": sorted(str(a) for a in plan.termination_of),
+                     "unit_count": n.unit, "user_count": n.user, "locks": [lock.id for lock in locks]}
+    await session.flush()
+    await audit.record(session, actor=actor.label, action="breach.decided", subject=f"case:{case.id}",
+                       severity=severity, columns=list(plan.columns), locks=[lock.id for lock in locks],
+                       termination_possible=plan.termination_possible)
+    await letters.decision(session, case, locks, plan)
+    return case, locks, plan
+
+
+async def dismiss(session: AsyncSession, *, actor: Actor, case_id: str, comment: str) -> BreachCase:
+    """No breach after all: the case is closed without sanction, not counted, the suspension lifted."""
+    _require_sanctions(actor)
+    case = await get_or_404(session, BreachCase, case_id, "breach case")
+    comment = _text(comment, "comment")
+    done = await session.execute(update(BreachCase).where(BreachCase.id == case.id, BreachCase.state == "open")
+                                 .values(state="dismissed", decided_at=clock.now(), decided_by_id=actor.user_id,
+                                         decision_comment=comment))
+    if done.rowcount != 1:
+        raise InvalidTransition(f"The case is {case.state}.")
+    await session.refresh(case)
+    await lift_for_case(session, case, actor=actor, open_end="until_decision", why="case dismissed")
+    await audit.record(session, actor=actor.label, action="breach.dismissed", subject=f"case:{case.id}",
+                       comment=comment)
+    return case
+
+
+async def user_ident(session: AsyncSession, user_id: int | None) -> str | None:
+    return await session.scalar(select(User.ident).where(User.id == user_id)) if user_id else None
+
+
+async def list_cases(session: AsyncSession, *, actor: Actor, state: str | None, limit: int | None,
+                     cursor: str | None) -> tuple[Sequence[BreachCase], str | None]:
+    """Staff see every case; a responsible person or substitute their institutions' cases; a user
+    their own."""
+    query = select(BreachCase)
+    if state is not None:
+        if state not in CASE_STATES:
+            raise ValidationFailed(f"state is one of {', '.join(CASE_STATES)}.", field="state")
+        query = query.where(BreachCase.state == state)
+    if not actor.is_staff:
+        if actor.user_id is None:
+            raise PermissionDenied("Only users and Research Services see breach cases.")
+        reporting = select(InstitutionRole.institution_id).where(
+            InstitutionRole.user_id == actor.user_id, InstitutionRole.role.in_(REPORTERS))
+        query = query.where(or_(BreachCase.user_id == actor.user_id, BreachCase.institution_id.in_(reporting)))
+    return await keyset_page(session, query, BreachCase.id, limit, cursor)
+
+
+async def view(session: AsyncSession, case: BreachCase, *, full: bool = True) -> dict[str, Any]:
+    ident = await user_ident(session, case.user_id)
+    number = await session.scalar(select(Project.number).where(Project.id == case.project_id)) \
+        if case.project_id else None
+    locks = list(await session.scalars(select(Lock).where(Lock.case_id == case.id).order_by(Lock.id)))
+    return presenters.case(case, ident=ident or "", project_number=number, locks=locks, full=full)

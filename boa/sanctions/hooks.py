@@ -1,0 +1,41 @@
+"""Registers the sanctions area with the core: the lock loader of the access decision (after the
+schemes' loader, whose project facts it reads) and the transfer review's suspected-breach hook.
+Imported once by ``boa.models_all``."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import schemes.hooks  # noqa: F401  (the project loader must come first)
+from boa import access_facts, clock
+from boa.actor import Actor
+from boa.models import User
+from boa.sanctions import cases
+from boa.sanctions.locks import load_lock_facts
+from boa.transfers import review
+from boa.transfers.models import Transfer, TransferFile
+
+
+async def case_from_review(session: AsyncSession, actor: Actor, target: TransferFile, comment: str) -> str | None:
+    """A reviewer's "suspected breach" opens a breach case linked to the file (SPEC 6 step 5)."""
+    transfer = await session.get(Transfer, target.transfer_id)
+    user = await session.get(User, transfer.user_id)  # type: ignore[union-attr]
+    occurred = clock.aware(transfer.submitted_at or transfer.created_at)  # type: ignore[union-attr]
+    volume = f"{target.size} bytes" + (f", {target.row_count} rows" if target.row_count else "")
+    case, _ = await cases.register(
+        session, actor=actor, ident=user.ident, project=str(transfer.project_number),  # type: ignore[union-attr]
+        kind="microdata_transfer", occurred_at=occurred or clock.now(),
+        description=f"Suspected breach found in review of {target.name!r} (transfer {transfer.id}): {comment}",
+        transfer_tool_used=True, warning_ignored=target.verdict == "flagged", data_volume=volume,
+        transfer_file_id=target.id)
+    return str(case.id)
+
+
+def register() -> None:
+    if load_lock_facts not in access_facts.LOADERS:
+        access_facts.LOADERS.append(load_lock_facts)
+    if case_from_review not in review.ON_SUSPECTED_BREACH:
+        review.ON_SUSPECTED_BREACH.append(case_from_review)
+
+
+register()

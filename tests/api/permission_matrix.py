@@ -1,0 +1,228 @@
+"""Who may use which route: one line per route (``"METHOD /path"`` as the router names it).
+
+A role in ``allowed`` must get past every gate (any answer but 401, 403 or 404 or a redirect to
+the login page: a 409 or 422 for the sample body is fine); every other role must be denied. A route
+whose handler checks objects needs a realistic body, so ``body`` (JSON), ``form``, ``query``
+and ``params`` (path parameters overriding the demo's: ``{institution_id}`` is institution
+101, ``{ident}`` the researcher RESB, ``{number}`` the approved project, ...) say what to send.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("staff", "sanctions_staff", "responsible", "substitute", "administrator", "signatory", "contact_person", "researcher",
+         "pdb_manager", "authority_admin", "service_client", "anonymous")
+DENIED = frozenset({401, 403, 404})
+# Nothing else is reachable without logging in.
+PUBLIC = re.compile(r"^/(v1/auth/(login|verify|activate)|v1/oauth/(token|jwks)|health(/ping)?|schema(/.*)?"
+                    r"|login|static/\{file_path\})$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[str]
+    body: Any = None
+    form: dict[str, str] | None = None
+    query: dict[str, str] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    files: list[tuple[str, str]] | None = None
+
+
+def R(*roles: str | frozenset[str], **kw: Any) -> Rule:  # noqa: N802
+    out: set[str] = set()
+    for r in roles:
+        out |= {r} if isinstance(r, str) else set(r)
+    unknown = out - set(ROLES)
+    assert not unknown, unknown
+    return Rule(frozenset(out), **kw)
+
+
+EVERYONE = frozenset(ROLES)
+USERS = frozenset(ROLES) - {"service_client", "anonymous"}
+# Office staff: STAF (staff only) and SANC (staff with the sanctions and review rights).
+STAFF = frozenset({"staff", "sanctions_staff"})
+SANCTIONS = frozenset({"sanctions_staff"})
+AT_101 = frozenset({"responsible", "substitute", "administrator", "signatory", "contact_person", "researcher",
+                    "pdb_manager"})
+RESPONSIBLE = frozenset({"responsible", "substitute"})
+# Administrators of institution 101 (the project database manager PDBM is one too).
+ADMINISTRATORS = frozenset({"administrator", "pdb_manager"})
+
+MATRIX: dict[str, Rule] = {
+    # Login and service clients
+    "POST /v1/auth/login": R(EVERYONE),
+    "POST /v1/auth/verify": R(EVERYONE),
+    "POST /v1/auth/activate": R(EVERYONE),
+    "POST /v1/auth/logout": R(USERS),
+    "POST /v1/auth/pin": R(USERS, body={"old_pin": "7391", "new_pin": "4826"}),
+    "POST /v1/oauth/token": R(EVERYONE, form={"grant_type": "client_credentials"}),
+    "GET /v1/oauth/jwks": R(EVERYONE),
+    # The signed-in user
+    "GET /v1/me": R(USERS),
+    "PATCH /v1/me": R(USERS, body={"email": "changed@demo.boa.example"}),
+    "GET /v1/me/user-agreement": R(USERS),
+    "POST /v1/me/user-agreement": R(USERS, body={"version": 1}),
+    "GET /v1/me/certification": R(USERS),
+    "POST /v1/me/certification": R(USERS, body={"answers": [0] * 10}),
+    # Institutions, agreements, roles, users, associations
+    "GET /v1/institutions": R(STAFF),
+    "POST /v1/institutions": R(STAFF, body={"name": "New U", "authorisation_number": 999, "kind": "university"}),
+    "GET /v1/institutions/{institution_id}": R(STAFF, AT_101),
+    "POST /v1/institutions/{institution_id}/agreements": R(STAFF, body={
+        "schemes": ["law_model"], "responsible_ident": "RESP", "substitute_idents": ["SUBS"]}),
+    "POST /v1/agreements/{agreement_id}/terminate": R(STAFF, body={"reason": "matrix"}),
+    "POST /v1/institutions/{institution_id}/roles": R(RESPONSIBLE, body={"ident": "RESB", "role": "signatory"}),
+    "DELETE /v1/institutions/{institution_id}/roles/{ident}/{role}": R(RESPONSIBLE, params={"ident": "SIGN"}),
+    "GET /v1/institutions/{institution_id}/user-requests": R(STAFF, ADMINISTRATORS),
+    "POST /v1/institutions/{institution_id}/user-requests": R(ADMINISTRATORS, body={
+        "name": "Another Person", "email": "another@demo.boa.example"}),
+    "GET /v1/institutions/{institution_id}/associations": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
+    "POST /v1/institutions/{institution_id}/associations": R(ADMINISTRATORS, body={"ident": "LAWM"}),
+    "GET /v1/users": R(STAFF),
+    "POST /v1/users": R(STAFF, body={"name": "New Person", "email": "new@demo.boa.example"}),
+    "GET /v1/users/{ident}": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "researcher"),
+    "POST /v1/users/{ident}/pin-reset": R(STAFF),
+    "POST /v1/user-requests/{request_id}/approve": R(STAFF),
+    "POST /v1/user-requests/{request_id}/refuse": R(STAFF, body={"comment": "matrix"}),
+    "POST /v1/associations/{association_id}/approve": R(RESPONSIBLE),
+    "POST /v1/associations/{association_id}/refuse": R(RESPONSIBLE, body={"comment": "matrix"}),
+    "POST /v1/associations/{association_id}/end": R(RESPONSIBLE, ADMINISTRATORS),
+    # Tokens
+    "GET /v1/users/{ident}/tokens": R(STAFF, "researcher"),
+    "POST /v1/users/{ident}/tokens": R(STAFF, "researcher", body={"kind": "totp"}),
+    "GET /v1/users/{ident}/lockout": R(STAFF),
+    "DELETE /v1/users/{ident}/lockout": R(STAFF),
+    "POST /v1/users/{ident}/sessions/revoke": R(STAFF),
+    "POST /v1/tokens/{token_id}/activate": R(STAFF, "researcher", body={"code": "123456"}),
+    "POST /v1/tokens/{token_id}/approve": R(STAFF),
+    "POST /v1/tokens/{token_id}/ship": R(STAFF, body={}),
+    "POST /v1/tokens/{token_id}/disable": R(STAFF),
+    "POST /v1/tokens/{token_id}/rebind": R(STAFF),
+    "POST /v1/tokens/{token_id}/revoke": R(STAFF, "researcher"),
+    "POST /v1/tokens/{token_id}/lost": R(STAFF, "researcher"),
+    # Decisions, audit, health
+    "GET /v1/access/decision": R(STAFF, "service_client", query={"ident": "RESB", "action": "project_access", "project": "{number}"}),
+    "GET /v1/audit": R(STAFF),
+    "GET /v1/audit/verify": R(STAFF),
+    "GET /health": R(EVERYONE),
+    "GET /health/ping": R(EVERYONE),
+    # Projects (every scheme kind)
+    "GET /v1/projects": R(USERS),
+    "POST /v1/projects": R(STAFF, AT_101, body={"institution_id": "{institution_id}", "scheme": "researcher", "title": "New"}),
+    "GET /v1/projects/{number}": R(STAFF, AT_101),
+    "PATCH /v1/projects/{number}": R(ADMINISTRATORS, body={"deletion_date": "2040-01-01"}),
+    "POST /v1/projects/{number}/deletion-approval": R(ADMINISTRATORS),
+    "POST /v1/projects/{number}/members": R(STAFF, ADMINISTRATORS, "contact_person", body={"ident": "PDBM"}),
+    "DELETE /v1/projects/{number}/members/{ident}": R(STAFF, ADMINISTRATORS, "contact_person", "researcher"),
+    "PATCH /v1/projects/{number}/proposal": R(ADMINISTRATORS, "contact_person", body={"title": "Changed"}),
+    "POST /v1/projects/{number}/proposals": R(ADMINISTRATORS, "contact_person", body={"title": "Again", "description": "More years",
+                                                            "datasets": ["BEF"]}),
+    "POST /v1/projects/{number}/transitions": R(STAFF, body={"to": "data_delivered"}),
+    # Project database
+    "POST /v1/project-databases": R(STAFF, body={"institution_id": "{institution_id}", "manager_idents": ["PDBM"]}),
+    "GET /v1/project-databases/{pdb_id}": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
+    "PUT /v1/project-databases/{pdb_id}/managers": R(STAFF, body={"manager_idents": ["PDBM", "ADMN"]}),
+    "POST /v1/project-databases/{pdb_id}/sub-projects": R("pdb_manager", body={"title": "Sub", "datasets": ["BEF"]}),
+    "GET /v1/project-databases/{pdb_id}/minimisation-report": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
+    "POST /v1/project-databases/{pdb_id}/extend": R(STAFF, body={"end_date": "2040-01-01"}),
+    "POST /v1/project-databases/{pdb_id}/close": R(STAFF, body={"reason": "matrix"}),
+    # Authority scheme
+    "POST /v1/authority-schemes": R(STAFF, body={"institution_id": "{institution_201}",
+                                                 "purpose": {"topics": ["housing"], "registers": ["BEF"]}}),
+    "GET /v1/authority-schemes/{scheme_id}": R(STAFF, "authority_admin"),
+    "POST /v1/authority-schemes/{scheme_id}/purposes": R(STAFF, body={"topics": ["housing"], "registers": ["BOL"]}),
+    "POST /v1/authority-schemes/{scheme_id}/renew": R(STAFF),
+    "POST /v1/authority-schemes/{scheme_id}/members": R(STAFF, "authority_admin", body={"ident": "AUSB"}),
+    "POST /v1/authority-schemes/{scheme_id}/members/{ident}/approve": R(STAFF, params={"ident": "AUAN"}),
+    "DELETE /v1/authority-schemes/{scheme_id}/members/{ident}": R(STAFF, "authority_admin", params={"ident": "AUAN"}),
+    # Law model
+    "GET /v1/law-model": R(STAFF),
+    "POST /v1/law-model": R(STAFF, body={"institution_id": "{institution_301}"}),
+    "POST /v1/law-model/members": R(STAFF, body={"ident": "LAWS"}),
+    "DELETE /v1/law-model/members/{ident}": R(STAFF, params={"ident": "LAWM"}),
+    # The OpenAPI document
+    "GET /schema": R(EVERYONE),
+    "GET /schema/openapi.json": R(EVERYONE),
+    "GET /schema/{path}": R(),  # Litestar's answer for unknown schema paths: 404 to all,
+    "GET /schema/scalar": R(EVERYONE),
+    "GET /schema/swagger": R(EVERYONE),
+    "GET /schema/oauth2-redirect.html": R(EVERYONE),
+    # Transfer gate: the researcher (RESB) uploaded and transferred a flagged table to the approved project
+    "POST /v1/transfers": R("contact_person", "researcher", form={"project": "{number}"}, files=[("a.txt", "x;y\n1;2\n")]),
+    "GET /v1/transfers": R(STAFF, "contact_person", "researcher", query={"project": "{number}"}),
+    "GET /v1/transfers/{transfer_id}": R(STAFF, "contact_person", "researcher"),
+    "PUT /v1/transfers/{transfer_id}/files/{file_id}/note": R("researcher", body={"text": "matrix"}),
+    "POST /v1/transfers/{transfer_id}/submit": R("researcher", body={"approve": True}),
+    "GET /v1/transfers/{transfer_id}/files/{file_id}/content": R(STAFF, "contact_person", "researcher"),
+    "DELETE /v1/transfers/{transfer_id}/files/{file_id}": R(STAFF, "contact_person", "researcher"),
+    "GET /v1/review/queue": R(SANCTIONS),
+    "POST /v1/review/files/{file_id}": R(SANCTIONS, body={"outcome": "ok", "comment": "matrix"}),
+    # Sanctions: an open case about MTRX (a user of institution 101) with its suspension lock
+    "POST /v1/breaches": R(SANCTIONS, body={"ident": "MTRX", "kind": "other", "description": "matrix",
+                                            "occurred_at": "2026-01-01T00:00:00Z", "scheme": "researcher",
+                                            "institution_id": "{institution_id}"}),
+    "GET /v1/breaches": R(USERS),
+    "GET /v1/breaches/{case_id}": R(STAFF, RESPONSIBLE),
+    "POST /v1/breaches/{case_id}/report": R(RESPONSIBLE, body={"report": "matrix", "plan": "matrix"}),
+    "POST /v1/breaches/{case_id}/report-assessment": R(SANCTIONS, body={"adequate": True}),
+    "GET /v1/breaches/{case_id}/sanction-preview": R(SANCTIONS, query={"severity": "minor"}),
+    "POST /v1/breaches/{case_id}/decision": R(SANCTIONS, body={"severity": "minor"}),
+    "POST /v1/breaches/{case_id}/dismiss": R(SANCTIONS, body={"comment": "matrix"}),
+    "GET /v1/locks": R(STAFF),
+    "POST /v1/locks/{lock_id}/lift": R(SANCTIONS, body={"comment": "matrix"}),
+    # Reports and lists for the office
+    "GET /v1/reports/active-projects": R(STAFF),
+    "GET /v1/user-requests": R(STAFF),
+    # Admin pages (the same services decide; a denied page is 403/404 or a redirect to /login).
+    # Form posts without a CSRF token are refused for a cookie session; these calls use Bearer.
+    "GET /login": R(EVERYONE),
+    "POST /login": R(),  # needs the login form's CSRF token: a bare post is refused for everybody
+    "GET /login/code": R(),  # only inside a started login (challenge cookie)
+    "POST /login/code": R(),
+    "POST /language": R(),  # CSRF token of the page required
+    "POST /logout": R(),  # CSRF token of the page required
+    "GET /static/{file_path}": R(EVERYONE),
+    "GET /": R(USERS),
+    "GET /me": R(USERS),
+    "POST /me": R(USERS, form={"email": "changed@demo.boa.example"}),
+    "GET /me/projects": R(USERS),
+    "GET /me/token": R(USERS),
+    "POST /me/token/sms": R(USERS, form={"mobile": "+4512345678"}),
+    "POST /me/token/physical": R(USERS, form={}),
+    "POST /me/token/{token_id}/activate": R(STAFF, "researcher", form={"code": "123456"}),
+    "GET /institutions/{institution_id}": R(STAFF, AT_101),
+    "GET /institutions/{institution_id}/users": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
+    "GET /institutions/{institution_id}/associations": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
+    "POST /institutions/{institution_id}/associations": R(ADMINISTRATORS, form={"ident": "LAWM"}),
+    "GET /institutions/{institution_id}/roles": R(STAFF, AT_101),
+    "POST /institutions/{institution_id}/roles": R(RESPONSIBLE, form={"ident": "RESB", "role": "signatory"}),
+    "POST /institutions/{institution_id}/roles/remove": R(RESPONSIBLE, form={"ident": "SIGN", "role": "signatory"}),
+    "GET /institutions/{institution_id}/user-requests": R(STAFF, ADMINISTRATORS),
+    "POST /institutions/{institution_id}/user-requests": R(ADMINISTRATORS, form={
+        "name": "Another Person", "email": "another@demo.boa.example"}),
+    "GET /institutions/{institution_id}/projects": R(STAFF, AT_101),
+    "POST /associations/{association_id}/approve": R(RESPONSIBLE),
+    "POST /associations/{association_id}/refuse": R(RESPONSIBLE, form={"comment": "matrix"}),
+    "POST /associations/{association_id}/end": R(RESPONSIBLE, ADMINISTRATORS),
+    "GET /projects/{number}": R(STAFF, AT_101),
+    "POST /projects/{number}/transitions": R(STAFF, form={"to": "data_delivered"}),
+    "POST /projects/{number}/deletion-date": R(ADMINISTRATORS, form={"deletion_date": "2040-01-01"}),
+    "POST /projects/{number}/deletion-approval": R(ADMINISTRATORS),
+    "GET /project-databases/{pdb_id}": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
+    "POST /project-databases/{pdb_id}/sub-projects": R("pdb_manager", form={"title": "Sub", "datasets": "BEF"}),
+    "POST /project-databases/{pdb_id}/extend": R(STAFF, form={"end_date": "2040-01-01"}),
+    "GET /staff/institutions": R(STAFF),
+    "POST /staff/institutions": R(STAFF, form={"name": "New U", "authorisation_number": "999", "kind": "university"}),
+    "POST /staff/institutions/{institution_id}/agreements": R(STAFF, form={}),
+    "POST /staff/agreements/{agreement_id}/terminate": R(STAFF, form={"reason": "matrix"}),
+    "GET /staff/users": R(STAFF),
+    "POST /staff/users": R(STAFF, form={"name": "New Person", "email": "new@demo.boa.example"}),
+    "GET /staff/user-requests": R(STAFF),
+    "POST /staff/user-requests/{request_id}/{decision}": R(STAFF),
+    "GET /staff/proposals": R(STAFF),
+    "GET /staff/audit": R(STAFF),
+    "GET /staff/reports/active-projects": R(STAFF),
+}
