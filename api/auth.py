@@ -23,7 +23,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # A handler with this opt reads a cookie session's CSRF token from its own streamed body (a page's
 # file upload: parsing the whole form here would spool every file before the limits are checked).
-# It must check the token before it acts on anything in the body.
+# When a check is due, the guard leaves the expected token in ``connection.state.csrf_in_stream``;
+# the handler must compare it before it acts on anything in the body.
 CSRF_IN_STREAM = "csrf_in_stream"
 
 
@@ -57,7 +58,8 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if from_cookie and connection.method not in SAFE_METHODS:
         sent = connection.headers.get(CSRF_HEADER)
         if not sent and handler.opt.get(CSRF_IN_STREAM):
-            pass  # a streamed upload: the handler checks the form's token before reading anything else
+            # A streamed upload: the handler checks the form's token against this before it acts.
+            connection.state.csrf_in_stream = row.csrf_token
         else:
             sent = sent or await form_csrf_token(connection)
             if not sent or not secrets.compare_digest(sent.encode(), row.csrf_token.encode()):

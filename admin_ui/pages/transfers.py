@@ -39,8 +39,16 @@ nav.register(nav.NavItem("transfers", N_("Transfer results"), "/me/transfers", n
              after="my_projects")
 
 
-def _csrf_preamble(viewer: Viewer) -> Preamble:
-    return Preamble((CSRF_FIELD,), lambda fields: check_csrf(fields.get(CSRF_FIELD, ""), viewer.csrf))
+def _csrf_preamble(request: Request) -> Preamble:
+    """The form's ``csrf_token`` comes first; checked when the app's guard left it to us (a cookie
+    session without the header; a bearer token needs none, as for every other form)."""
+    expected = request.state.get("csrf_in_stream")
+
+    def check(fields: dict[str, str]) -> None:
+        if expected is not None:
+            check_csrf(fields.get(CSRF_FIELD, ""), expected)
+
+    return Preamble((CSRF_FIELD,), check)
 
 
 def file_views(files: list[TransferFile]) -> list[dict[str, Any]]:
@@ -103,7 +111,7 @@ class TransferPages(Controller):
         transfer, files = await service.upload(db_session, actor=viewer.actor, chunks=request.stream(),
                                                boundary=options.get("boundary", ""),
                                                content_length=request.content_length,
-                                               preamble=_csrf_preamble(viewer))
+                                               preamble=_csrf_preamble(request))
         return done(request, f"/me/transfers/{transfer.id}", N_("Files received and checked: %(n)s."),
                     n=len(files))
 
