@@ -23,16 +23,16 @@ class Form:
     def __init__(self, data: Any) -> None:
         self._data = data
 
-    def text(self, name: str, default: str = "") -> str:
+    def text(self, name: str, default: str = "", *, limit: int = MAX_FIELD) -> str:
         value = self._data.get(name, default)
         if not isinstance(value, str):
             return default
-        if len(value) > MAX_FIELD:
+        if len(value) > limit:
             raise ValidationFailed(f"{name} is too long.", field=name)
         return value.strip()
 
-    def optional(self, name: str) -> str | None:
-        return self.text(name) or None
+    def optional(self, name: str, *, limit: int = MAX_FIELD) -> str | None:
+        return self.text(name, limit=limit) or None
 
     def all(self, name: str) -> list[str]:
         return [v.strip() for v in self._data.getall(name, []) if isinstance(v, str) and v.strip()]

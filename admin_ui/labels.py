@@ -196,3 +196,14 @@ def reason_key(reason: dict[str, Any]) -> str:
             return "locked_until_decision"
         return "locked_until_report" if "report" in message else "locked_open"
     return code
+
+
+def _merge_transfer_gate() -> None:
+    from admin_ui import labels_transfers as gate
+
+    STATES.update({k: v for k, v in gate.STATES.items() if k not in STATES})
+    KINDS.update(gate.KINDS)
+    ERRORS.update({k: v for k, v in gate.ERRORS.items() if k not in ERRORS})
+
+
+_merge_transfer_gate()

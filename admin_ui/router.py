@@ -15,8 +15,11 @@ from admin_ui.pages.institutions import AssociationActions, InstitutionPages
 from admin_ui.pages.me import HomePage, MyPages
 from admin_ui.pages.project_database import ProjectDatabasePages
 from admin_ui.pages.projects import ProjectPages
+from admin_ui.pages.results import ResultPages
+from admin_ui.pages.review import ReviewPages
 from admin_ui.pages.sanctions import SANCTION_PAGES
 from admin_ui.pages.staff import StaffPages
+from admin_ui.pages.transfers import TransferPages
 from admin_ui.viewer import load_viewer
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -32,6 +35,9 @@ PAGE_CONTROLLERS: list[type] = [
     ProjectDatabasePages,
     StaffPages,
     *SANCTION_PAGES,
+    TransferPages,
+    ResultPages,
+    ReviewPages,
 ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response
 from litestar.datastructures import Cookie
@@ -57,6 +58,16 @@ def _datetime(value: datetime | str | None, lang: str) -> str:
     return format_datetime(clock.aware(value), "short", tzinfo=LOCAL_TIME, locale=lang)  # type: ignore[arg-type]
 
 
+def _size(value: int | None, lang: str) -> str:
+    """A byte count for people: B, kB, MB or GB (powers of 1000), one decimal above bytes."""
+    if value is None:
+        return ""
+    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if value >= factor:
+            return f"{format_decimal(round(value / factor, 1), '#,##0.#', locale=lang)} {unit}"
+    return f"{value} B"
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def environment(lang: str) -> Environment:
     env = Environment(
@@ -71,6 +82,7 @@ def environment(lang: str) -> Environment:
     env.filters["label"] = lambda value, kind: label(value, kind, lang)
     env.filters["day"] = lambda value: _date(value, lang)
     env.filters["moment"] = lambda value: _datetime(value, lang)
+    env.filters["size"] = lambda value: _size(value, lang)
     env.globals["lang"] = lang
     env.globals["LANGUAGES"] = LANGUAGES
     env.globals["m"] = env.get_template("macros.html").make_module()

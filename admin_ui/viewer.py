@@ -2,11 +2,16 @@
 the institutions where the person holds roles (the nav and the pages decide from these).
 
 :func:`load_viewer` is the page router's guard; it runs after the app's ``authenticate`` guard,
-so the session is resolved (and the access decision checked) once per request."""
+so the session is resolved (and the access decision checked) once per request.
+
+Other areas add what their menu items need to know (say, whether the person is on a project) to
+:data:`VIEWER_FACTS`: a name and an async function of the session and the actor, computed once per
+page for a signed-in viewer and read as ``viewer.facts[name]``."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +27,9 @@ from boa.errors import NotAuthenticated
 from boa.models import User
 from boa.services.institutions import my_institutions
 from schemes.project_database.service import visible_databases
+
+Fact = Callable[[AsyncSession, Actor], Awaitable[Any]]
+VIEWER_FACTS: dict[str, Fact] = {}
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class Viewer:
     places: list[Place] = field(default_factory=list)
     flash: dict[str, Any] | None = None
     cookies: list[Cookie] = field(default_factory=list)  # set by the next rendered page
+    facts: dict[str, Any] = field(default_factory=dict)  # from VIEWER_FACTS
 
     @property
     def user(self) -> User | None:
@@ -98,7 +107,8 @@ async def load_viewer(connection: ASGIConnection, handler: BaseRouteHandler) -> 
         return
     db = connection.app.state.boa_alchemy.provide_session(connection.app.state, connection.scope)
     viewer = Viewer(actor=actor, lang=pick_language(connection.cookies.get(LANGUAGE_COOKIE), actor.user.language),
-                    csrf=row.csrf_token, places=await places_of(db, actor))
+                    csrf=row.csrf_token, places=await places_of(db, actor),
+                    facts={name: await fact(db, actor) for name, fact in VIEWER_FACTS.items()})
     _take_flash(connection, viewer)
     connection.state.viewer = viewer
 

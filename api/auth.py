@@ -21,6 +21,11 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# A handler with this opt reads a cookie session's CSRF token from its own streamed body (a page's
+# file upload: parsing the whole form here would spool every file before the limits are checked).
+# When a check is due, the guard leaves the expected token in ``connection.state.csrf_in_stream``;
+# the handler must compare it before it acts on anything in the body.
+CSRF_IN_STREAM = "csrf_in_stream"
 
 
 def bearer(connection: ASGIConnection) -> tuple[str | None, bool]:
@@ -51,9 +56,14 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         return
     row, user = await resolve_session(db, token)
     if from_cookie and connection.method not in SAFE_METHODS:
-        sent = connection.headers.get(CSRF_HEADER) or await form_csrf_token(connection)
-        if not sent or not secrets.compare_digest(sent.encode(), row.csrf_token.encode()):
-            raise PermissionDenied("The form has expired. Reload the page and try again.", code="csrf_failed")
+        sent = connection.headers.get(CSRF_HEADER)
+        if not sent and handler.opt.get(CSRF_IN_STREAM):
+            # A streamed upload: the handler checks the form's token against this before it acts.
+            connection.state.csrf_in_stream = row.csrf_token
+        else:
+            sent = sent or await form_csrf_token(connection)
+            if not sent or not secrets.compare_digest(sent.encode(), row.csrf_token.encode()):
+                raise PermissionDenied("The form has expired. Reload the page and try again.", code="csrf_failed")
     connection.state.actor = Actor(user=user)
     connection.state.session_row = row
 

@@ -97,6 +97,12 @@ class ReviewController(Controller):
                                                state=review_state)
         return {"items": [presenters.queue_item(f, t, owner) for f, t, owner in rows], "next_cursor": next_cursor}
 
+    @get("/files/{file_id:str}")
+    async def file(self, db_session: AsyncSession, actor: Actor, file_id: str) -> dict[str, Any]:
+        """One transferred file with its review (reviewers)."""
+        target, transfer, owner = await review.file_for_review(db_session, actor=actor, file_id=file_id)
+        return presenters.queue_item(target, transfer, owner)
+
     @post("/files/{file_id:str}", status_code=200)
     async def decide(self, db_session: AsyncSession, actor: Actor, file_id: str, data: ReviewBody) -> dict[str, Any]:
         target, transfer, owner = await review.review_file(db_session, actor=actor, file_id=file_id,

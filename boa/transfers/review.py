@@ -53,6 +53,17 @@ async def queue(session: AsyncSession, *, actor: Actor, limit: int | None, curso
     return [(f, *(await _context(session, f))) for f in rows], next_cursor
 
 
+async def file_for_review(session: AsyncSession, *, actor: Actor, file_id: str) -> tuple[TransferFile, Transfer, str]:
+    """One transferred file as the reviewer sees it (in the queue or not): the file, its transfer
+    and the owner's IDENT."""
+    require_reviewer(actor)
+    target = await session.get(TransferFile, parse_id(file_id, "file"))
+    if target is None or target.transferred_at is None:
+        raise NotFound(f"No transferred file {file_id!r}.")
+    transfer, owner = await _context(session, target)
+    return target, transfer, owner
+
+
 async def _context(session: AsyncSession, f: TransferFile) -> tuple[Transfer, str]:
     row = (await session.execute(select(Transfer, User.ident).join(User, User.id == Transfer.user_id)
                                  .where(Transfer.id == f.transfer_id))).one()

@@ -40,7 +40,7 @@ from boa.transfers import rules
 from boa.transfers.content import current_store, release_content, store_content
 from boa.transfers.models import Transfer, TransferFile
 from boa.transfers.storage import StorageIntegrityError
-from boa.transfers.upload import Limits, Received, read_upload, too_large
+from boa.transfers.upload import Limits, Preamble, Received, read_upload, too_large
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.numbers import parse_number
 from schemes.projects.service import visible
@@ -84,7 +84,9 @@ async def authorise_upload(session: AsyncSession, actor: Actor, number: str) -> 
 
 
 async def upload(session: AsyncSession, *, actor: Actor, chunks: AsyncIterator[bytes], boundary: str,
-                 content_length: int | None) -> tuple[Transfer, list[TransferFile]]:
+                 content_length: int | None, preamble: Preamble | None = None) -> tuple[Transfer, list[TransferFile]]:
+    """Receive, scan and record the files (``preamble``: text fields the caller checks before the
+    project field, e.g. the pages' CSRF token)."""
     lim = limits()
     if content_length is not None and content_length > lim.max_request_bytes:
         raise too_large("transfer_too_large", f"The transfer is larger than the allowed {lim.max_transfer_bytes} "
@@ -97,7 +99,8 @@ async def upload(session: AsyncSession, *, actor: Actor, chunks: AsyncIterator[b
         # No transaction (on SQLite: no write lock) stays open while the files stream in and are scanned.
         await session.commit()
 
-    received = await read_upload(chunks, boundary, store=store, limits=lim, on_project=on_project)
+    received = await read_upload(chunks, boundary, store=store, limits=lim, on_project=on_project,
+                                 preamble=preamble)
     try:
         return await _record(session, actor, found["project"], received.files, lim)
     except BaseException:

@@ -6,6 +6,9 @@ Litestar's own form parser spools files to anonymous temporary files and knows n
 limits or hashes, so the gate drives the push parser of ``multipart`` (the library Litestar
 uses) itself. Fields: ``project`` (once, before the files, so access is decided before any file
 byte is accepted) and one or more ``files`` whose file names may carry relative folder paths.
+A caller may ask for text fields before ``project`` (:class:`Preamble`: the pages' ``csrf_token``,
+checked before the project is looked at). A file part with an empty name and no content is what
+a browser sends for a file input left empty (a form with a files and a folder input): it is skipped.
 """
 
 from __future__ import annotations
@@ -41,8 +44,18 @@ class Limits:
 
     @property
     def max_request_bytes(self) -> int:
-        """The most a request within the limits can weigh, multipart framing included."""
-        return self.max_transfer_bytes + (self.max_files + 2) * PART_OVERHEAD
+        """The most a request within the limits can weigh, multipart framing included (the files,
+        the project, a pages' CSRF field and two empty file inputs)."""
+        return self.max_transfer_bytes + (self.max_files + 4) * PART_OVERHEAD
+
+
+@dataclass(frozen=True)
+class Preamble:
+    """Text fields sent before ``project``, in any order; ``check`` gets what arrived (a missing
+    field is absent from the mapping) when the project field starts, before it is read."""
+
+    names: tuple[str, ...]
+    check: Callable[[dict[str, str]], None]
 
 
 @dataclass
@@ -83,31 +96,46 @@ def file_name_of(segment: MultipartSegment) -> str | None:
 
 
 class _Reader:
-    def __init__(self, store: Store, limits: Limits, on_project: Callable[[str], Awaitable[None]]) -> None:
-        self.store, self.limits, self.on_project = store, limits, on_project
+    def __init__(self, store: Store, limits: Limits, on_project: Callable[[str], Awaitable[None]],
+                 preamble: Preamble | None = None) -> None:
+        self.store, self.limits, self.on_project, self.preamble = store, limits, on_project, preamble
         self.upload = Upload()
         self.names: set[str] = set()
         self.segment: MultipartSegment | None = None
         self.current: Received | None = None
+        self.field = bytearray()
+        self.leading: dict[str, str] = {}
+        self.skipping = False
+
+    def _text_field(self, name: str) -> None:
+        started = self.upload.project is not None or bool(self.upload.files)
+        if self.preamble is not None and name in self.preamble.names:
+            if started or name in self.leading:
+                raise _invalid(f"Send the {name} field once, before the project.", code="project_first", field=name)
+            self.field = bytearray()
+            return
+        if name != "project":
+            raise _invalid(f"Unknown form field {name!r}: send project and files.", code="unknown_field", field=name)
+        if started:
+            raise _invalid("Send the project field once, before the files.", code="project_first", field="project")
+        if self.preamble is not None:
+            self.preamble.check(dict(self.leading))
         self.field = bytearray()
 
     async def start(self, segment: MultipartSegment) -> None:
         self.segment = segment
         raw_name = file_name_of(segment)
         if raw_name is None:
-            if segment.name != "project":
-                raise _invalid(f"Unknown form field {segment.name!r}: send project and files.",
-                               code="unknown_field", field=segment.name)
-            if self.upload.project is not None or self.upload.files:
-                raise _invalid("Send the project field once, before the files.", code="project_first",
-                               field="project")
-            self.field = bytearray()
+            self._text_field(segment.name)
             return
         if segment.name != "files":
             raise _invalid(f"Unknown file field {segment.name!r}: send files as 'files'.", code="unknown_field",
                            field=segment.name)
         if self.upload.project is None:
             raise _invalid("Send the project field before the files.", code="project_first", field="project")
+        if raw_name == "":
+            self.skipping = True  # an empty file input; any content makes it an invalid name
+            return
         try:
             name = safe_relative_name(raw_name)
         except FileNameError as err:
@@ -125,9 +153,15 @@ class _Reader:
 
     def body(self, chunk: bytes) -> None:
         current = self.current
+        if self.skipping:
+            if chunk:
+                raise _invalid("Invalid file name '': a file needs a name.", code=FileNameError.code, field="files",
+                               file="")
+            return
         if current is None:
             if len(self.field) + len(chunk) > MAX_FIELD_BYTES:
-                raise _invalid("The project field is too long.", code="field_too_large", field="project")
+                name = self.segment.name if self.segment is not None else "project"
+                raise _invalid(f"The {name} field is too long.", code="field_too_large", field=name)
             self.field.extend(chunk)
             return
         if current.size + len(chunk) > self.limits.max_file_bytes:
@@ -141,16 +175,22 @@ class _Reader:
         self.upload.total += len(chunk)
 
     async def end(self) -> None:
-        if self.current is not None:
+        if self.skipping:
+            self.skipping = False
+        elif self.current is not None:
             await anyio.to_thread.run_sync(self.current.incoming.finish)
             self.current = None
         else:
+            name = self.segment.name if self.segment is not None else "project"
             try:
                 value = self.field.decode("utf-8").strip()
             except UnicodeDecodeError:
-                raise _invalid("The project field is not text.", field="project") from None
-            self.upload.project = value
-            await self.on_project(value)
+                raise _invalid(f"The {name} field is not text.", field=name) from None
+            if name != "project":
+                self.leading[name] = value
+            else:
+                self.upload.project = value
+                await self.on_project(value)
         self.segment = None
 
     def abort(self) -> None:
@@ -159,15 +199,17 @@ class _Reader:
 
 
 async def read_upload(chunks: AsyncIterator[bytes], boundary: str, *, store: Store, limits: Limits,
-                      on_project: Callable[[str], Awaitable[None]]) -> Upload:
+                      on_project: Callable[[str], Awaitable[None]], preamble: Preamble | None = None) -> Upload:
     """Parse the request body; on any error every received file is removed and the error
     (422 ``invalid_multipart``/``invalid_file_name``/..., 413 ``file_too_large``/...) raised."""
     if not boundary:
         raise _invalid("The multipart boundary is missing from Content-Type.")
-    reader = _Reader(store, limits, on_project)
+    reader = _Reader(store, limits, on_project, preamble)
+    extra = len(preamble.names) if preamble else 0
     try:
+        # project, the files, the preamble, and up to two empty file inputs (files and folder)
         parser = PushMultipartParser(boundary, max_header_size=MAX_HEADER_BYTES, max_header_count=MAX_HEADERS,
-                                     max_segment_count=limits.max_files + 2)
+                                     max_segment_count=limits.max_files + 3 + extra)
         with parser:
             async for chunk in chunks:
                 if not chunk:

@@ -159,6 +159,7 @@ MATRIX: dict[str, Rule] = {
     "GET /v1/transfers/{transfer_id}/files/{file_id}/content": R(STAFF, "contact_person", "researcher"),
     "DELETE /v1/transfers/{transfer_id}/files/{file_id}": R(STAFF, "contact_person", "researcher"),
     "GET /v1/review/queue": R(SANCTIONS),
+    "GET /v1/review/files/{file_id}": R(SANCTIONS),
     "POST /v1/review/files/{file_id}": R(SANCTIONS, body={"outcome": "ok", "comment": "matrix"}),
     # Sanctions: an open case about MTRX (a user of institution 101) with its suspension lock
     "POST /v1/breaches": R(SANCTIONS, body={"ident": "MTRX", "kind": "other", "description": "matrix",
@@ -193,6 +194,16 @@ MATRIX: dict[str, Rule] = {
     "POST /me/token/sms": R(USERS, form={"mobile": "+4512345678"}),
     "POST /me/token/physical": R(USERS, form={}),
     "POST /me/token/{token_id}/activate": R(STAFF, "researcher", form={"code": "123456"}),
+    # Transfer pages: the same transfer as above (RESB's, transferred)
+    "GET /me/transfers": R(USERS),
+    "POST /me/transfers": R("contact_person", "researcher", form={"project": "{number}"}, files=[("b.txt", "x;y\n1;2\n")]),
+    "GET /me/transfers/{transfer_id}": R("researcher"),
+    "POST /me/transfers/{transfer_id}/notes": R("researcher", form={}),
+    "POST /me/transfers/{transfer_id}/submit": R("researcher", form={"approve": "yes"}),
+    "GET /projects/{number}/results": R(STAFF, "contact_person", "researcher"),
+    "GET /transfers/{transfer_id}/files/{file_id}/content": R(STAFF, "contact_person", "researcher"),
+    "GET /transfers/{transfer_id}/files/{file_id}/delete": R(STAFF, "contact_person", "researcher"),
+    "POST /transfers/{transfer_id}/files/{file_id}/delete": R(STAFF, "contact_person", "researcher", form={}),
     "GET /institutions/{institution_id}": R(STAFF, AT_101),
     "GET /institutions/{institution_id}/users": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
     "GET /institutions/{institution_id}/associations": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
@@ -239,4 +250,7 @@ MATRIX: dict[str, Rule] = {
     "GET /breaches": R(USERS),
     "GET /breaches/{case_id}": R(STAFF, RESPONSIBLE),
     "POST /breaches/{case_id}/report": R(RESPONSIBLE, form={"report": "matrix", "plan": "matrix"}),
+    "GET /staff/review": R(SANCTIONS),
+    "GET /staff/review/{file_id}": R(SANCTIONS),
+    "POST /staff/review/{file_id}": R(SANCTIONS, form={"outcome": "ok"}),
 }

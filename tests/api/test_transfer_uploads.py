@@ -287,3 +287,27 @@ async def test_no_transaction_is_held_while_a_file_streams_in(client, as_user, d
     release.set()
     r = await asyncio.wait_for(slow, 10)
     assert r.status_code == 201 and r.json()["files"][0]["verdict"] == "clean"
+
+
+async def test_an_empty_file_input_is_skipped_but_an_unnamed_file_is_not(client, as_user, demo, gate):
+    """A browser sends a part with an empty file name and no content for a file input left empty."""
+    resa = await as_user("RESA")
+    number = (await project_no(demo)).encode()
+    body, ctype = multipart([("project", None, number), ("files", "", b""), ("files", "ok.txt", CLEAN_TABLE.encode()),
+                             ("files", "", b"")])
+    r = await post_raw(client, resa, body, ctype)
+    assert r.status_code == 201, r.text
+    assert [f["name"] for f in r.json()["files"]] == ["ok.txt"]
+    body, ctype = multipart([("project", None, number), ("files", "", b"")])
+    r = await post_raw(client, resa, body, ctype)
+    assert r.status_code == 422 and r.json()["code"] == "no_files"
+    body, ctype = multipart([("project", None, number), ("files", "", b"x")])
+    r = await post_raw(client, resa, body, ctype)
+    assert r.status_code == 422 and r.json()["code"] == "invalid_file_name"
+
+
+async def test_the_api_accepts_no_csrf_field_before_the_project(client, as_user, demo, gate):
+    body, ctype = multipart([("csrf_token", None, b"x"), ("project", None, (await project_no(demo)).encode()),
+                             ("files", "ok.txt", CLEAN_TABLE.encode())])
+    r = await post_raw(client, await as_user("RESA"), body, ctype)
+    assert r.status_code == 422 and r.json()["code"] == "unknown_field"

@@ -372,3 +372,21 @@ async def test_review_needs_review_rights_and_pages(client, as_user, demo, gate)
                               json={"outcome": "ok"})).status_code == 404
     r = await client.post(f"/v1/review/files/{staged_id}", headers=sanc, json={"outcome": "ok", "extra": 1})
     assert r.status_code == 400
+
+
+async def test_a_reviewer_reads_one_transferred_file(client, as_user, demo, gate):
+    number = await project_no(demo)
+    resa = await as_user("RESA")
+    body, files = await _uploaded(client, resa, number, [("cpr.txt", CPR_TABLE)])
+    fid = files["cpr.txt"]["id"]
+    sanc = await as_user("SANC")
+    assert (await client.get(f"/v1/review/files/{fid}", headers=sanc)).status_code == 404  # not transferred yet
+    await client.put(f"/v1/transfers/{body['id']}/files/{fid}/note", headers=resa, json={"text": "Aggregated."})
+    await client.post(f"/v1/transfers/{body['id']}/submit", headers=resa, json={"approve": True})
+    r = await client.get(f"/v1/review/files/{fid}", headers=sanc)
+    assert r.status_code == 200
+    item = r.json()
+    assert item["note"] == "Aggregated." and item["owner"] == "RESA" and item["review"]["state"] == "pending"
+    assert "cpr_number" in {f["kind"] for f in item["findings"]} and RAW_CPR not in r.text
+    assert (await client.get(f"/v1/review/files/{fid}", headers=resa)).status_code == 403
+    assert (await client.get("/v1/review/files/nope", headers=sanc)).status_code == 404

@@ -37,10 +37,22 @@ def test_other_areas_register_items(monkeypatch):
     monkeypatch.setattr(nav, "NAV", list(nav.NAV))
     nav.register(nav.NavItem("breaches", "Breach cases", "/staff/breaches", nav.OFFICE,
                              lambda v, _: v.actor.has_staff_role("sanctions")))
-    nav.register(nav.NavItem("transfers", "Transfers", "/me/transfers", nav.MINE, lambda v, _: True),
+    nav.register(nav.NavItem("example", "Example", "/me/example", nav.MINE, lambda v, _: True),
                  after="my_projects")
-    nav.register(nav.NavItem("transfers", "Twice", "/x", nav.MINE, lambda v, _: True))
+    nav.register(nav.NavItem("example", "Twice", "/x", nav.MINE, lambda v, _: True))
     sanctions = _hrefs(_viewer(set(), ["staff", "sanctions"]))
     assert sanctions["office"][-1] == "/staff/breaches"
-    assert sanctions["mine"] == ["/me", "/me/token", "/me/projects", "/me/transfers"]
+    assert sanctions["mine"][:4] == ["/me", "/me/token", "/me/projects", "/me/example"]
     assert "/staff/breaches" not in _hrefs(_viewer(set(), ["staff"]))["office"]
+
+
+def test_transfer_pages_for_project_members_and_review_for_reviewers():
+    import admin_ui.pages.review  # noqa: F401 (registers its items)
+    import admin_ui.pages.transfers  # noqa: F401
+
+    member = _viewer({"user"})
+    assert "/me/transfers" not in _hrefs(member)["mine"]
+    member.facts["project_member"] = True
+    assert _hrefs(member)["mine"] == ["/me", "/me/token", "/me/projects", "/me/transfers"]
+    assert "/staff/review" not in _hrefs(_viewer(set(), ["staff"]))["office"]
+    assert "/staff/review" in _hrefs(_viewer(set(), ["staff", "review"]))["office"]

@@ -1,8 +1,6 @@
 """PIN policy and peppered Argon2id hashing."""
 
 import logging
-import statistics
-import time
 
 import pytest
 
@@ -86,20 +84,23 @@ def test_pin_and_pepper_never_shown(hasher, caplog):
     assert "2749" not in caplog.text
 
 
-def _median_seconds(fn, runs=7) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def test_dummy_verify_costs_about_a_real_verify(hasher):
+def test_dummy_verify_does_the_work_of_a_real_verify(hasher, monkeypatch):
+    """An unknown IDENT costs one full Argon2id verify with the same parameters as a real hash
+    (the time itself is measured by bench/login.py, not asserted here)."""
     stored = hasher.hash("2749")
-    real = _median_seconds(lambda: hasher.verify("2748", stored))
-    dummy = _median_seconds(hasher.dummy_verify)
-    cheap_check = _median_seconds(lambda: None)
+    calls = []
+    handler = hasher._handler
+
+    class Counting:
+        def __getattr__(self, name):  # type: ignore[no-untyped-def]
+            return getattr(handler, name)
+
+        def verify(self, secret, hash_):  # type: ignore[no-untyped-def]
+            calls.append(hash_)
+            return handler.verify(secret, hash_)
+
+    monkeypatch.setattr(hasher, "_handler", Counting())
     assert hasher.dummy_verify() is False
-    assert real > 100 * cheap_check
-    assert 0.6 < dummy / real < 1.6
+    [dummy_hash] = calls
+    assert dummy_hash.split("$")[:4] == stored.split("$")[:4]  # argon2id, version, m/t/p
+    assert not hasher.needs_rehash(dummy_hash)

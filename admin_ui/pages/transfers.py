@@ -1,0 +1,150 @@
+"""A researcher's transfer pages (SPEC 6): choose a project, upload files or a folder, see each
+file's verdict and findings, write the notes, approve and transfer.
+
+Every step calls the service the API calls (:mod:`boa.transfers.service`): the access decision,
+the notes rule and the approval are decided there. The upload streams through the same reader as
+the API; its form sends ``csrf_token`` first, then ``project``, then the files, and the token is
+checked from the stream before the project is looked at (``opt={CSRF_IN_STREAM: True}``).
+Upload and submit commit part-way (see the service), so these handlers run on the request's
+session without a ``begin()`` block, as the API's do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admin_ui import nav
+from admin_ui.errors import error_text, reason_texts
+from admin_ui.forms import check_csrf, done, read_form
+from admin_ui.i18n import N_
+from admin_ui.templating import render
+from admin_ui.viewer import VIEWER_FACTS, Viewer, viewer_of
+from api.auth import CSRF_FIELD, CSRF_IN_STREAM
+from boa.errors import AccessDenied, BoaError, ValidationFailed
+from boa.filetypes import allowed_extensions
+from boa.transfers import overview, presenters, rules, service
+from boa.transfers.models import Transfer, TransferFile
+from boa.transfers.upload import Preamble
+
+NOTE_FIELD = "note-"
+LONG_TEXT = 4 * rules.MAX_NOTE_CHARS  # read whole; the service refuses a note over its limit
+
+VIEWER_FACTS["project_member"] = overview.is_project_member
+nav.register(nav.NavItem("transfers", N_("Transfer results"), "/me/transfers", nav.MINE,
+                         lambda viewer, _: bool(viewer.facts.get("project_member")),
+                         N_("Upload results, see what the check found, write notes, approve and transfer; "
+                            "the results portal.")),
+             after="my_projects")
+
+
+def _csrf_preamble(request: Request) -> Preamble:
+    """The form's ``csrf_token`` comes first; checked when the app's guard left it to us (a cookie
+    session without the header; a bearer token needs none, as for every other form)."""
+    expected = request.state.get("csrf_in_stream")
+
+    def check(fields: dict[str, str]) -> None:
+        if expected is not None:
+            check_csrf(fields.get(CSRF_FIELD, ""), expected)
+
+    return Preamble((CSRF_FIELD,), check)
+
+
+def file_views(files: list[TransferFile]) -> list[dict[str, Any]]:
+    """The files as the API shows them, plus how many findings of each kind are not listed."""
+    out = []
+    for f in files:
+        view = {"reason": None, "message": None, "rows": None, **presenters.file(f)}
+        shown: dict[str, int] = {}
+        for finding in view["findings"]:
+            shown[finding["kind"]] = shown.get(finding["kind"], 0) + 1
+        view["more"] = {k: n - shown.get(k, 0) for k, n in view["finding_counts"].items() if n > shown.get(k, 0)}
+        out.append(view)
+    return out
+
+
+async def _transfer_page(request: Request, db: AsyncSession, transfer: Transfer, *, status: int = 200,
+                         error: BoaError | None = None) -> Response:
+    viewer = viewer_of(request)
+    files = await service.files_of(db, transfer)
+    missing = {str(f["id"]) for f in (error.extra.get("files") or [])} if error is not None else set()
+    return render(request, "transfer.html", status=status, transfer=transfer, files=file_views(files),
+                  transferable=any(f.state == "staged" for f in files), missing=missing,
+                  error=error_text(error, viewer.lang) if error is not None and not isinstance(error, AccessDenied)
+                  else None,
+                  reasons=reason_texts(error.reasons, viewer.lang) if isinstance(error, AccessDenied) else None)
+
+
+async def _save_notes(db: AsyncSession, viewer: Viewer, transfer_id: str, form) -> int:  # type: ignore[no-untyped-def]
+    """Each non-empty note field that differs from the file's note, through the service (as the API's PUT)."""
+    transfer = await service.own_transfer(db, viewer.actor, transfer_id)
+    saved = 0
+    for f in await service.files_of(db, transfer):
+        text = form.text(f"{NOTE_FIELD}{f.id}", limit=LONG_TEXT)
+        if text and text != (f.note or ""):
+            await service.set_note(db, actor=viewer.actor, transfer_id=transfer_id, file_id=str(f.id), text=text)
+            saved += 1
+    return saved
+
+
+class TransferPages(Controller):
+    path = "/me/transfers"
+
+    @get("/")
+    async def start(self, request: Request, db_session: AsyncSession, project: str | None = None) -> Response:
+        viewer = viewer_of(request)
+        projects = await overview.transfer_projects(db_session, viewer.actor)
+        rows = [{"item": p, "reasons": reason_texts([r.as_dict() for r in p.decision.reasons], viewer.lang)}
+                for p in projects]
+        allowed = [p.project for p in projects if p.decision.allowed]
+        return render(request, "transfers.html", rows=rows, allowed=allowed, chosen=project or "",
+                      waiting=await overview.open_transfers(db_session, viewer.actor),
+                      extensions=sorted(allowed_extensions()), limits=service.limits())
+
+    @post("/", opt={CSRF_IN_STREAM: True}, request_max_body_size=None)
+    async def upload(self, request: Request, db_session: AsyncSession) -> Response:
+        viewer = viewer_of(request)
+        media_type, options = request.content_type
+        if media_type != "multipart/form-data":
+            raise ValidationFailed("Upload files as multipart/form-data.", code="multipart_required")
+        transfer, files = await service.upload(db_session, actor=viewer.actor, chunks=request.stream(),
+                                               boundary=options.get("boundary", ""),
+                                               content_length=request.content_length,
+                                               preamble=_csrf_preamble(request))
+        return done(request, f"/me/transfers/{transfer.id}", N_("Files received and checked: %(n)s."),
+                    n=len(files))
+
+    @get("/{transfer_id:str}")
+    async def show(self, request: Request, db_session: AsyncSession, transfer_id: str) -> Response:
+        transfer = await service.own_transfer(db_session, viewer_of(request).actor, transfer_id)
+        return await _transfer_page(request, db_session, transfer)
+
+    @post("/{transfer_id:str}/notes")
+    async def notes(self, request: Request, db_session: AsyncSession, transfer_id: str) -> Response:
+        form = await read_form(request)
+        await _save_notes(db_session, viewer_of(request), transfer_id, form)
+        return done(request, f"/me/transfers/{transfer_id}", N_("The notes are saved."))
+
+    @post("/{transfer_id:str}/submit")
+    async def submit(self, request: Request, db_session: AsyncSession, transfer_id: str) -> Response:
+        """Saves the notes (kept even when the transfer is refused), then approves and transfers."""
+        viewer, form = viewer_of(request), await read_form(request)
+        await _save_notes(db_session, viewer, transfer_id, form)
+        await db_session.commit()
+        try:
+            transfer, files = await service.submit(db_session, actor=viewer.actor, transfer_id=transfer_id,
+                                                   approve=form.text("approve") == "yes")
+        except BoaError as exc:
+            if exc.status == 404:
+                raise
+            # Shown on the transfer's page; the request's status rolls back whatever is left open.
+            transfer = await service.own_transfer(db_session, viewer.actor, transfer_id)
+            return await _transfer_page(request, db_session, transfer, status=exc.status, error=exc)
+        moved = sum(1 for f in files if f.state == "transferred")
+        left = sum(1 for f in files if f.state == "rejected")
+        if left:
+            return done(request, f"/projects/{transfer.project_number}/results",
+                        N_("Files transferred: %(n)s. Rejected files left behind: %(left)s."), n=moved, left=left)
+        return done(request, f"/projects/{transfer.project_number}/results", N_("Files transferred: %(n)s."),
+                    n=moved)
