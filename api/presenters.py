@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from boa.clock import aware
+from boa.clock import iso as ts
 from boa.models import Association, AuthorisationAgreement, Institution, Token, User, UserRequest
-
-
-def ts(value: datetime | None) -> str | None:
-    return aware(value).isoformat() if value is not None else None  # type: ignore[union-attr]
 
 
 def institution(i: Institution) -> dict[str, Any]:

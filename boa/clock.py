@@ -27,3 +27,8 @@ def aware(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    """A stored time as ISO 8601 UTC for JSON (None stays None)."""
+    return aware(value).isoformat() if value is not None else None  # type: ignore[union-attr]

@@ -6,12 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from boa import clock
+from boa.clock import iso as _ts
 from boa.sanctions.locks import is_active
 from boa.sanctions.models import BreachCase, Lock
-
-
-def _ts(value: datetime | None) -> str | None:
-    return clock.aware(value).isoformat() if value is not None else None  # type: ignore[union-attr]
 
 
 def lock(row: Lock, now: datetime | None = None) -> dict[str, Any]:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from boa.clock import aware
+from boa.clock import iso as ts
 from boa.transfers.models import Transfer, TransferFile
 from boa.transfers.rules import needs_note
 
 FINDING_KEYS = ("kind", "location", "masked_value", "confidence", "message")
 
 
-def ts(value: datetime | None) -> str | None:
-    return aware(value).isoformat() if value is not None else None  # type: ignore[union-attr]
 
 
 def finding(raw: dict[str, Any]) -> dict[str, Any]:
