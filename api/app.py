@@ -27,6 +27,7 @@ from api.controllers.tokens import TokenController, UserTokenController
 from api.controllers.transfers import ReviewController, TransferController
 from api.controllers.users import UserController, UserRequestController
 from api.errors import EXCEPTION_HANDLERS, http_error
+from boa.access_cache import AccessCache
 from boa.db import alchemy_config, make_engine
 from boa.settings import get_settings
 from schemes.routes import CONTROLLERS as SCHEME_CONTROLLERS
@@ -53,6 +54,14 @@ ROUTE_HANDLERS: list = [
 ]
 
 
+async def start_access_cache(app: Litestar) -> None:
+    await app.state.access_cache.start(app.state.boa_engine)
+
+
+async def stop_access_cache(app: Litestar) -> None:
+    await app.state.access_cache.stop()
+
+
 def create_app(engine: AsyncEngine | None = None) -> Litestar:
     settings = get_settings()
     engine = engine or make_engine(settings)
@@ -70,11 +79,14 @@ def create_app(engine: AsyncEngine | None = None) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
+        on_startup=[start_access_cache],
+        on_shutdown=[stop_access_cache],
         logging_config=None,
         debug=False,
     )
     openapi.install(app)
     app.state.boa_alchemy = alchemy
     app.state.boa_engine = engine
+    app.state.access_cache = AccessCache(max_age=settings.access_cache_seconds)
     logging.getLogger("boa").setLevel(logging.INFO)
     return app

@@ -9,6 +9,7 @@ import secrets
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.actor import Actor
 from boa.errors import NotAuthenticated, PermissionDenied
@@ -45,16 +46,15 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     token, from_cookie = bearer(connection)
     if not token:
         raise NotAuthenticated("Log in first.")
-    alchemy = connection.app.state.boa_alchemy
-    db = alchemy.provide_session(connection.app.state, connection.scope)
     if token.count(".") == 2:
-        client_id, scopes = await client_from_jwt(db, token)
+        client_id, scopes = await client_from_jwt(lambda: request_session(connection), token,
+                                                  connection.app.state.access_cache)
         # A service client reaches only the routes made for other systems (the access decision).
         if not handler.opt.get("service_clients"):
             raise PermissionDenied("Service clients may only ask for access decisions.", code="client_not_allowed")
         connection.state.actor = Actor(client=client_id, scopes=scopes)
         return
-    row, user = await resolve_session(db, token)
+    row, user = await resolve_session(request_session(connection), token)
     if from_cookie and connection.method not in SAFE_METHODS:
         sent = connection.headers.get(CSRF_HEADER)
         if not sent and handler.opt.get(CSRF_IN_STREAM):
@@ -66,6 +66,12 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
                 raise PermissionDenied("The form has expired. Reload the page and try again.", code="csrf_failed")
     connection.state.actor = Actor(user=user)
     connection.state.session_row = row
+
+
+def request_session(connection: ASGIConnection) -> AsyncSession:
+    """The request's database session (the one handlers get as ``db_session``; committed when the
+    answer is sent), made when first asked for."""
+    return connection.app.state.boa_alchemy.provide_session(connection.app.state, connection.scope)
 
 
 async def form_csrf_token(connection: ASGIConnection) -> str | None:

@@ -7,6 +7,8 @@ connections over loopback, each sending its next request when the last answer ar
 ``access:decide``), as the remote-desktop gateway would be. Prints requests/s and p50/p99 for
 ``GET /health/ping`` (no database) and for the decision (``project_access`` for the researcher
 RESA on the demo's approved project: allowed), and the ratio. Targets: ratio >= 0.5, p99 < 20 ms.
+The workers answer repeated decisions from their access cache (boa/access_cache.py); run with
+``BOA_ACCESS_CACHE_SECONDS=0`` in the environment to measure every decision read from the database.
 
     python bench/access_decision.py [--db sqlite|postgres] [--workers 2] [--connections 16] [--seconds 10]
 """

@@ -2,10 +2,10 @@
 
 BOA (demo data, PostgreSQL) runs under uvicorn with ``--workers`` (default 4). This process keeps
 keep-alive connections to every worker (each connection is mapped to the worker that accepted
-it through psutil) and polls on all of them, while another connection makes the change. BOA
-holds no state between requests: every request reads the session, the user and the facts of
-the decision from PostgreSQL, so a committed change should be seen by the next request any
-worker answers. Three changes:
+it through psutil) and polls on all of them, while another connection makes the change. Every
+request reads the session from PostgreSQL; the access decisions come from each worker's cache
+of the facts (boa/access_cache.py), which a commit empties on every worker through
+LISTEN/NOTIFY, so this measures how fast those notices arrive. Three changes:
 
 * forced logout: staff ``POST /v1/users/RESA/sessions/revoke`` while every worker serves
   ``GET /v1/me`` with RESA's session: time until each worker answers 401;

@@ -43,6 +43,7 @@ class LockFact:
     case_id: str | None
     until: datetime | None
     open_end: str | None = None
+    starts: datetime | None = None  # a lock decided to start later (None: already started)
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,12 @@ def _lock_reason(lock: LockFact) -> Reason:
                   until=lock.until.isoformat() if lock.until else None)
 
 
+def lock_in_force(lock: LockFact, now: datetime) -> bool:
+    return (lock.starts is None or lock.starts <= now) and (lock.until is None or lock.until > now)
+
+
 def no_active_lock(f: Facts) -> list[Reason]:
-    return [_lock_reason(lock) for lock in f.locks if lock.until is None or lock.until > f.now]
+    return [_lock_reason(lock) for lock in f.locks if lock_in_force(lock, f.now)]
 
 
 def project_open(f: Facts) -> list[Reason]:

@@ -6,12 +6,14 @@ project fact (the schemes and sanctions areas register theirs on import)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa import audit, clock
 from boa.access import Decision, Facts, decide
+from boa.access_cache import AccessCache
 from boa.domain import normalise_ident
 from boa.models import Association, InstitutionRole, Token, User
 
@@ -59,9 +61,35 @@ async def load_facts(session: AsyncSession, ident: str, action: str, project: st
 
 async def decision_for(session: AsyncSession, ident: str, action: str, project: str | None = None, *,
                        actor: str = "system:boa", record_denial: bool = True, user: User | None = None) -> Decision:
+    """The decision for ``ident`` from the database: what the gates that act on it (a login, a
+    transfer's submission, the pages) use, in the transaction that acts."""
     facts = await load_facts(session, ident, action, project, user=user)
     decision = decide(action, facts)
     if not decision.allowed and record_denial:
-        await audit.record(session, actor=actor, action=f"access.denied.{action}", subject=f"user:{facts.ident}",
-                           project=project, reasons=[r.as_dict() for r in decision.reasons])
+        await _record_denial(session, actor, action, project, facts, decision)
     return decision
+
+
+async def gateway_decision(cache: AccessCache, session: Callable[[], AsyncSession], ident: str, action: str,
+                           project: str | None, *, actor: str) -> Decision:
+    """The decision the gateways ask for: from the facts in ``cache`` (with the time set to now)
+    when it holds them, else loaded and kept. ``session`` is called only when the database must be
+    read (a miss) or written (a denial is audited)."""
+    key = ("facts", normalise_ident(ident) or ident, action, project or None)
+    facts = cache.get(key)
+    if facts is None:
+        generation = cache.generation
+        facts = await load_facts(session(), ident, action, project)
+        cache.put(key, facts, generation)
+    else:
+        facts = replace(facts, now=clock.now())
+    decision = decide(action, facts)
+    if not decision.allowed:
+        await _record_denial(session(), actor, action, project, facts, decision)
+    return decision
+
+
+async def _record_denial(session: AsyncSession, actor: str, action: str, project: str | None, facts: Facts,
+                         decision: Decision) -> None:
+    await audit.record(session, actor=actor, action=f"access.denied.{action}", subject=f"user:{facts.ident}",
+                       project=project, reasons=[r.as_dict() for r in decision.reasons])

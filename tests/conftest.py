@@ -98,8 +98,14 @@ async def client(app):
 
     # What the SQLAlchemy plugin's lifespan does at start-up (the shared test engine is not disposed).
     app.state.update(app.state.boa_alchemy.create_app_state_items())
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as c:
-        yield c
+    # And what BOA's own start-up does: the access decision's cache, so that every test of the
+    # decision also shows the cache answering what the database would.
+    await app.state.access_cache.start(app.state.boa_engine)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as c:
+            yield c
+    finally:
+        await app.state.access_cache.stop()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import json
 import secrets
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa import audit, clock
+from boa.access_cache import AccessCache
 from boa.errors import BoaError, NotAuthenticated, ValidationFailed
 from boa.models import ServiceClient
 from boa.settings import get_settings
@@ -131,8 +133,8 @@ async def issue_token(session: AsyncSession, client_id: str, client_secret: str,
 
 # Tokens whose signature, type, issuer and audience were verified, with their claims. A client
 # repeats its token for its 5 minutes; the signature check (the costly part) is done once. The
-# lifetime is checked on every use and the client's row is read on every request, so a disabled
-# client is refused at once: nothing here delays a change.
+# lifetime is checked on every use and the client's active flag on every request (from the
+# access cache, which any change to the client drops), so a disabled client is refused at once.
 _VERIFIED: OrderedDict[str, dict] = OrderedDict()
 _VERIFIED_MAX = 4096
 
@@ -154,8 +156,11 @@ def _verified_claims(token: str) -> dict:
     return decoded.claims
 
 
-async def client_from_jwt(session: AsyncSession, token: str) -> tuple[str, frozenset[str]]:
-    """Verifies signature, algorithm, type, issuer, audience and lifetime; the client must still be active."""
+async def client_from_jwt(session: Callable[[], AsyncSession], token: str,
+                          cache: AccessCache | None = None) -> tuple[str, frozenset[str]]:
+    """Verifies signature, algorithm, type, issuer, audience and lifetime; the client must still be
+    active (read from ``cache`` when it holds it: a change to the client drops the cache).
+    ``session`` is called only when the database must be read."""
     try:
         claims = _verified_claims(token)
         now = int(clock.now().timestamp())
@@ -163,7 +168,14 @@ async def client_from_jwt(session: AsyncSession, token: str) -> tuple[str, froze
             raise NotAuthenticated("The access token has expired.", code="invalid_token")
     except (JoseError, ValueError, KeyError, TypeError) as exc:
         raise NotAuthenticated("The access token is not valid.", code="invalid_token") from exc
-    active = await session.scalar(select(ServiceClient.active).where(ServiceClient.client_id == claims["sub"]))
+    key = ("client", claims["sub"])
+    active = cache.get(key) if cache is not None else None
+    if active is None:
+        generation = cache.generation if cache is not None else 0
+        active = bool(await session().scalar(select(ServiceClient.active)
+                                           .where(ServiceClient.client_id == claims["sub"])))
+        if cache is not None:
+            cache.put(key, active, generation)
     if not active:
         raise NotAuthenticated("The client is not active.", code="invalid_token")
     return str(claims["sub"]), frozenset(str(claims.get("scope", "")).split())

@@ -35,9 +35,14 @@ def is_active(lock: Lock, now: datetime) -> bool:
     return lock.lifted_at is None and clock.aware(lock.starts_at) <= now and (ends is None or ends > now)
 
 
+def not_over(now: datetime):
+    """SQL condition for a lock that is not lifted and has not ended at ``now`` (it may start later)."""
+    return and_(Lock.lifted_at.is_(None), or_(Lock.ends_at.is_(None), Lock.ends_at > now))
+
+
 def live(now: datetime):
     """SQL condition for an active lock at ``now``."""
-    return and_(Lock.lifted_at.is_(None), Lock.starts_at <= now, or_(Lock.ends_at.is_(None), Lock.ends_at > now))
+    return and_(not_over(now), Lock.starts_at <= now)
 
 
 def new_lock(case: BreachCase, spec: LockSpec, *, source: str, start: datetime, actor: Actor) -> Lock:
@@ -90,16 +95,20 @@ async def lift_for_case(session: AsyncSession, case: BreachCase, *, actor: Actor
     return ids
 
 
-def _fact(lock: Lock) -> LockFact:
+def _fact(lock: Lock, now: datetime) -> LockFact:
+    starts = clock.aware(lock.starts_at)
     return LockFact(id=str(lock.id), scope=lock.scope, case_id=str(lock.case_id) if lock.case_id else None,
-                    until=clock.aware(lock.ends_at), open_end=lock.open_end)
+                    until=clock.aware(lock.ends_at), open_end=lock.open_end,
+                    starts=starts if starts is not None and starts > now else None)
 
 
 async def load_lock_facts(session: AsyncSession, user: User, action: str, project: str | None,
                           facts: Facts) -> Facts:
-    """Adds every active lock covering the user (and, for project actions, the project, its
-    institution and its scheme). Runs after the schemes' loader, which puts the project's id,
-    institution and scheme in ``facts.extra``."""
+    """Adds every lock covering the user (and, for project actions, the project, its institution
+    and its scheme) that is not lifted or over, including one that starts later: the facts then
+    hold until something changes (:mod:`boa.access_cache`), and :func:`boa.access.lock_in_force`
+    applies the time. Runs after the schemes' loader, which puts the project's id, institution
+    and scheme in ``facts.extra``."""
     covers = [Lock.user_id == user.id]
     extra = facts.extra
     if action in PROJECT_ACTIONS and "project_id" in extra:
@@ -109,8 +118,8 @@ async def load_lock_facts(session: AsyncSession, user: User, action: str, projec
             and_(Lock.scope == "scheme", Lock.institution_id == extra["project_institution_id"],
                  Lock.scheme == extra["project_scheme"]),
         ]
-    rows = await session.scalars(select(Lock).where(live(facts.now), or_(*covers)).order_by(Lock.id))
-    found = tuple(_fact(lock) for lock in rows)
+    rows = await session.scalars(select(Lock).where(not_over(facts.now), or_(*covers)).order_by(Lock.id))
+    found = tuple(_fact(lock, facts.now) for lock in rows)
     return replace(facts, locks=facts.locks + found) if found else facts
 
 
