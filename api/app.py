@@ -87,6 +87,7 @@ def create_app(engine: AsyncEngine | None = None) -> Litestar:
     openapi.install(app)
     app.state.boa_alchemy = alchemy
     app.state.boa_engine = engine
-    app.state.access_cache = AccessCache(max_age=settings.access_cache_seconds)
+    app.state.access_cache = AccessCache(max_age=settings.access_cache_seconds,
+                                         stamp_file=settings.var_dir / "access-cache.stamp")
     logging.getLogger("boa").setLevel(logging.INFO)
     return app

@@ -30,7 +30,8 @@ CSRF_IN_STREAM = "csrf_in_stream"
 
 
 def bearer(connection: ASGIConnection) -> tuple[str | None, bool]:
-    header = connection.headers.get("authorization", "")
+    # The raw ASGI headers (names are lower-case): building Litestar's Headers costs more.
+    header = next((v for k, v in connection.scope["headers"] if k == b"authorization"), b"").decode("latin-1")
     if header[:7].lower() == "bearer ":
         return header[7:].strip(), False
     cookie = connection.cookies.get(COOKIE)
@@ -48,7 +49,7 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise NotAuthenticated("Log in first.")
     if token.count(".") == 2:
         client_id, scopes = await client_from_jwt(lambda: request_session(connection), token,
-                                                  connection.app.state.access_cache)
+                                                  connection.app.state.access_cache, connection.scope)
         # A service client reaches only the routes made for other systems (the access decision).
         if not handler.opt.get("service_clients"):
             raise PermissionDenied("Service clients may only ask for access decisions.", code="client_not_allowed")

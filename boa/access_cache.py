@@ -15,8 +15,10 @@ from changes:
 * SQLite: ``PRAGMA data_version`` on a connection of its own changes whenever another connection
   commits; it is read (a few microseconds, no lock) before every lookup, so a change is seen
   by the very next request.
-* In every process a commit that wrote anything through SQLAlchemy drops the cache at once, so
-  the worker that made a change never answers from before it.
+* On one machine, a commit that wrote anything through SQLAlchemy drops the caches of every
+  BOA process there before its answer is sent (a stamp in a memory-mapped file under the var
+  dir, compared on every lookup), so no worker of the machine answers from before a change
+  that any of them has confirmed; the notices above reach the other machines.
 
 The facts do not depend on the time except through the day (the authority scheme's current
 purpose description), so an entry is kept for the day it was read on and at most
@@ -30,13 +32,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import mmap
+import os
 import sqlite3
 import time
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, MutableMapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -59,27 +64,45 @@ HEARTBEAT_GRACE_SECONDS = 3.0
 MAX_ENTRIES = 10_000
 
 _CACHES: weakref.WeakSet[AccessCache] = weakref.WeakSet()
+_CHECKED = "boa.access_cache_checked"
 
 
 class AccessCache:
-    def __init__(self, max_age: float, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, max_age: float, max_entries: int = MAX_ENTRIES, stamp_file: Path | None = None) -> None:
         self.max_age = max_age
         self.max_entries = max_entries
+        self.stamp_file = stamp_file
         self.generation = 0
         self.hits = 0
         self.misses = 0
         self._entries: OrderedDict[Hashable, tuple[Any, date, float]] = OrderedDict()
         self._source: _Source | None = None
+        self._stamp_seen = b""
         _CACHES.add(self)
 
     # -- lookups ---------------------------------------------------------------------------
     @property
     def enabled(self) -> bool:
-        return self.max_age > 0 and self._source is not None and self._source.usable()
+        if self.max_age <= 0 or self._source is None:
+            return False
+        if _STAMP is not None:
+            stamp = _STAMP.read()
+            if stamp != self._stamp_seen:
+                self._stamp_seen = stamp
+                self.invalidate()
+        return self._source.usable()
 
-    def get(self, key: Hashable) -> Any | None:
-        if not self.enabled:
+    def get(self, key: Hashable, request: MutableMapping[str, Any] | None = None) -> Any | None:
+        """The value for ``key``, or None. Whether anything changed is checked once per
+        ``request`` (its ASGI scope: a request is answered as of its first lookup) or, without
+        one, on every call."""
+        if request is not None and request.get(_CHECKED) is self:
+            if self.max_age <= 0 or self._source is None:
+                return None
+        elif not self.enabled:
             return None
+        elif request is not None:
+            request[_CHECKED] = self
         entry = self._entries.get(key)
         if entry is None:
             self.misses += 1
@@ -111,6 +134,8 @@ class AccessCache:
         if self.max_age <= 0 or self._source is not None:
             return
         _watch_local_commits()
+        if self.stamp_file is not None:
+            _open_stamp(self.stamp_file)
         if engine.dialect.name == "postgresql":
             self._source = _PostgresNotices(self, engine)
         elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
@@ -260,14 +285,54 @@ class _PostgresNotices(_Source):
         await self._close()
 
 
-# -- this process's own commits ---------------------------------------------------------------
+# -- commits on this machine ------------------------------------------------------------------
+class _MachineStamp:
+    """Eight bytes in a file that every BOA process of this machine maps into memory. A process
+    whose commit wrote anything puts fresh random bytes there before it answers, and every
+    lookup compares (a memory read), so every worker of the machine sees a change made through
+    any of them by its next request, without waiting for PostgreSQL's notice."""
+
+    SIZE = 8
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(fd).st_size < self.SIZE:
+                os.ftruncate(fd, self.SIZE)
+            self.map = mmap.mmap(fd, self.SIZE)
+        finally:
+            os.close(fd)
+        self.path = path
+
+    def read(self) -> bytes:
+        return self.map[: self.SIZE]
+
+    def touch(self) -> bytes:
+        stamp = os.urandom(self.SIZE)
+        self.map[: self.SIZE] = stamp
+        return stamp
+
+
+_STAMP: _MachineStamp | None = None
+
+
+def _open_stamp(path: Path) -> None:
+    global _STAMP
+    if _STAMP is None or _STAMP.path != path:
+        _STAMP = _MachineStamp(path)
+
+
 _WRITES = ("INSERT", "UPDATE", "DELETE", "WITH", "TRUNCATE", "MERGE")
 _watching = False
 
 
 def _invalidate_all() -> None:
+    stamp = _STAMP.touch() if _STAMP is not None else None
     for cache in list(_CACHES):
         cache.invalidate()
+        if stamp is not None:
+            cache._stamp_seen = stamp
 
 
 def _watch_local_commits() -> None:

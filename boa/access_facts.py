@@ -5,8 +5,9 @@ project fact (the schemes and sanctions areas register theirs on import)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,12 +72,13 @@ async def decision_for(session: AsyncSession, ident: str, action: str, project: 
 
 
 async def gateway_decision(cache: AccessCache, session: Callable[[], AsyncSession], ident: str, action: str,
-                           project: str | None, *, actor: str) -> Decision:
+                           project: str | None, *, actor: str, request: MutableMapping[str, Any] | None = None
+                           ) -> Decision:
     """The decision the gateways ask for: from the facts in ``cache`` (with the time set to now)
     when it holds them, else loaded and kept. ``session`` is called only when the database must be
     read (a miss) or written (a denial is audited)."""
     key = ("facts", normalise_ident(ident) or ident, action, project or None)
-    facts = cache.get(key)
+    facts = cache.get(key, request)
     if facts is None:
         generation = cache.generation
         facts = await load_facts(session(), ident, action, project)

@@ -10,11 +10,12 @@ import json
 import secrets
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -156,8 +157,8 @@ def _verified_claims(token: str) -> dict:
     return decoded.claims
 
 
-async def client_from_jwt(session: Callable[[], AsyncSession], token: str,
-                          cache: AccessCache | None = None) -> tuple[str, frozenset[str]]:
+async def client_from_jwt(session: Callable[[], AsyncSession], token: str, cache: AccessCache | None = None,
+                          request: MutableMapping[str, Any] | None = None) -> tuple[str, frozenset[str]]:
     """Verifies signature, algorithm, type, issuer, audience and lifetime; the client must still be
     active (read from ``cache`` when it holds it: a change to the client drops the cache).
     ``session`` is called only when the database must be read."""
@@ -169,7 +170,7 @@ async def client_from_jwt(session: Callable[[], AsyncSession], token: str,
     except (JoseError, ValueError, KeyError, TypeError) as exc:
         raise NotAuthenticated("The access token is not valid.", code="invalid_token") from exc
     key = ("client", claims["sub"])
-    active = cache.get(key) if cache is not None else None
+    active = cache.get(key, request) if cache is not None else None
     if active is None:
         generation = cache.generation if cache is not None else 0
         active = bool(await session().scalar(select(ServiceClient.active)

@@ -35,7 +35,7 @@ class AccessController(Controller):
         if action != "login" and not project:
             raise ValidationFailed("project is required for this action.", field="project")
         decision = await gateway_decision(request.app.state.access_cache, lambda: request_session(request),
-                                          ident, action, project, actor=actor.label)
+                                          ident, action, project, actor=actor.label, request=request.scope)
         return decision.as_dict()
 
 

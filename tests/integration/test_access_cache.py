@@ -8,8 +8,11 @@ SQLAlchemy does not know, so only the database can tell the cache."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -255,3 +258,25 @@ async def test_a_connection_that_stops_hearing_notices_turns_the_cache_off(clien
     await write_elsewhere(demo, "UPDATE users SET active = false WHERE ident = 'RESA'")
     assert (await ask(client, gateway, "RESA"))["reasons"][0]["code"] == "user_inactive"
     await until(lambda: cache.enabled, "the worker listens again on a new connection")
+
+
+async def test_every_worker_of_the_machine_sees_a_commit_before_it_is_answered(client, gateway, cache, demo):
+    """A commit that wrote rewrites the machine's stamp; a worker that finds the stamp changed
+    drops its cache on the spot, without waiting for PostgreSQL's notice (the check below runs
+    without yielding to the event loop, so no notice can have been handled)."""
+    stamp_file = cache.stamp_file
+    assert stamp_file is not None and stamp_file.exists()
+    assert (await ask(client, gateway, "RESA"))["allowed"] is True
+    key = ("facts", "RESA", "login", None)
+    before = stamp_file.read_bytes()
+    async with transaction(demo) as s:  # any write, through SQLAlchemy in this process
+        await s.execute(text("UPDATE users SET name = name WHERE ident = 'RESB'"))
+    assert stamp_file.read_bytes() != before
+    assert (await ask(client, gateway, "RESA"))["allowed"] is True
+    assert cache.get(key) is not None
+    # Another worker process of this machine commits: it rewrites the stamp.
+    touch = ("import sys, pathlib; from boa.access_cache import _MachineStamp; "
+             "_MachineStamp(pathlib.Path(sys.argv[1])).touch()")
+    subprocess.run([sys.executable, "-c", touch, str(stamp_file)], check=True, timeout=60,
+                   env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
+    assert cache.get(key) is None
