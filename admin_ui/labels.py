@@ -116,6 +116,7 @@ ERRORS = {
     "too_many_sms": N_("Too many SMS codes. Wait 15 minutes and try again."),
     "sms_unavailable": N_("The SMS service is not answering. Try again in a few minutes."),
     "service_unavailable": N_("The service is unavailable. Try again in a few minutes."),
+    "not_saved": N_("The change could not be saved, and nothing was changed. Try again."),
     "already_associated": N_("The user already has an association with this institution."),
     "already_member": N_("The user is already on the project."),
     "responsible_is_substitute": N_("The responsible person may not be their own substitute."),

@@ -27,6 +27,7 @@ from api.controllers.tokens import TokenController, UserTokenController
 from api.controllers.transfers import ReviewController, TransferController
 from api.controllers.users import UserController, UserRequestController
 from api.errors import EXCEPTION_HANDLERS, http_error
+from api.transactions import close_session, commit_before_answer, remember_request
 from boa.access_cache import AccessCache
 from boa.db import alchemy_config, make_engine
 from boa.settings import get_settings
@@ -65,12 +66,14 @@ async def stop_access_cache(app: Litestar) -> None:
 def create_app(engine: AsyncEngine | None = None) -> Litestar:
     settings = get_settings()
     engine = engine or make_engine(settings)
-    alchemy = alchemy_config(engine)
+    alchemy = alchemy_config(engine, before_send=close_session)
     app = Litestar(
         route_handlers=[*ROUTE_HANDLERS, *page_routers()],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         dependencies={"actor": Provide(provide_actor)},
         guards=[authenticate],
+        before_request=remember_request,
+        after_request=commit_before_answer,
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: html_not_found_or(http_error)},
         openapi_config=OpenAPIConfig(
             title="BOA",

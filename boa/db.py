@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from advanced_alchemy.extensions.litestar import (
@@ -96,11 +96,13 @@ def make_engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
-def alchemy_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
+def alchemy_config(engine: AsyncEngine, before_send: Callable[..., Awaitable[None]]) -> SQLAlchemyAsyncConfig:
+    """The plugin's configuration; ``before_send`` ends the request's session (the app commits it
+    itself before answering: api/transactions.py)."""
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler="autocommit_include_redirects",  # the pages answer a post with 303
+        before_send_handler=before_send,
         create_all=False,
         engine_config=EngineConfig(),
     )

@@ -56,6 +56,14 @@ class NotFound(BoaError):
     title = "Not found"
 
 
+class ChangeNotSaved(BoaError):
+    """The database refused the request's commit: nothing was changed."""
+
+    status = 503
+    code = "not_saved"
+    title = "Not saved"
+
+
 class Conflict(BoaError):
     status = 409
     code = "conflict"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from typing import Any
 
 import pyotp
@@ -59,3 +60,20 @@ def mails() -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@contextmanager
+def failing_commits(engine):  # type: ignore[no-untyped-def]
+    """Every COMMIT fails as when the server drops the connection: the transaction is gone."""
+    dialect = engine.sync_engine.dialect
+    commit = dialect.do_commit
+
+    def refuse(dbapi_connection):  # type: ignore[no-untyped-def]
+        dialect.do_rollback(dbapi_connection)
+        raise dialect.loaded_dbapi.OperationalError("the server closed the connection during COMMIT")
+
+    dialect.do_commit = refuse
+    try:
+        yield
+    finally:
+        dialect.do_commit = commit
