@@ -4,12 +4,22 @@ Litestar's default ``{"status_code", "detail", "extra"}`` body for 400."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 from litestar import Litestar
 from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import (
+    Encoding,
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 
 PROBLEM = "application/problem+json"
 ERRORS = {
@@ -21,7 +31,8 @@ ERRORS = {
     422: "Validation failed",
     423: "Login locked out (retry_after seconds)",
     429: "Too many requests",
-    503: "A service BOA depends on (the SMS gateway) is unavailable",
+    503: "A service BOA depends on (the database, the SMS gateway) is unavailable; `not_saved`: the change "
+         "could not be committed and nothing was changed",
 }
 
 
@@ -37,6 +48,22 @@ class Problem(msgspec.Struct):
     reasons: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
     errors: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
     retry_after: int | msgspec.UnsetType = msgspec.UNSET
+
+
+@dataclass
+class MultipartUpload(Operation):
+    """The transfer upload's body, which its handler reads as a stream (so that the limits apply
+    while it arrives) and Litestar therefore cannot describe: ``project``, then ``files``."""
+
+    def __post_init__(self) -> None:
+        files = Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+                       description="One or more result files; each part's filename (a relative path) is kept.")
+        form = Schema(type=OpenAPIType.OBJECT, required=["project", "files"], properties={
+            "project": Schema(type=OpenAPIType.STRING, description="The project number; this part comes first."),
+            "files": files,
+        })
+        self.request_body = RequestBody(required=True, content={"multipart/form-data": OpenAPIMediaType(
+            schema=form, encoding={"files": Encoding(content_type="application/octet-stream")})})
 
 
 def install(app: Litestar) -> None:

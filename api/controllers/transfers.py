@@ -11,6 +11,7 @@ from litestar.response import File
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.openapi import MultipartUpload
 from api.schemas import NoteBody, ReviewBody, SubmitBody
 from boa.actor import Actor
 from boa.errors import ValidationFailed
@@ -26,7 +27,7 @@ class TransferController(Controller):
     path = "/v1/transfers"
     tags = ["Transfer gate"]
 
-    @post("/", status_code=201, request_max_body_size=None)
+    @post("/", status_code=201, request_max_body_size=None, operation_class=MultipartUpload)
     async def upload(self, request: Request, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
         """multipart/form-data: ``project``, then one or more ``files`` (relative names kept)."""
         media_type, options = request.content_type
