@@ -21,6 +21,7 @@ from boa.permissions import (
     may_request_user,
 )
 from boa.services import associations, institutions, users
+from boa.services.common import MAX_LIMIT
 from schemes.projects.service import list_projects
 
 PAGE_SIZE = 25
@@ -88,7 +89,8 @@ class InstitutionPages(Controller):
     async def user_requests(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
         actor = viewer_of(request).actor
         view = await institutions.overview(db_session, actor=actor, institution_id=institution_id)
-        rows = await users.list_user_requests(db_session, actor=actor, institution_id=institution_id)
+        rows, _ = await users.list_user_requests(db_session, actor=actor, institution_id=institution_id,
+                                                 limit=MAX_LIMIT)
         return render(request, "institution_user_requests.html", view=view, rows=rows,
                       can_request=may_request_user(view.my_roles))
 

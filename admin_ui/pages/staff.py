@@ -20,6 +20,7 @@ from boa import audit
 from boa.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
 from boa.errors import ValidationFailed
 from boa.services import institutions, users
+from boa.services.common import MAX_LIMIT
 from schemes import presenters
 from schemes.projects.report import active_projects_report
 from schemes.projects.service import list_projects
@@ -87,8 +88,8 @@ class StaffPages(Controller):
     @get("/user-requests")
     async def user_requests(self, request: Request, db_session: AsyncSession,
                             request_state: Annotated[str, Parameter(query="state")] = "pending") -> Response:
-        rows = await users.list_user_requests(db_session, actor=viewer_of(request).actor,
-                                              state=request_state or None)
+        rows, _ = await users.list_user_requests(db_session, actor=viewer_of(request).actor,
+                                                 state=request_state or None, limit=MAX_LIMIT)
         return render(request, "staff_user_requests.html", rows=rows, state=request_state)
 
     @post("/user-requests/{request_id:str}/{decision:str}")

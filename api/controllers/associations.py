@@ -3,11 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, post
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
 from boa.actor import Actor
+from boa.models import Association, User
 from boa.services import associations
+
+
+async def _present(session: AsyncSession, association: Association) -> dict[str, Any]:
+    ident = await session.scalar(select(User.ident).where(User.id == association.user_id))
+    return presenters.association(association, ident)
 
 
 class AssociationController(Controller):
@@ -16,15 +23,15 @@ class AssociationController(Controller):
 
     @post("/{association_id:str}/approve", status_code=200)
     async def approve(self, db_session: AsyncSession, actor: Actor, association_id: str) -> dict[str, Any]:
-        return presenters.association(await associations.decide_association(
+        return await _present(db_session, await associations.decide_association(
             db_session, actor=actor, association_id=association_id, approve=True))
 
     @post("/{association_id:str}/refuse", status_code=200)
     async def refuse(self, db_session: AsyncSession, actor: Actor, association_id: str) -> dict[str, Any]:
-        return presenters.association(await associations.decide_association(
+        return await _present(db_session, await associations.decide_association(
             db_session, actor=actor, association_id=association_id, approve=False))
 
     @post("/{association_id:str}/end", status_code=200)
     async def end(self, db_session: AsyncSession, actor: Actor, association_id: str) -> dict[str, Any]:
-        return presenters.association(await associations.end_association(
+        return await _present(db_session, await associations.end_association(
             db_session, actor=actor, association_id=association_id))

@@ -71,10 +71,11 @@ class InstitutionController(Controller):
         return presenters.user_request(req)
 
     @get("/{institution_id:str}/user-requests")
-    async def list_user_requests(self, db_session: AsyncSession, actor: Actor,
-                                 institution_id: str) -> dict[str, Any]:
-        rows = await users.list_user_requests(db_session, actor=actor, institution_id=institution_id)
-        return {"items": [presenters.user_request(r) for r in rows], "next_cursor": None}
+    async def list_user_requests(self, db_session: AsyncSession, actor: Actor, institution_id: str,
+                                 limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
+        rows, nxt = await users.list_user_requests(db_session, actor=actor, institution_id=institution_id,
+                                                   limit=limit, cursor=cursor)
+        return {"items": [presenters.user_request(r) for r in rows], "next_cursor": nxt}
 
     @post("/{institution_id:str}/associations")
     async def associate(self, db_session: AsyncSession, actor: Actor, institution_id: str,

@@ -47,9 +47,11 @@ class UserRequestController(Controller):
 
     @get("/", guards=[require_staff])
     async def index(self, db_session: AsyncSession, actor: Actor,
-                    request_state: Annotated[str | None, Parameter(query="state")] = None) -> dict[str, Any]:
-        rows = await users.list_user_requests(db_session, actor=actor, state=request_state)
-        return {"items": [presenters.user_request(r) for r in rows], "next_cursor": None}
+                    request_state: Annotated[str | None, Parameter(query="state")] = None,
+                    limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
+        rows, nxt = await users.list_user_requests(db_session, actor=actor, state=request_state, limit=limit,
+                                                   cursor=cursor)
+        return {"items": [presenters.user_request(r) for r in rows], "next_cursor": nxt}
 
     @post("/{request_id:str}/approve", guards=[require_staff], status_code=200)
     async def approve(self, db_session: AsyncSession, actor: Actor, request_id: str,

@@ -8,6 +8,7 @@ import hmac
 import json
 import secrets
 import string
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -214,8 +215,9 @@ USER_REQUEST_STATES = ("pending", "approved", "refused")
 
 
 async def list_user_requests(session: AsyncSession, *, actor: Actor, institution_id: str | None = None,
-                             state: str | None = None) -> list[UserRequest]:
-    """Staff see every institution's requests; an administrator their institution's."""
+                             state: str | None = None, limit: int | None = None,
+                             cursor: str | None = None) -> tuple[Sequence[UserRequest], str | None]:
+    """Staff see every institution's requests; an administrator their institution's. One page."""
     query = select(UserRequest)
     if institution_id is not None:
         institution = await get_or_404(session, Institution, institution_id, "institution")
@@ -229,7 +231,7 @@ async def list_user_requests(session: AsyncSession, *, actor: Actor, institution
         if state not in USER_REQUEST_STATES:
             raise ValidationFailed(f"state must be one of {', '.join(USER_REQUEST_STATES)}.", field="state")
         query = query.where(UserRequest.state == state)
-    return list(await session.scalars(query.order_by(UserRequest.id)))
+    return await keyset_page(session, query, UserRequest.id, limit, cursor)
 
 
 async def decide_user_request(session: AsyncSession, *, actor: Actor, request_id: str, approve: bool,

@@ -88,7 +88,7 @@ async def test_association_requested_by_administrator_and_approved_by_responsibl
     assert (await client.post(f"/v1/associations/{assoc}/approve", headers=researcher)).status_code == 403
     sub = await as_user("SUBS")
     r = await client.post(f"/v1/associations/{assoc}/approve", headers=sub)
-    assert r.status_code == 200 and r.json()["state"] == "approved"
+    assert r.status_code == 200 and r.json()["state"] == "approved" and r.json()["ident"] == "AUAN"
     assert (await client.post(f"/v1/associations/{assoc}/approve", headers=sub)).status_code == 409
     listed = await client.get("/v1/institutions/1/associations?state=approved", headers=admin)
     assert "AUAN" in [a["ident"] for a in listed.json()["items"]]
@@ -96,7 +96,7 @@ async def test_association_requested_by_administrator_and_approved_by_responsibl
     assert (await client.post(f"/v1/associations/{assoc}/end", headers=researcher)).status_code == 403
     analyst = bearer((await login(client, "AUAN"))["access_token"])
     r = await client.post(f"/v1/associations/{assoc}/end", headers=analyst)
-    assert r.status_code == 200 and r.json()["state"] == "ended"
+    assert r.status_code == 200 and r.json()["state"] == "ended" and r.json()["ident"] == "AUAN"
     assert (await client.post(f"/v1/associations/{assoc}/end", headers=analyst)).status_code == 409
     assert (await client.post("/v1/associations/99999/approve", headers=sub)).status_code == 404
 

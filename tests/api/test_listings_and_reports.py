@@ -42,6 +42,16 @@ async def test_staff_list_user_requests_by_state(client, as_user, demo):
     assert (await client.get("/v1/user-requests", headers=admin)).status_code == 403
     mine = (await client.get(f"/v1/institutions/{inst}/user-requests", headers=admin)).json()["items"]
     assert [x["name"] for x in mine] == ["Nina New"]
+    # Both lists are pages like every other list.
+    await client.post(f"/v1/institutions/{inst}/user-requests", headers=admin,
+                      json={"name": "Otto Other", "email": "otto@demo.boa.example"})
+    first = (await client.get(f"/v1/institutions/{inst}/user-requests?limit=1", headers=admin)).json()
+    assert [x["name"] for x in first["items"]] == ["Nina New"] and first["next_cursor"]
+    rest = (await client.get(f"/v1/institutions/{inst}/user-requests?limit=1&cursor={first['next_cursor']}",
+                             headers=admin)).json()
+    assert [x["name"] for x in rest["items"]] == ["Otto Other"] and rest["next_cursor"] is None
+    page = (await client.get("/v1/user-requests?state=pending&limit=1", headers=staff)).json()
+    assert len(page["items"]) == 1 and page["next_cursor"]
 
 
 async def test_projects_are_filtered_by_state(client, as_user, demo):
