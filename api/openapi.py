@@ -38,7 +38,8 @@ ERRORS = {
 
 class Problem(msgspec.Struct):
     """RFC 9457 problem details with a stable snake_case ``code``; a denial by the access decision
-    carries ``reasons``, a validation error ``errors``, a lockout ``retry_after``."""
+    carries ``reasons``, a validation error ``errors``, a lockout ``retry_after``, an error of the
+    OAuth token endpoint also RFC 6749's ``error`` and ``error_description``."""
 
     type: str
     title: str
@@ -48,6 +49,8 @@ class Problem(msgspec.Struct):
     reasons: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
     errors: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
     retry_after: int | msgspec.UnsetType = msgspec.UNSET
+    error: str | msgspec.UnsetType = msgspec.UNSET  # the token endpoint: RFC 6749 §5.2
+    error_description: str | msgspec.UnsetType = msgspec.UNSET
 
 
 @dataclass

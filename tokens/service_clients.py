@@ -38,10 +38,24 @@ MAX_FAILURES = 10
 LOCK = timedelta(minutes=15)
 
 
-class InvalidClient(BoaError):
+class OAuthError(BoaError):
+    """An error of the token endpoint: a problem that also carries RFC 6749 §5.2's ``error`` and
+    ``error_description``, which OAuth client libraries read."""
+
+    code = "invalid_request"
+    title = "Invalid request"
+    rfc_error: str | None = None  # the RFC's error name when BOA's code is finer (client_locked)
+
+    def __init__(self, detail: str, *, code: str | None = None) -> None:
+        super().__init__(detail, code=code)
+        self.extra = {"error": self.rfc_error or self.code, "error_description": detail}
+
+
+class InvalidClient(OAuthError):
     status = 401
     code = "invalid_client"
     title = "Invalid client"
+    rfc_error = "invalid_client"
 
 
 def _hash(secret: str) -> str:
@@ -120,7 +134,7 @@ async def issue_token(session: AsyncSession, client_id: str, client_secret: str,
         raise InvalidClient("Unknown client or wrong secret.")
     granted = client.scopes if not scope else scope.split()
     if any(s not in client.scopes for s in granted):
-        raise BoaError("The client may not ask for that scope.", code="invalid_scope")
+        raise OAuthError("The client may not ask for that scope.", code="invalid_scope")
     client.failures = 0
     now = int(clock.now().timestamp())
     claims = {"iss": ISSUER, "sub": client.client_id, "aud": AUDIENCE, "client_id": client.client_id,

@@ -9,8 +9,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.errors import BoaError
 from tokens import service_clients
+from tokens.service_clients import OAuthError
 
 
 class OAuthController(Controller):
@@ -23,16 +23,16 @@ class OAuthController(Controller):
         data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[dict[str, Any]]:
         if data.get("grant_type") != "client_credentials":
-            raise BoaError("Only the client_credentials grant is supported.", code="unsupported_grant_type")
+            raise OAuthError("Only the client_credentials grant is supported.", code="unsupported_grant_type")
         client_id, secret = data.get("client_id", ""), data.get("client_secret", "")
         header = request.headers.get("authorization", "")
         if header[:6].lower() == "basic ":
             try:
                 client_id, _, secret = base64.b64decode(header[6:]).decode().partition(":")
             except (binascii.Error, UnicodeDecodeError):
-                raise BoaError("Malformed Basic credentials.", code="invalid_request") from None
+                raise OAuthError("Malformed Basic credentials.") from None
         if not client_id or not secret:
-            raise BoaError("client_id and client_secret are required.", code="invalid_request")
+            raise OAuthError("client_id and client_secret are required.")
         body = await service_clients.issue_token(db_session, client_id, secret, data.get("scope"))
         return Response(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 

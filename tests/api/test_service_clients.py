@@ -55,10 +55,12 @@ async def test_basic_auth_is_accepted(client, gateway):
 
 async def test_wrong_secret_unknown_client_and_wrong_grant(client, gateway):
     client_id, _ = gateway
-    assert (await _token(client, client_id, "guess")).json()["code"] == "invalid_client"
+    wrong = (await _token(client, client_id, "guess")).json()
+    # A problem for BOA's clients, and RFC 6749's error for OAuth libraries.
+    assert wrong["code"] == "invalid_client" and wrong["error"] == "invalid_client" and wrong["error_description"]
     assert (await _token(client, "boa-nobody", "guess")).status_code == 401
     r = await client.post("/v1/oauth/token", data={"grant_type": "password", "client_id": client_id})
-    assert r.status_code == 400 and r.json()["code"] == "unsupported_grant_type"
+    assert r.status_code == 400 and r.json()["code"] == r.json()["error"] == "unsupported_grant_type"
 
 
 async def test_guessing_the_secret_repeatedly_locks_the_client(client, gateway):
@@ -66,7 +68,7 @@ async def test_guessing_the_secret_repeatedly_locks_the_client(client, gateway):
     for _ in range(10):
         await _token(client, client_id, "guess")
     r = await _token(client, client_id, secret)
-    assert r.status_code == 401 and r.json()["code"] == "client_locked"
+    assert r.status_code == 401 and r.json()["code"] == "client_locked" and r.json()["error"] == "invalid_client"
     clock.travel(timedelta(minutes=16))
     assert (await _token(client, client_id, secret)).status_code == 200
 
