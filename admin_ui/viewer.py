@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_ui.cookies import FLASH_COOKIE, FORM_COOKIE, LANGUAGE_COOKIE, cookie, expired, read_flash
 from admin_ui.i18n import pick_language
+from api.auth import request_session
 from boa.actor import Actor
 from boa.errors import NotAuthenticated
 from boa.models import User
@@ -105,7 +106,7 @@ async def load_viewer(connection: ASGIConnection, handler: BaseRouteHandler) -> 
             raise NotAuthenticated("Log in first.")
         connection.state.viewer = anonymous_viewer(connection, actor)
         return
-    db = connection.app.state.boa_alchemy.provide_session(connection.app.state, connection.scope)
+    db = request_session(connection)
     viewer = Viewer(actor=actor, lang=pick_language(connection.cookies.get(LANGUAGE_COOKIE), actor.user.language),
                     csrf=row.csrf_token, places=await places_of(db, actor),
                     facts={name: await fact(db, actor) for name, fact in VIEWER_FACTS.items()})

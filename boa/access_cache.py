@@ -39,7 +39,7 @@ import time
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable, MutableMapping
+from collections.abc import Awaitable, Callable, Hashable, MutableMapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -124,6 +124,17 @@ class AccessCache:
         self._entries.move_to_end(key)
         if len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
+
+    async def fetch(self, key: Hashable, load: Callable[[], Awaitable[Any]],
+                    request: MutableMapping[str, Any] | None = None) -> Any:
+        """The value for ``key`` from the cache, else ``await load()``, kept unless a change was
+        noticed while it was loaded."""
+        value = self.get(key, request)
+        if value is None:
+            generation = self.generation
+            value = await load()
+            self.put(key, value, generation)
+        return value
 
     def invalidate(self) -> None:
         self.generation += 1

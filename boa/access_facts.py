@@ -78,14 +78,8 @@ async def gateway_decision(cache: AccessCache, session: Callable[[], AsyncSessio
     when it holds them, else loaded and kept. ``session`` is called only when the database must be
     read (a miss) or written (a denial is audited)."""
     key = ("facts", normalise_ident(ident) or ident, action, project or None)
-    facts = cache.get(key, request)
-    if facts is None:
-        generation = cache.generation
-        facts = await load_facts(session(), ident, action, project)
-        cache.put(key, facts, generation)
-    else:
-        facts = replace(facts, now=clock.now())
-    decision = decide(action, facts)
+    facts = await cache.fetch(key, lambda: load_facts(session(), ident, action, project), request)
+    decision = decide(action, replace(facts, now=clock.now()))
     if not decision.allowed:
         await _record_denial(session(), actor, action, project, facts, decision)
     return decision

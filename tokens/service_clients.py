@@ -183,14 +183,11 @@ async def client_from_jwt(session: Callable[[], AsyncSession], token: str, cache
             raise NotAuthenticated("The access token has expired.", code="invalid_token")
     except (JoseError, ValueError, KeyError, TypeError) as exc:
         raise NotAuthenticated("The access token is not valid.", code="invalid_token") from exc
-    key = ("client", claims["sub"])
-    active = cache.get(key, request) if cache is not None else None
-    if active is None:
-        generation = cache.generation if cache is not None else 0
-        active = bool(await session().scalar(select(ServiceClient.active)
+    async def load() -> bool:
+        return bool(await session().scalar(select(ServiceClient.active)
                                            .where(ServiceClient.client_id == claims["sub"])))
-        if cache is not None:
-            cache.put(key, active, generation)
+
+    active = await cache.fetch(("client", claims["sub"]), load, request) if cache is not None else await load()
     if not active:
         raise NotAuthenticated("The client is not active.", code="invalid_token")
     return str(claims["sub"]), frozenset(str(claims.get("scope", "")).split())
