@@ -15,8 +15,8 @@ from typing import Any
 from litestar.datastructures import Cookie
 
 from admin_ui.i18n import LANGUAGE_COOKIE
-from api.auth import COOKIE as SESSION_COOKIE
-from boa.settings import get_settings
+from boa.kernel.settings import get_settings
+from boa.web.auth import COOKIE as SESSION_COOKIE
 
 CHALLENGE_COOKIE = "boa_challenge"
 FORM_COOKIE = "boa_form"

@@ -21,7 +21,7 @@ from admin_ui.cookies import SESSION_COOKIE, expired, flash_cookie
 from admin_ui.i18n import gettext, known
 from admin_ui.templating import SECURITY_HEADERS, render
 from admin_ui.viewer import viewer_of
-from boa.errors import AccessDenied, BoaError, NotAuthenticated
+from boa.kernel.errors import AccessDenied, BoaError, NotAuthenticated
 
 log = logging.getLogger("boa.admin_ui")
 

@@ -13,8 +13,8 @@ from litestar.response import Redirect
 from admin_ui.cookies import FORM_COOKIE, flash_cookie
 from admin_ui.i18n import gettext
 from admin_ui.viewer import viewer_of
-from api.auth import CSRF_FIELD
-from boa.errors import PermissionDenied, ValidationFailed
+from boa.kernel.errors import PermissionDenied, ValidationFailed
+from boa.web.auth import CSRF_FIELD
 
 MAX_FIELD = 2000
 

@@ -1,6 +1,6 @@
 """The words the pages show for the domain's values and codes, as message ids for the catalogues.
 
-Error messages are keyed by the stable ``code`` of :mod:`boa.errors` (and the codes the
+Error messages are keyed by the stable ``code`` of :mod:`boa.kernel.errors` (and the codes the
 services raise); access-decision reasons by their reason code. A code without an entry falls
 back to the service's own (English) text."""
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from admin_ui import labels_sanctions as sanctions
+from admin_ui import labels_transfers as transfers
 from admin_ui.i18n import N_
 
 ROLES = {
@@ -199,12 +201,14 @@ def reason_key(reason: dict[str, Any]) -> str:
     return code
 
 
-def _merge_transfer_gate() -> None:
-    from admin_ui import labels_transfers as gate
-
-    STATES.update({k: v for k, v in gate.STATES.items() if k not in STATES})
-    KINDS.update(gate.KINDS)
-    ERRORS.update({k: v for k, v in gate.ERRORS.items() if k not in ERRORS})
-
-
-_merge_transfer_gate()
+# The transfer gate's and the sanctions' words, merged here in one place (the core's entries win
+# where both name a code).
+STATES.update({k: v for k, v in transfers.STATES.items() if k not in STATES})
+KINDS.update(transfers.KINDS)
+ERRORS.update({k: v for k, v in transfers.ERRORS.items() if k not in ERRORS})
+KINDS.update({"breach_kind": sanctions.BREACH_KIND_LABELS, "case_state": sanctions.CASE_STATE_LABELS,
+              "report_state": sanctions.REPORT_STATE_LABELS, "severity": sanctions.SEVERITY_LABELS,
+              "open_end": sanctions.OPEN_END_LABELS, "lock_source": sanctions.LOCK_SOURCE_LABELS,
+              "lock_scope": sanctions.LOCK_SCOPE_LABELS, "agreement": sanctions.AGREEMENT_LABELS})
+ERRORS.update({k: v for k, v in sanctions.SANCTION_ERRORS.items() if k not in ERRORS})
+REASONS.update({k: v for k, v in sanctions.SANCTION_REASONS.items() if k not in REASONS})

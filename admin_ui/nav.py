@@ -6,16 +6,8 @@ An item belongs to a section: ``mine`` (the signed-in person's own pages), ``ins
 ``visible`` predicate decides from the same role predicates the services enforce, so the menu
 offers only what the person may open.
 
-Other areas add their pages by registering items (and their controllers in
-:data:`admin_ui.router.PAGE_CONTROLLERS`) when they are imported, e.g. the sanctions area::
-
-    nav.register(NavItem("breaches", N_("Breach cases"), "/staff/breaches", OFFICE,
-                         lambda viewer, _: viewer.actor.has_staff_role("sanctions"),
-                         N_("Register breaches, assess reports, decide sanctions.")))
-    nav.register(NavItem("institution_breaches", N_("Breach cases"), "/institutions/{institution_id}/breaches",
-                         INSTITUTION, lambda viewer, place: bool(place.roles & ASSOCIATION_APPROVERS)))
-
-and the transfer gate: ``NavItem("transfers", N_("Transfers"), "/me/transfers", MINE, ...)``.
+Every item is in :data:`NAV`, in menu order; a new page adds its item there (and its controller
+to :data:`admin_ui.router.PAGE_CONTROLLERS`).
 """
 
 from __future__ import annotations
@@ -25,11 +17,8 @@ from dataclasses import dataclass
 
 from admin_ui.i18n import N_, gettext
 from admin_ui.viewer import Place, Viewer
-from boa.permissions import (
-    assignable_roles,
-    may_list_associations,
-    may_request_user,
-)
+from boa.people.permissions import assignable_roles, may_list_associations, may_request_user
+from boa.sanctions.permissions import is_reporter, may_register
 from schemes.projects.permissions import INSTITUTION_VIEWERS
 
 MINE, INSTITUTION, OFFICE = "mine", "institution", "office"
@@ -73,13 +62,19 @@ def _roles(place: Place | None) -> frozenset[str]:
     return place.roles if place else frozenset()
 
 
-NAV: list[NavItem] = [
+NAV: tuple[NavItem, ...] = (
     NavItem("profile", N_("My profile"), "/me", MINE, _always,
             N_("Your IDENT, your contact details and your certification.")),
     NavItem("token", N_("My token"), "/me/token", MINE, _always,
             N_("Your second factor: request an SMS or a physical token and activate it.")),
     NavItem("my_projects", N_("My projects"), "/me/projects", MINE, _always,
             N_("The projects you are on, and whether you have access now.")),
+    NavItem("transfers", N_("Transfer results"), "/me/transfers", MINE, lambda v, p: v.project_member,
+            N_("Upload results, see what the check found, write notes, approve and transfer; "
+               "the results portal.")),
+    NavItem("my_breaches", N_("Breach cases"), "/breaches", MINE,
+            lambda v, p: v.user is not None and not v.is_staff and any(is_reporter(x.roles) for x in v.places),
+            N_("Breach cases at your institutions: submit the report and plan.")),
     NavItem("institution", N_("Agreements and roles"), "/institutions/{institution_id}", INSTITUTION,
             lambda v, p: p is not None, N_("The institution's authorisation agreements and who holds which role.")),
     NavItem("institution_users", N_("Associated users"), "/institutions/{institution_id}/users", INSTITUTION,
@@ -110,19 +105,15 @@ NAV: list[NavItem] = [
             N_("Every change, who made it and when; verify the hash chain.")),
     NavItem("staff_report", N_("Active projects per scheme"), "/staff/reports/active-projects", OFFICE, _staff,
             N_("Active projects per scheme per year, as a table and a chart.")),
-]
-
-
-def register(item: NavItem, *, after: str | None = None) -> None:
-    """Adds an item once (by key), after the item ``after`` or at the end of its section."""
-    if any(existing.key == item.key for existing in NAV):
-        return
-    keys = [existing.key for existing in NAV]
-    if after in keys:
-        NAV.insert(keys.index(after) + 1, item)  # type: ignore[arg-type]
-        return
-    last = max((i for i, existing in enumerate(NAV) if existing.section == item.section), default=len(NAV) - 1)
-    NAV.insert(last + 1, item)
+    NavItem("staff_review", N_("Output review"), "/staff/review", OFFICE,
+            lambda v, p: v.actor.has_staff_role("review"),
+            N_("Review flagged, unverifiable and sampled transferred files; mark each OK or a "
+               "suspected breach.")),
+    NavItem("staff_breaches", N_("Breach cases"), "/staff/breaches", OFFICE, lambda v, p: may_register(v.actor),
+            N_("Register breaches, assess reports, preview and decide sanctions.")),
+    NavItem("staff_locks", N_("Active locks"), "/staff/locks", OFFICE, lambda v, p: may_register(v.actor),
+            N_("The locks in force, why and until when; lift a lock with a comment.")),
+)
 
 
 def _link(viewer: Viewer, item: NavItem, place: Place | None) -> NavLink:

@@ -1,6 +1,6 @@
 """The admin pages as one Litestar router (plus the stylesheet), mounted at ``/`` in the same
-app as the API. Other areas append their page controllers to :data:`PAGE_CONTROLLERS` (and
-their menu items to :data:`admin_ui.nav.NAV`) on import, before the app is created."""
+app as the API by :func:`boa.composition.create_app`. Every page controller is listed in
+:data:`PAGE_CONTROLLERS` (its menu item in :data:`admin_ui.nav.NAV`)."""
 
 from __future__ import annotations
 
@@ -17,14 +17,14 @@ from admin_ui.pages.project_database import ProjectDatabasePages
 from admin_ui.pages.projects import ProjectPages
 from admin_ui.pages.results import ResultPages
 from admin_ui.pages.review import ReviewPages
-from admin_ui.pages.sanctions import SANCTION_PAGES
+from admin_ui.pages.sanctions import BreachPages, SanctionStaffPages
 from admin_ui.pages.staff import StaffPages
 from admin_ui.pages.transfers import TransferPages
 from admin_ui.viewer import load_viewer
 
 STATIC = Path(__file__).resolve().parent / "static"
 
-PAGE_CONTROLLERS: list[type] = [
+PAGE_CONTROLLERS: tuple[type, ...] = (
     LoginPages,
     LogoutPage,
     HomePage,
@@ -34,11 +34,12 @@ PAGE_CONTROLLERS: list[type] = [
     AssociationActions,
     ProjectDatabasePages,
     StaffPages,
-    *SANCTION_PAGES,
+    SanctionStaffPages,
+    BreachPages,
     TransferPages,
     ResultPages,
     ReviewPages,
-]
+)
 
 
 def page_routers() -> list[Router]:

@@ -18,7 +18,7 @@ from litestar.datastructures import Cookie
 from admin_ui import labels, nav
 from admin_ui.i18n import LANGUAGES, gettext, translations
 from admin_ui.viewer import Viewer, viewer_of
-from boa import clock
+from boa.kernel import clock
 
 # Other areas may append their own template folders (searched after this one).
 TEMPLATE_DIRS: list[Path] = [Path(__file__).resolve().parent / "templates"]

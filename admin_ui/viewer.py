@@ -3,15 +3,11 @@ the institutions where the person holds roles (the nav and the pages decide from
 
 :func:`load_viewer` is the page router's guard; it runs after the app's ``authenticate`` guard,
 so the session is resolved (and the access decision checked) once per request.
-
-Other areas add what their menu items need to know (say, whether the person is on a project) to
-:data:`VIEWER_FACTS`: a name and an async function of the session and the actor, computed once per
-page for a signed-in viewer and read as ``viewer.facts[name]``."""
+It also knows, once per page, whether the person is on a project (the transfer pages' menu item)."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,15 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_ui.cookies import FLASH_COOKIE, FORM_COOKIE, LANGUAGE_COOKIE, cookie, expired, read_flash
 from admin_ui.i18n import pick_language
-from api.auth import request_session
-from boa.actor import Actor
-from boa.errors import NotAuthenticated
-from boa.models import User
-from boa.services.institutions import my_institutions
+from boa.kernel.actor import Actor
+from boa.kernel.errors import NotAuthenticated
+from boa.people.institutions import my_institutions
+from boa.people.models import User
+from boa.transfers.overview import is_project_member
+from boa.web.auth import request_session
 from schemes.project_database.service import visible_databases
-
-Fact = Callable[[AsyncSession, Actor], Awaitable[Any]]
-VIEWER_FACTS: dict[str, Fact] = {}
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ class Viewer:
     places: list[Place] = field(default_factory=list)
     flash: dict[str, Any] | None = None
     cookies: list[Cookie] = field(default_factory=list)  # set by the next rendered page
-    facts: dict[str, Any] = field(default_factory=dict)  # from VIEWER_FACTS
+    project_member: bool = False  # on a project where results may be transferred (the transfer pages)
 
     @property
     def user(self) -> User | None:
@@ -109,7 +103,7 @@ async def load_viewer(connection: ASGIConnection, handler: BaseRouteHandler) -> 
     db = request_session(connection)
     viewer = Viewer(actor=actor, lang=pick_language(connection.cookies.get(LANGUAGE_COOKIE), actor.user.language),
                     csrf=row.csrf_token, places=await places_of(db, actor),
-                    facts={name: await fact(db, actor) for name, fact in VIEWER_FACTS.items()})
+                    project_member=await is_project_member(db, actor))
     _take_flash(connection, viewer)
     connection.state.viewer = viewer
 

@@ -16,7 +16,7 @@ from litestar.exceptions import (
 )
 from litestar.exceptions.http_exceptions import ClientException
 
-from boa.errors import BoaError
+from boa.kernel.errors import BoaError
 
 log = logging.getLogger("boa.api")
 PROBLEM = "application/problem+json"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from boa.clock import iso as ts
-from boa.models import Association, AuthorisationAgreement, Institution, Token, User, UserRequest
+from boa.kernel.clock import iso as ts
+from boa.people.models import Association, AuthorisationAgreement, Institution, User, UserRequest
+from tokens.models import Token
 
 
 def institution(i: Institution) -> dict[str, Any]:

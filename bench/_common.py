@@ -53,7 +53,7 @@ def prepare_env(var_dir: Path, database_url: str, **extra: str) -> dict[str, str
     os.environ["BOA_DATABASE_URL"] = database_url
     os.environ["BOA_COOKIE_SECURE"] = "false"
     os.environ.update(extra)
-    from boa.settings import get_settings
+    from boa.kernel.settings import get_settings
 
     get_settings.cache_clear()
     settings = get_settings()  # generates the pepper and seed key files once, before any worker starts
@@ -74,13 +74,13 @@ def free_port() -> int:
 
 
 class Server:
-    """``uvicorn api.app:create_app --factory --workers N`` on a free loopback port."""
+    """``uvicorn boa.composition:create_app --factory --workers N`` on a free loopback port."""
 
     def __init__(self, env: dict[str, str], workers: int = 2, port: int | None = None) -> None:
         self.port = port or free_port()
         self.workers = workers
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", "boa.composition:create_app", "--factory", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
             cwd=ROOT, env=env)
 

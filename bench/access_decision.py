@@ -27,10 +27,10 @@ from _common import Connection, Server, fresh_postgres, prepare_env, sqlite_url,
 async def seed(url: str) -> tuple[str, str, str]:
     from sqlalchemy import select
 
-    from boa.db import make_engine, transaction
     from boa.demo import load_demo
+    from boa.kernel.db import make_engine, transaction
+    from boa.kernel.settings import get_settings
     from boa.migrate import upgrade
-    from boa.settings import get_settings
     from schemes.projects.models import Project
     from tokens.service_clients import create_client
 

@@ -135,11 +135,11 @@ async def main(args: argparse.Namespace) -> None:
     var_dir = tmp_var_dir("boa-bench-lists-")
     url = await fresh_postgres(args.pg_admin, "boa_bench_lists")
     env = prepare_env(var_dir, url)
-    from boa.db import make_engine, transaction
     from boa.demo import load_demo
+    from boa.kernel.db import make_engine, transaction
+    from boa.kernel.settings import get_settings
     from boa.migrate import upgrade
-    from boa.models import User
-    from boa.settings import get_settings
+    from boa.people.models import User
     from tokens.login import open_session
 
     await asyncio.to_thread(upgrade, url)

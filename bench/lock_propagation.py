@@ -37,11 +37,11 @@ from _common import Connection, Server, fresh_postgres, prepare_env, sqlite_url,
 async def seed(url: str) -> dict:
     from sqlalchemy import select
 
-    from boa.db import make_engine, transaction
     from boa.demo import load_demo
+    from boa.kernel.db import make_engine, transaction
+    from boa.kernel.settings import get_settings
     from boa.migrate import upgrade
-    from boa.models import Institution
-    from boa.settings import get_settings
+    from boa.people.models import Institution
     from tokens.service_clients import create_client
 
     await asyncio.to_thread(upgrade, url)
@@ -56,8 +56,8 @@ async def seed(url: str) -> dict:
 async def session_for(engine, ident: str) -> str:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from boa.db import transaction
-    from boa.models import User
+    from boa.kernel.db import transaction
+    from boa.people.models import User
     from tokens.login import open_session
 
     async with transaction(engine) as s:

@@ -34,15 +34,16 @@ def idents(n: int) -> list[str]:
 async def seed(database_url: str, users: list[str]) -> dict[str, str]:
     import pyotp
 
-    from boa import clock
-    from boa.actor import SYSTEM
-    from boa.db import make_engine, transaction
+    from boa.kernel import clock
+    from boa.kernel.actor import SYSTEM
+    from boa.kernel.db import make_engine, transaction
+    from boa.kernel.settings import get_settings
     from boa.migrate import upgrade
-    from boa.models import InstitutionRole, Token, User
-    from boa.security import pin_hasher
-    from boa.services.institutions import create_institution
-    from boa.settings import get_settings
+    from boa.people.institutions import create_institution
+    from boa.people.models import InstitutionRole, User
+    from tokens.keys import pin_hasher
     from tokens.kinds import seal_secret
+    from tokens.models import Token
 
     await asyncio.to_thread(upgrade, database_url)
     engine = make_engine(get_settings())
@@ -117,7 +118,7 @@ async def main(args: argparse.Namespace) -> None:
     env = prepare_env(var_dir, url, **extra)
     users = idents(args.logins + args.warmup)
     secrets_by_ident = await seed(url, users)
-    from boa.settings import get_settings
+    from boa.kernel.settings import get_settings
 
     s = get_settings()
     server = Server(env, workers=args.workers)

@@ -7,11 +7,12 @@ import asyncio
 import json
 import sys
 
-from boa.settings import get_settings
+from boa.composition import wire
+from boa.kernel.settings import get_settings
 
 
 def _engine():  # type: ignore[no-untyped-def]
-    from boa.db import make_engine
+    from boa.kernel.db import make_engine
 
     return make_engine(get_settings())
 
@@ -39,8 +40,8 @@ def cmd_seed_demo(_: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(_: argparse.Namespace) -> int:
-    from boa import audit
-    from boa.db import transaction
+    from boa.kernel import audit
+    from boa.kernel.db import transaction
 
     async def run():  # type: ignore[no-untyped-def]
         engine = _engine()
@@ -63,7 +64,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         cmd_seed_demo(args)
         s = get_settings()
         print(f"BOA demo: mail goes to {s.outbox_dir / 'mail.jsonl'}, SMS to {s.outbox_dir / 'sms.jsonl'}")
-    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+    uvicorn.run("boa.composition:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                 log_level="info")
     return 0
 
@@ -93,7 +94,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_clients_create(args: argparse.Namespace) -> int:
-    from boa.db import transaction
+    from boa.kernel.db import transaction
     from tokens.service_clients import create_client
 
     async def run():  # type: ignore[no-untyped-def]
@@ -113,7 +114,7 @@ def cmd_clients_create(args: argparse.Namespace) -> int:
 def cmd_tokens_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from boa.db import transaction
+    from boa.kernel.db import transaction
     from tokens.seedfile import SeedFileError, parse
     from tokens.service import import_seeds
 
@@ -134,7 +135,7 @@ def cmd_tokens_import(args: argparse.Namespace) -> int:
         finally:
             await engine.dispose()
 
-    from boa.errors import BoaError
+    from boa.kernel.errors import BoaError
 
     try:
         count = asyncio.run(run())
@@ -204,6 +205,7 @@ EXTENSIONS: list = []
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    wire()
     return int(args.func(args) or 0)
 
 

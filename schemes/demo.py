@@ -1,5 +1,5 @@
 """Loads the demo's ``projects``, ``project_databases``, ``authority_schemes`` and ``law_model``
-sections (registered in :data:`boa.demo.SECTIONS`). Projects in state ``approved`` are seeded
+sections (run in this order by :func:`boa.demo.load_demo`). Projects in state ``approved`` are seeded
 as approved by the office and the institution's signatory; the sub-project too, so the demo
 shows access through it."""
 
@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import clock
-from boa.actor import Actor
-from boa.models import Institution, InstitutionRole, User
+from boa.kernel import clock
+from boa.kernel.actor import SEED, Actor
+from boa.people.models import Institution, InstitutionRole, User
 from schemes.authority import service as authority
 from schemes.law_model import service as law_model
 from schemes.project_database import service as project_database
@@ -20,8 +20,6 @@ from schemes.projects.members import add_member
 from schemes.projects.models import Project
 from schemes.researcher import service as researcher
 from schemes.researcher.states import State
-
-SEED = Actor(system="seed")
 
 
 async def _approve(session: AsyncSession, project: Project, owner: User | None) -> None:

@@ -1,4 +1,4 @@
-"""Every table of the schemes area (imported by :mod:`boa.models_all`)."""
+"""Every table of the schemes area (imported by :mod:`boa.composition`)."""
 
 from schemes.authority.models import AuthorityScheme, PurposeDescription
 from schemes.law_model.models import LawModel

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.presenters import ts
-from boa.models import User
+from boa.kernel.clock import iso as ts
+from boa.people.models import User
 from schemes.authority.models import AuthorityScheme, PurposeDescription
 from schemes.project_database.models import ProjectDatabase
 from schemes.projects.models import Project, ProjectMember

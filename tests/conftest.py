@@ -29,8 +29,8 @@ os.environ["BOA_DATABASE_URL"] = _database_url()
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from boa import clock  # noqa: E402
-from boa.settings import get_settings  # noqa: E402
+from boa.kernel import clock  # noqa: E402
+from boa.kernel.settings import get_settings  # noqa: E402
 
 pytest_plugins = ["tests.helpers", "tests.transfer_helpers"]
 
@@ -39,6 +39,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in item.nodeid:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def wired():
+    """Every test runs in a wired process, as the app and the CLI do (boa.composition.wire)."""
+    from boa.composition import wire
+
+    return wire()
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +58,7 @@ def var_dir() -> Path:
 async def engine():
     import asyncio
 
-    from boa.db import make_engine
+    from boa.kernel.db import make_engine
     from boa.migrate import upgrade
 
     await asyncio.to_thread(upgrade, get_settings().database_url)
@@ -60,10 +68,9 @@ async def engine():
 
 
 async def empty_database(engine) -> None:
-    import boa.models_all  # noqa: F401
-    from boa.models.base import metadata
+    from boa.composition import metadata
 
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    tables = [t.name for t in reversed(metadata().sorted_tables)]
     async with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             await conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
@@ -86,7 +93,7 @@ async def db(engine):
 
 @pytest.fixture
 async def app(db):
-    from api.app import create_app
+    from boa.composition import create_app
 
     return create_app(engine=db)
 

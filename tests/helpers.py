@@ -9,9 +9,9 @@ from typing import Any
 import pyotp
 import pytest
 
-from boa import clock
 from boa.demo import demo_data
-from boa.settings import get_settings
+from boa.kernel import clock
+from boa.kernel.settings import get_settings
 
 DEMO = demo_data()
 DEMO_USERS = {u["ident"]: u for u in DEMO["users"]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from boa import clock
+from boa.kernel import clock
 from tests.schemes_helpers import project_number
 
 LABOUR = "Labour market"

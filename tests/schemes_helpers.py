@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from boa import clock
-from boa.db import transaction
-from boa.models import Association, Institution, Token, User
+from boa.kernel import clock
+from boa.kernel.db import transaction
+from boa.people.models import Association, Institution, User
+from tokens.models import Token
 
 
 async def make_user(engine, ident: str, institution: int | None = 101, *, certified: bool = True,

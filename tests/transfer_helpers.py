@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from boa.db import transaction
-from boa.models import AuditEntry, User
-from boa.settings import get_settings
+from boa.kernel.db import transaction
+from boa.kernel.models import AuditEntry
+from boa.kernel.settings import get_settings
+from boa.people.models import User
 from boa.transfers.storage import Store, store_at
 from schemes.projects.models import Project, ProjectMember
 

@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import clock
-from boa.errors import ServiceUnavailable, TooManyRequests
-from boa.models import LoginChallenge, Token, User
-from boa.security import secret_box
+from boa.kernel import clock
+from boa.kernel.errors import ServiceUnavailable, TooManyRequests
+from boa.people.models import User
 from tokens import sms_gateway
+from tokens.keys import secret_box
+from tokens.models import LoginChallenge, Token
 from tokens.otp import verify_totp
 
 

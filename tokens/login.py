@@ -15,11 +15,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock
-from boa.access_facts import decision_for
-from boa.actor import Actor
-from boa.domain import normalise_ident
-from boa.errors import (
+from boa.kernel import audit, clock
+from boa.kernel.actor import Actor
+from boa.kernel.decisions import decision_for
+from boa.kernel.domain import normalise_ident
+from boa.kernel.errors import (
     AccessDenied,
     BoaError,
     InvalidCredentials,
@@ -27,10 +27,11 @@ from boa.errors import (
     NotAuthenticated,
     ValidationFailed,
 )
-from boa.models import ActivationCode, LoginChallenge, LoginState, Session, Token, User
-from boa.security import pin_hasher
-from boa.settings import get_settings
+from boa.kernel.settings import get_settings
+from boa.people.models import ActivationCode, User
+from tokens.keys import pin_hasher
 from tokens.kinds import kind_of, seal_secret
+from tokens.models import LoginChallenge, LoginState, Session, Token
 from tokens.otp import generate_secret, provisioning_uri
 from tokens.pin import WeakPin, validate_pin
 
@@ -243,7 +244,7 @@ class Activation:
 
 
 async def activate(session: AsyncSession, ident: str, activation_code: str, pin: str) -> Activation:
-    from boa.services.users import _hash_code
+    from boa.people.users import _hash_code
 
     norm = _check_ident(ident)
     bad = BoaError("The activation code is wrong, used or expired.", code="invalid_activation")

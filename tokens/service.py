@@ -7,24 +7,25 @@ activates the user's project memberships that were waiting for it (ON_PHYSICAL_A
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock
-from boa.actor import Actor
-from boa.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from boa.models import HardwareSeed, Token, User
-from boa.security import secret_box
-from boa.services.common import get_or_404, user_by_ident
-from tokens.contact import ContactError, check_justification, check_postal_address, normalise_mobile
+from boa.kernel import audit, clock, extensions
+from boa.kernel.actor import Actor
+from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from boa.kernel.queries import get_or_404
+from boa.people.contact import ContactError, check_justification, check_postal_address, normalise_mobile
+from boa.people.lookups import user_by_ident
+from boa.people.models import User
+from tokens.keys import secret_box
 from tokens.kinds import seal_secret, token_secret
+from tokens.models import HardwareSeed, Token
 from tokens.otp import generate_secret, provisioning_uri, verify_totp
 from tokens.seedfile import SeedRecord
 
-ON_PHYSICAL_ACTIVATED: list[Callable[[AsyncSession, int, Actor], Awaitable[None]]] = []
 PENDING_PHYSICAL = ("requested", "approved", "shipped")
 
 
@@ -154,12 +155,12 @@ async def activate(session: AsyncSession, *, actor: Actor, token_id: str, code: 
 async def activated_by_first_code(session: AsyncSession, token: Token, actor: Actor) -> None:
     """An enrolled app token or a shipped physical token whose first valid code was just accepted
     (here or at login) becomes the user's active token; a physical one also activates the project
-    memberships that waited for it (the ON_PHYSICAL_ACTIVATED hooks)."""
+    memberships that waited for it (the ``on_physical_token_activated`` extensions)."""
     await _replace_active(session, token, actor)
     await audit.record(session, actor=actor.label, action="token.activate", subject=f"token:{token.id}",
                        kind=token.kind)
     if token.kind == "physical":
-        for hook in ON_PHYSICAL_ACTIVATED:
+        for hook in extensions.current().on_physical_token_activated:
             await hook(session, token.user_id, actor)
 
 

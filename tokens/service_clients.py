@@ -23,11 +23,11 @@ from joserfc.jwk import ECKey, KeySet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock
-from boa.access_cache import AccessCache
-from boa.errors import BoaError, NotAuthenticated, ValidationFailed
-from boa.models import ServiceClient
-from boa.settings import get_settings
+from boa.kernel import audit, clock
+from boa.kernel.access_cache import AccessCache
+from boa.kernel.errors import BoaError, NotAuthenticated, ValidationFailed
+from boa.kernel.settings import get_settings
+from tokens.models import ServiceClient
 
 ISSUER = "boa"
 AUDIENCE = "boa-api"

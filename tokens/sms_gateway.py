@@ -11,7 +11,7 @@ from typing import Protocol
 
 import httpx
 
-from boa import clock
+from boa.kernel import clock
 
 log = logging.getLogger("boa.sms")
 
@@ -79,7 +79,7 @@ def sms_text(code: str, lang: str = "da") -> str:
 
 
 def sender() -> SmsSender:
-    from boa.settings import get_settings
+    from boa.kernel.settings import get_settings
 
     settings = get_settings()
     if settings.sms_gateway_url:

@@ -22,10 +22,10 @@ from admin_ui.forms import done, public_form, safe_path
 from admin_ui.i18n import LANGUAGES, N_, gettext
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
-from boa.actor import Actor
-from boa.errors import AccessDenied, BoaError, LockedOut
-from boa.services import users
-from boa.settings import get_settings
+from boa.kernel.actor import Actor
+from boa.kernel.errors import AccessDenied, BoaError, LockedOut
+from boa.kernel.settings import get_settings
+from boa.people import users
 from tokens import login as flow
 
 METHODS = ("sms", "totp", "physical")

@@ -1,6 +1,6 @@
 """An institution's pages: agreements and roles, associated users, association requests, role
 assignment, requests for new users, and its projects. Each offers only the actions the viewer's
-roles there allow (the predicates in :mod:`boa.permissions` that the services enforce)."""
+roles there allow (the predicates in :mod:`boa.people.permissions` that the services enforce)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from admin_ui.i18n import N_
 from admin_ui.pages.projects import project_actions
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
-from boa.domain import SCHEME_KINDS
-from boa.permissions import (
+from boa.kernel.domain import SCHEME_KINDS
+from boa.kernel.queries import MAX_LIMIT
+from boa.people import associations, institutions, users
+from boa.people.permissions import (
     assignable_roles,
     may_decide_association,
     may_end_association,
     may_request_association,
     may_request_user,
 )
-from boa.services import associations, institutions, users
-from boa.services.common import MAX_LIMIT
 from schemes.projects.service import list_projects
 
 PAGE_SIZE = 25

@@ -12,8 +12,8 @@ from admin_ui.i18n import N_
 from admin_ui.labels import JUSTIFICATIONS
 from admin_ui.templating import render
 from admin_ui.viewer import Viewer, viewer_of
-from boa.access_facts import decision_for
-from boa.services import users
+from boa.kernel.decisions import decision_for
+from boa.people import users
 from schemes.projects.service import memberships_of
 from tokens import service as tokens
 

@@ -11,21 +11,16 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin_ui import nav
 from admin_ui.forms import done, read_form
 from admin_ui.i18n import N_
 from admin_ui.pages.transfers import LONG_TEXT, file_views
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
-from api.auth import require_staff
 from boa.transfers import presenters, review
+from boa.web.auth import require_staff
 
 PAGE_SIZE = 25
 
-nav.register(nav.NavItem("staff_review", N_("Output review"), "/staff/review", nav.OFFICE,
-                         lambda viewer, _: viewer.actor.has_staff_role("review"),
-                         N_("Review flagged, unverifiable and sampled transferred files; mark each OK or a "
-                            "suspected breach.")))
 
 
 class ReviewPages(Controller):

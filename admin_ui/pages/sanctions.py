@@ -11,7 +11,7 @@ A page offers a form only when the service would accept the person for it (the s
 role, the registrars, the reporters' roles at the case's institution); the service still checks.
 The menu offers the office's pages to the sanctions and review staff (who register breaches);
 other office staff may still open them read-only, as the API lets them list cases and locks.
-The words for the codes of this area are registered here, in one place, with the nav items."""
+The words for this area's codes are in :mod:`admin_ui.labels_sanctions`."""
 
 from __future__ import annotations
 
@@ -20,116 +20,26 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import boa.sanctions.hooks  # noqa: F401  (the lock loader: pages refuse a locked user like the API)
-from admin_ui import labels, nav
 from admin_ui.forms import Form, done, read_form
 from admin_ui.i18n import N_
-from admin_ui.nav import MINE, OFFICE, NavItem
 from admin_ui.templating import LOCAL_TIME, render
 from admin_ui.viewer import Viewer, viewer_of
-from api.auth import require_staff
-from boa.actor import Actor
-from boa.domain import SCHEME_KINDS
-from boa.errors import ValidationFailed
-from boa.models import Institution, User
-from boa.sanctions import cases, locks, presenters
+from boa.kernel.domain import SCHEME_KINDS
+from boa.kernel.errors import ValidationFailed
+from boa.sanctions import cases, locks, overview, presenters
 from boa.sanctions.models import BREACH_KINDS, CASE_STATES
-from schemes.projects.models import Project
+from boa.sanctions.permissions import may_register, may_report, may_sanction
+from boa.web.auth import require_staff
 
 PAGE_SIZE = 25
 SEVERITIES = ("minor", "severe")
 
-# ---- words ---------------------------------------------------------------------------------------
+def _may_report(viewer: Viewer, case: dict[str, Any]) -> bool:
+    return may_report(viewer.roles_at(int(case["institution_id"])), state=case["state"],
+                      report_state=case["report_state"])
 
-BREACH_KIND_LABELS = {
-    "microdata_transfer": N_("Microdata taken out"),
-    "credential_sharing": N_("Login shared with others"),
-    "screen_capture": N_("Screen capture of microdata"),
-    "other": N_("Other breach"),
-}
-CASE_STATE_LABELS = {
-    "open": N_("Open"),
-    "decided": N_("Decided"),
-    "dismissed": N_("Dismissed"),
-}
-REPORT_STATE_LABELS = {
-    "requested": N_("Awaiting report and plan"),
-    "submitted": N_("Report submitted"),
-    "adequate": N_("Report approved"),
-    "returned": N_("Report returned"),
-}
-SEVERITY_LABELS = {"minor": N_("Minor breach"), "severe": N_("Severe breach")}
-OPEN_END_LABELS = {
-    "until_decision": N_("Until the case is decided"),
-    "until_report_approved": N_("Until the report is approved"),
-    "case_by_case": N_("Until further decision"),
-}
-LOCK_SOURCE_LABELS = {"suspension": N_("Temporary suspension"), "decision": N_("Sanction")}
-LOCK_SCOPE_LABELS = {
-    "user": N_("User"),
-    "project": N_("Project"),
-    "institution": N_("Institution"),
-    "scheme": N_("Scheme at the institution"),
-}
-AGREEMENT_LABELS = {"authorisation_agreement": N_("The authorisation agreement"),
-                    "user_agreement": N_("The user agreement")}
-SANCTION_ERRORS = {
-    "report_required": N_("The decision waits for the institution's report and plan."),
-    "already_lifted": N_("The lock is already lifted."),
-    "occurred_in_future": N_("The time of the breach lies in the future."),
-    "not_project_user": N_("The user is not a user of that project."),
-    "not_institution_user": N_("The user is not associated with that institution."),
-    "no_report": N_("There is no submitted report to assess."),
-    "report_not_expected": N_("The case takes no report now."),
-    "institution_required": N_("Name the project or the institution the breach concerns."),
-    "scheme_required": N_("Name the scheme the breach concerns."),
-}
-SANCTION_REASONS = {
-    "locked_until_decision": N_("Access is suspended until the breach case is decided."),
-}
-
-labels.KINDS.update({"breach_kind": BREACH_KIND_LABELS, "case_state": CASE_STATE_LABELS,
-                     "report_state": REPORT_STATE_LABELS, "severity": SEVERITY_LABELS,
-                     "open_end": OPEN_END_LABELS, "lock_source": LOCK_SOURCE_LABELS,
-                     "lock_scope": LOCK_SCOPE_LABELS, "agreement": AGREEMENT_LABELS})
-for _code, _msgid in SANCTION_ERRORS.items():
-    labels.ERRORS.setdefault(_code, _msgid)
-for _code, _msgid in SANCTION_REASONS.items():
-    labels.REASONS.setdefault(_code, _msgid)
-
-# ---- who may do what (the services' own predicates) -------------------------------------------------
-
-
-def may_register(actor: Actor) -> bool:
-    return actor.is_staff and any(actor.has_staff_role(r) for r in cases.REGISTRARS)
-
-
-def may_sanction(actor: Actor) -> bool:
-    return actor.is_staff and actor.has_staff_role("sanctions")
-
-
-def is_reporter(viewer: Viewer, institution_id: int | str) -> bool:
-    return bool(viewer.roles_at(int(institution_id)) & cases.REPORTERS)
-
-
-def may_report(viewer: Viewer, case: dict[str, Any]) -> bool:
-    return (is_reporter(viewer, case["institution_id"]) and case["state"] != "dismissed"
-            and case["report_state"] != "adequate")
-
-
-nav.register(NavItem("my_breaches", N_("Breach cases"), "/breaches", MINE,
-                     lambda viewer, _: viewer.user is not None and not viewer.is_staff
-                     and any(p.roles & cases.REPORTERS for p in viewer.places),
-                     N_("Breach cases at your institutions: submit the report and plan.")))
-nav.register(NavItem("staff_breaches", N_("Breach cases"), "/staff/breaches", OFFICE,
-                     lambda viewer, _: may_register(viewer.actor),
-                     N_("Register breaches, assess reports, preview and decide sanctions.")))
-nav.register(NavItem("staff_locks", N_("Active locks"), "/staff/locks", OFFICE,
-                     lambda viewer, _: may_register(viewer.actor),
-                     N_("The locks in force, why and until when; lift a lock with a comment.")))
 
 # ---- reading the forms ---------------------------------------------------------------------------
 
@@ -154,24 +64,6 @@ def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | Non
     return value or None
 
 
-async def _names(db: AsyncSession, rows: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
-    """IDENTs, project numbers and institution names for the ids the presenters give."""
-    def ids(key: str) -> set[int]:
-        return {int(r[key]) for r in rows if r.get(key)}
-
-    users = dict((await db.execute(select(User.id, User.ident).where(User.id.in_(ids("user_id"))))).all())
-    projects = dict((await db.execute(select(Project.id, Project.number).where(
-        Project.id.in_(ids("project_id"))))).all())
-    insts = dict((await db.execute(select(Institution.id, Institution.name).where(
-        Institution.id.in_(ids("institution_id"))))).all())
-    return {"user": {str(k): v for k, v in users.items()}, "project": {str(k): str(v) for k, v in projects.items()},
-            "institution": {str(k): v for k, v in insts.items()}}
-
-
-async def _institutions(db: AsyncSession) -> list[Institution]:
-    return list(await db.scalars(select(Institution).order_by(Institution.authorisation_number)))
-
-
 # ---- Research Services -----------------------------------------------------------------------------
 
 
@@ -186,10 +78,10 @@ class SanctionStaffPages(Controller):
         actor = viewer_of(request).actor
         rows, nxt = await cases.list_cases(db_session, actor=actor, state=case_state or None, limit=PAGE_SIZE,
                                            cursor=cursor)
-        items = [await cases.view(db_session, c, full=False) for c in rows]
+        items = await cases.views(db_session, rows)
         return render(request, "sanctions_staff_list.html", items=items, next_cursor=nxt, state=case_state or "",
                       states=CASE_STATES, can_register=may_register(actor), kinds=BREACH_KINDS,
-                      schemes=SCHEME_KINDS, institutions=await _institutions(db_session) if may_register(actor) else [])
+                      schemes=SCHEME_KINDS, institutions=await overview.institutions(db_session) if may_register(actor) else [])
 
     @post("/breaches")
     async def register(self, request: Request, db_session: AsyncSession) -> Response:
@@ -214,11 +106,11 @@ class SanctionStaffPages(Controller):
         if _choice(severity, SEVERITIES, "severity"):
             found = await cases.preview(db_session, actor=actor, case_id=case_id, severity=severity)  # type: ignore[arg-type]
             preview = presenters.plan(found["plan"], found["counts"], found["locks"], found["report_ready"])
-        names = await _names(db_session, [{"institution_id": shown["institution_id"]}, *shown["locks"],
+        names = await overview.names(db_session, [{"institution_id": shown["institution_id"]}, *shown["locks"],
                                           *(preview["locks"] if preview else [])])
         return render(request, "sanctions_case.html", case=shown, preview=preview, severity=severity or "",
                       severities=SEVERITIES, names=names, staff_page=True, can_sanction=may_sanction(actor),
-                      can_report=may_report(viewer_of(request), shown))
+                      can_report=_may_report(viewer_of(request), shown))
 
     @post("/breaches/{case_id:str}/assessment")
     async def assess(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
@@ -251,7 +143,7 @@ class SanctionStaffPages(Controller):
                                            scope=None, limit=PAGE_SIZE, cursor=cursor)
         items = [presenters.lock(x) for x in rows]
         return render(request, "sanctions_locks.html", items=items, next_cursor=nxt, ident=ident or "",
-                      names=await _names(db_session, items), can_lift=may_sanction(actor))
+                      names=await overview.names(db_session, items), can_lift=may_sanction(actor))
 
     @post("/locks/{lock_id:str}/lift")
     async def lift(self, request: Request, db_session: AsyncSession, lock_id: str) -> Response:
@@ -274,20 +166,20 @@ class BreachPages(Controller):
         viewer = viewer_of(request)
         rows, nxt = await cases.list_cases(db_session, actor=viewer.actor, state=case_state or None,
                                            limit=PAGE_SIZE, cursor=cursor)
-        items = [await cases.view(db_session, c, full=False) for c in rows]
+        items = await cases.views(db_session, rows)
         places = {str(p.id): f"{p.name} ({p.number})" for p in viewer.places}
         return render(request, "sanctions_list.html", items=items, next_cursor=nxt, state=case_state or "",
                       states=CASE_STATES, places=places,
-                      reporting={i["id"] for i in items if may_report(viewer, i)})
+                      reporting={i["id"] for i in items if _may_report(viewer, i)})
 
     @get("/{case_id:str}")
     async def case(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
         viewer = viewer_of(request)
         shown = await cases.view(db_session, await cases.visible_case(db_session, viewer.actor, case_id))
         return render(request, "sanctions_case.html", case=shown, preview=None, severity="", severities=SEVERITIES,
-                      names=await _names(db_session, [{"institution_id": shown["institution_id"]}, *shown["locks"]]),
+                      names=await overview.names(db_session, [{"institution_id": shown["institution_id"]}, *shown["locks"]]),
                       staff_page=False, can_sanction=False,
-                      can_report=may_report(viewer, shown))
+                      can_report=_may_report(viewer, shown))
 
     @post("/{case_id:str}/report")
     async def report(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
@@ -297,5 +189,3 @@ class BreachPages(Controller):
         return done(request, f"/breaches/{case_id}",
                     N_("The report and plan are sent to Research Services."))
 
-
-SANCTION_PAGES: list[type] = [SanctionStaffPages, BreachPages]

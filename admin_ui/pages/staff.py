@@ -15,12 +15,12 @@ from admin_ui.i18n import N_, gettext
 from admin_ui.labels import SCHEMES
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
-from api.auth import require_staff
-from boa import audit
-from boa.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
-from boa.errors import ValidationFailed
-from boa.services import institutions, users
-from boa.services.common import MAX_LIMIT
+from boa.kernel import audit
+from boa.kernel.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
+from boa.kernel.errors import ValidationFailed
+from boa.kernel.queries import MAX_LIMIT
+from boa.people import institutions, users
+from boa.web.auth import require_staff
 from schemes import presenters
 from schemes.projects.report import active_projects_report
 from schemes.projects.service import list_projects

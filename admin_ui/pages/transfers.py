@@ -15,28 +15,21 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin_ui import nav
 from admin_ui.errors import error_text, reason_texts
 from admin_ui.forms import check_csrf, done, read_form
 from admin_ui.i18n import N_
 from admin_ui.templating import render
-from admin_ui.viewer import VIEWER_FACTS, Viewer, viewer_of
-from api.auth import CSRF_FIELD, CSRF_IN_STREAM
-from boa.errors import AccessDenied, BoaError, ValidationFailed
-from boa.filetypes import allowed_extensions
+from admin_ui.viewer import Viewer, viewer_of
+from boa.kernel.errors import AccessDenied, BoaError, ValidationFailed
+from boa.scanner.filetypes import allowed_extensions
 from boa.transfers import overview, presenters, rules, service
 from boa.transfers.models import Transfer, TransferFile
 from boa.transfers.upload import Preamble
+from boa.web.auth import CSRF_FIELD, CSRF_IN_STREAM
 
 NOTE_FIELD = "note-"
 LONG_TEXT = 4 * rules.MAX_NOTE_CHARS  # read whole; the service refuses a note over its limit
 
-VIEWER_FACTS["project_member"] = overview.is_project_member
-nav.register(nav.NavItem("transfers", N_("Transfer results"), "/me/transfers", nav.MINE,
-                         lambda viewer, _: bool(viewer.facts.get("project_member")),
-                         N_("Upload results, see what the check found, write notes, approve and transfer; "
-                            "the results portal.")),
-             after="my_projects")
 
 
 def _csrf_preamble(request: Request) -> Preamble:

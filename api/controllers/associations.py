@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
-from boa.actor import Actor
-from boa.models import Association, User
-from boa.services import associations
+from boa.kernel.actor import Actor
+from boa.people import associations
+from boa.people.models import Association, User
 
 
 async def _present(session: AsyncSession, association: Association) -> dict[str, Any]:

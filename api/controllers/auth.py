@@ -7,10 +7,10 @@ from litestar.datastructures import Cookie
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
-from api.auth import COOKIE, CSRF_COOKIE
 from api.schemas import ActivateBody, LoginBody, PinChangeBody, VerifyBody
-from boa.actor import Actor
-from boa.settings import get_settings
+from boa.kernel.actor import Actor
+from boa.kernel.settings import get_settings
+from boa.web.auth import COOKIE, CSRF_COOKIE
 from tokens import login as flow
 
 

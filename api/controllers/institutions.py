@@ -7,11 +7,11 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
-from api.auth import require_staff
 from api.schemas import AgreementBody, IdentBody, InstitutionBody, RoleBody, TerminateBody, UserRequestBody
-from boa.actor import Actor
-from boa.models import User
-from boa.services import associations, institutions, users
+from boa.kernel.actor import Actor
+from boa.people import associations, institutions, users
+from boa.people.models import User
+from boa.web.auth import require_staff
 
 
 class InstitutionController(Controller):

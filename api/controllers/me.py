@@ -8,11 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
 from api.schemas import AgreementAcceptBody, CertificationBody, MePatch
-from boa.access_facts import decision_for
-from boa.actor import Actor
-from boa.errors import PermissionDenied
-from boa.models import Association, Institution, InstitutionRole, Token
-from boa.services import users
+from boa.kernel.actor import Actor
+from boa.kernel.decisions import decision_for
+from boa.kernel.errors import PermissionDenied
+from boa.people import users
+from boa.people.models import Association, Institution, InstitutionRole
+from schemes.projects import service as project_service
+from tokens.models import Token
 
 
 async def me_view(db: AsyncSession, actor: Actor) -> dict[str, Any]:
@@ -33,14 +35,12 @@ async def me_view(db: AsyncSession, actor: Actor) -> dict[str, Any]:
                     for r, i, n, name in roles] + [{"institution": "office", "role": r} for r in user.staff_roles or []]
     out["associations"] = [presenters.association(a, user.ident) | {"authorisation_number": n} for a, n in assoc]
     out["tokens"] = [presenters.token(t) for t in tokens]
-    out["memberships"] = []
+    out["memberships"] = [{"project": str(p.number), "title": p.title, "scheme": p.scheme, "kind": p.kind,
+                           "institution_id": str(p.institution_id), "state": m.state, "project_state": p.state,
+                           "approved": p.approved_at is not None, "deleted": p.deleted}
+                          for m, p in await project_service.memberships_of(db, user.id)]
     out["access"] = decision.as_dict()
-    for extend in ME_EXTENSIONS:
-        await extend(db, user, out)
     return out
-
-
-ME_EXTENSIONS: list[Any] = []
 
 
 class MeController(Controller):

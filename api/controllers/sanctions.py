@@ -8,9 +8,8 @@ from litestar import Controller, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import boa.sanctions.hooks  # noqa: F401  (registers the lock loader and the review hook)
 from api.schemas import AssessmentBody, BreachBody, CommentBody, ReportBody, SanctionDecisionBody
-from boa.actor import Actor
+from boa.kernel.actor import Actor
 from boa.sanctions import cases, locks, presenters
 
 
@@ -32,7 +31,7 @@ class BreachController(Controller):
                     case_state: Annotated[str | None, Parameter(query="state")] = None,
                     limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
         rows, nxt = await cases.list_cases(db_session, actor=actor, state=case_state, limit=limit, cursor=cursor)
-        return {"items": [await cases.view(db_session, c, full=False) for c in rows], "next_cursor": nxt}
+        return {"items": await cases.views(db_session, rows), "next_cursor": nxt}
 
     @get("/{case_id:str}")
     async def show(self, db_session: AsyncSession, actor: Actor, case_id: str) -> dict[str, Any]:

@@ -8,13 +8,13 @@ from litestar.params import Parameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import request_session, require_staff
-from boa import audit
-from boa.access import ACTIONS
-from boa.access_facts import gateway_decision
-from boa.actor import Actor
-from boa.domain import normalise_ident
-from boa.errors import PermissionDenied, ValidationFailed
+from boa.kernel import audit
+from boa.kernel.access import ACTIONS
+from boa.kernel.actor import Actor
+from boa.kernel.decisions import gateway_decision
+from boa.kernel.domain import normalise_ident
+from boa.kernel.errors import PermissionDenied, ValidationFailed
+from boa.web.auth import request_session, require_staff
 
 
 class AccessController(Controller):

@@ -7,14 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
-from api.auth import require_staff
 from api.schemas import CodeBody, ShipBody, TokenBody
-from boa import audit, clock
-from boa.actor import Actor
-from boa.models import LoginState
-from boa.services.users import get_user
+from boa.kernel import audit, clock
+from boa.kernel.actor import Actor
+from boa.people.users import get_user
+from boa.web.auth import require_staff
 from tokens import service
 from tokens.login import revoke_sessions
+from tokens.models import LoginState
 
 
 class UserTokenController(Controller):

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.openapi import MultipartUpload
 from api.schemas import NoteBody, ReviewBody, SubmitBody
-from boa.actor import Actor
-from boa.errors import ValidationFailed
-from boa.models import User
+from boa.kernel.actor import Actor
+from boa.kernel.errors import ValidationFailed
+from boa.people.models import User
 from boa.transfers import presenters, review, service
 
 

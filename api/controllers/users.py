@@ -7,10 +7,10 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
-from api.auth import require_staff
 from api.schemas import DecisionBody, UserBody
-from boa.actor import Actor
-from boa.services import users
+from boa.kernel.actor import Actor
+from boa.people import users
+from boa.web.auth import require_staff
 
 
 class UserController(Controller):
@@ -60,7 +60,7 @@ class UserRequestController(Controller):
                                               comment=data.comment if data else None)
         out = presenters.user_request(req)
         if req.user_id:
-            from boa.models import User
+            from boa.people.models import User
 
             user = await db_session.get(User, req.user_id)
             out["ident"] = user.ident if user else None

@@ -8,10 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import boa.models  # noqa: F401  (registers every table)
-import boa.models_all  # noqa: F401
-from boa.models.base import metadata
-from boa.settings import get_settings
+from boa.composition import metadata
+from boa.kernel.settings import get_settings
 
 config = context.config
 
@@ -21,7 +19,7 @@ def _url() -> str:
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
+    context.configure(connection=connection, target_metadata=metadata(), render_as_batch=True,
                       compare_type=True)
     with context.begin_transaction():
         context.run_migrations()

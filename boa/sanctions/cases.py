@@ -24,22 +24,22 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock
-from boa.actor import Actor
-from boa.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from boa.models import AuthorisationAgreement, InstitutionRole, User
+from boa.kernel import audit, clock
+from boa.kernel.actor import Actor
+from boa.kernel.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from boa.kernel.queries import get_or_404, keyset_page
+from boa.people.lookups import institutions_of, roles_at, user_by_ident
+from boa.people.models import AuthorisationAgreement, InstitutionRole, User
 from boa.sanctions import letters, presenters
 from boa.sanctions.locks import lift_for_case, new_lock
 from boa.sanctions.models import BREACH_KINDS, CASE_STATES, BreachCase, Lock
 from boa.sanctions.periods import count_in_window
+from boa.sanctions.permissions import REPORTERS, may_register
 from boa.sanctions.rules import SanctionPlan, plan_sanction, table_kind_for, temporary_suspension
 from boa.sanctions.tables import InvalidSanctionInput, load_sanction_data
-from boa.services.common import get_or_404, institutions_of, keyset_page, roles_at, user_by_ident
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.service import by_number
 
-REGISTRARS = ("sanctions", "review")
-REPORTERS = frozenset({"responsible", "substitute"})
 DECISION_NEEDS_REPORT = ("submitted", "adequate")
 MAX_TEXT = 20_000
 
@@ -110,8 +110,7 @@ async def register(session: AsyncSession, *, actor: Actor, ident: str, kind: str
                    data_volume: str | None = None, transfer_file_id: int | None = None,
                    ) -> tuple[BreachCase, list[Lock]]:
     user = await user_by_ident(session, ident)
-    staff = any(actor.has_staff_role(r) for r in REGISTRARS) and actor.is_staff
-    if not staff:
+    if not may_register(actor):
         if actor.user_id != user.id or not self_reported:
             raise PermissionDenied("Only Research Services register breaches; a user may report their own.")
     if kind not in BREACH_KINDS:
@@ -328,3 +327,19 @@ async def view(session: AsyncSession, case: BreachCase, *, full: bool = True) ->
         if case.project_id else None
     locks = list(await session.scalars(select(Lock).where(Lock.case_id == case.id).order_by(Lock.id)))
     return presenters.case(case, ident=ident or "", project_number=number, locks=locks, full=full)
+
+
+async def views(session: AsyncSession, rows: Sequence[BreachCase], *, full: bool = False) -> list[dict[str, Any]]:
+    """A page of cases as :func:`view` shows each, in two queries for the whole page (the cases'
+    IDENTs and project numbers; their locks), not three per case."""
+    ids = [c.id for c in rows]
+    if not ids:
+        return []
+    named = {cid: (ident, number) for cid, ident, number in (await session.execute(
+        select(BreachCase.id, User.ident, Project.number).join(User, User.id == BreachCase.user_id)
+        .outerjoin(Project, Project.id == BreachCase.project_id).where(BreachCase.id.in_(ids)))).all()}
+    by_case: dict[int, list[Lock]] = {i: [] for i in ids}
+    for lock in await session.scalars(select(Lock).where(Lock.case_id.in_(ids)).order_by(Lock.id)):
+        by_case[lock.case_id].append(lock)
+    return [presenters.case(c, ident=named[c.id][0], project_number=named[c.id][1], locks=by_case[c.id], full=full)
+            for c in rows]

@@ -1,4 +1,4 @@
-"""The letters of a breach case, queued on the session and sent after the commit (boa.mail).
+"""The letters of a breach case, queued on the session and sent after the commit (boa.kernel.mail).
 
 Who hears what: the person responsible for authorisation (and the substitutes) gets the request
 for report and plan, the assessment and the decision letter; the user is told of the suspension
@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import mail
-from boa.models import Institution, InstitutionRole, User
-from boa.settings import get_settings
+from boa.kernel import mail
+from boa.kernel.settings import get_settings
+from boa.people.models import Institution, InstitutionRole, User
 
 
 async def _responsible(session: AsyncSession, institution_id: int) -> list[User]:

@@ -1,5 +1,5 @@
 """Access locks: creating them from the table's lock specs, lifting them, and the access-decision
-loader that hands every lock covering a request to :func:`boa.access.no_active_lock`.
+loader that hands every lock covering a request to :func:`boa.kernel.access.no_active_lock`.
 
 Which locks cover a request (SPEC 5 "Locks", issue 5):
 - every action: the user's own locks (a user lock denies login and every project);
@@ -17,15 +17,15 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock
-from boa.access import Facts, LockFact
-from boa.actor import Actor
-from boa.errors import Conflict, PermissionDenied, ValidationFailed
-from boa.models import User
+from boa.kernel import audit, clock
+from boa.kernel.access import FactRequest, Facts, LockFact
+from boa.kernel.actor import Actor
+from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
+from boa.kernel.queries import get_or_404, keyset_page
+from boa.people.lookups import user_by_ident
 from boa.sanctions.models import LOCK_SCOPES, BreachCase, Lock
 from boa.sanctions.periods import lock_end
 from boa.sanctions.tables import LockSpec
-from boa.services.common import get_or_404, keyset_page, user_by_ident
 
 PROJECT_ACTIONS = ("project_access", "transfer")
 
@@ -102,21 +102,21 @@ def _fact(lock: Lock, now: datetime) -> LockFact:
                     starts=starts if starts is not None and starts > now else None)
 
 
-async def load_lock_facts(session: AsyncSession, user: User, action: str, project: str | None,
-                          facts: Facts) -> Facts:
+async def load_lock_facts(session: AsyncSession, facts: Facts, request: FactRequest) -> Facts:
     """Adds every lock covering the user (and, for project actions, the project, its institution
     and its scheme) that is not lifted or over, including one that starts later: the facts then
-    hold until something changes (:mod:`boa.access_cache`), and :func:`boa.access.lock_in_force`
-    applies the time. Runs after the schemes' loader, which puts the project's id, institution
-    and scheme in ``facts.extra``."""
-    covers = [Lock.user_id == user.id]
-    extra = facts.extra
-    if action in PROJECT_ACTIONS and "project_id" in extra:
+    hold until something changes (:mod:`boa.kernel.access_cache`), and :func:`boa.kernel.access.lock_in_force`
+    applies the time. Runs after the schemes' loader, which sets ``facts.project``."""
+    if facts.user_id is None:
+        return facts
+    covers = [Lock.user_id == facts.user_id]
+    project = facts.project
+    if request.action in PROJECT_ACTIONS and project is not None:
         covers += [
-            Lock.project_id == extra["project_id"],
-            and_(Lock.scope == "institution", Lock.institution_id == extra["project_institution_id"]),
-            and_(Lock.scope == "scheme", Lock.institution_id == extra["project_institution_id"],
-                 Lock.scheme == extra["project_scheme"]),
+            Lock.project_id == project.id,
+            and_(Lock.scope == "institution", Lock.institution_id == project.institution_id),
+            and_(Lock.scope == "scheme", Lock.institution_id == project.institution_id,
+                 Lock.scheme == project.scheme),
         ]
     rows = await session.scalars(select(Lock).where(not_over(facts.now), or_(*covers)).order_by(Lock.id))
     found = tuple(_fact(lock, facts.now) for lock in rows)

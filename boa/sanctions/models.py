@@ -8,7 +8,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from boa.models.base import Base, JsonType
+from boa.kernel.models import Base, JsonType
 
 BREACH_KINDS = ("microdata_transfer", "credential_sharing", "screen_capture", "other")
 CASE_STATES = ("open", "decided", "dismissed")

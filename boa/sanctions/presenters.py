@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from boa import clock
-from boa.clock import iso as _ts
+from boa.kernel import clock
+from boa.kernel.clock import iso as _ts
 from boa.sanctions.locks import is_active
 from boa.sanctions.models import BreachCase, Lock
 

@@ -15,8 +15,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from boa import filetypes
-from boa.scanner import datasets, markup, office, textscan
+from boa.scanner import datasets, filetypes, markup, office, textscan
 from boa.scanner.report import FileReport, Findings, ScanConfig
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from typing import Any
 
 import re2
 
-from boa.cpr import cpr_mod11, is_valid_cpr, is_valid_cvr, mask
+from boa.scanner.cpr import cpr_mod11, is_valid_cpr, is_valid_cvr, mask
 from boa.scanner.report import Findings, ScanConfig
 
 CANDIDATE = r"\b(?:[0-9]{6}-?[0-9]{4}|[0-9]{8})\b"

@@ -11,9 +11,8 @@ import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-RULES_FILE = Path(__file__).resolve().parents[2] / "seed_data" / "transfer_rules.json"
+from boa.kernel.settings import transfer_rules_path
 
 
 @dataclass(frozen=True)
@@ -60,5 +59,5 @@ def _load(path: str) -> TransferRules:
 
 def load_rules(path: str | os.PathLike[str] | None = None) -> TransferRules:
     """The transfer rules from ``path``, ``$BOA_TRANSFER_RULES`` or the seed file (cached)."""
-    chosen = path or os.environ.get("BOA_TRANSFER_RULES") or RULES_FILE
+    chosen = path or transfer_rules_path()
     return _load(str(chosen))

@@ -4,5 +4,5 @@ Modules: ``rules`` (states, transitions, notes and review selection as data and 
 functions), ``models`` (tables), ``storage`` (the content-addressed store on disk),
 ``upload`` (the streaming multipart reader), ``service`` (the verbs), ``review`` (the review
 queue and the suspected-breach hook), ``presenters`` (JSON shapes). The scanner is
-:mod:`boa.scanner`; the allowed types are :mod:`boa.filetypes`.
+:mod:`boa.scanner`; the allowed types are :mod:`boa.scanner.filetypes`.
 """

@@ -19,9 +19,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from boa import clock
-from boa.errors import Conflict
-from boa.settings import get_settings
+from boa.kernel import clock
+from boa.kernel.errors import Conflict
+from boa.kernel.settings import get_settings
 from boa.transfers.models import TransferBlob, TransferFile
 from boa.transfers.storage import Store, store_at
 

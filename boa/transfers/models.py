@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from boa.models.base import Base, JsonType
+from boa.kernel.models import Base, JsonType
 from boa.transfers.rules import FILE_STATES, REVIEW_STATES, TRANSFER_STATES, VERDICTS
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.access import Decision
-from boa.access_facts import decision_for
-from boa.actor import Actor
+from boa.kernel.access import Decision
+from boa.kernel.actor import Actor
+from boa.kernel.decisions import decision_for
 from boa.transfers.models import Transfer
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.service import memberships_of

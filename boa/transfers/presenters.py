@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from boa.clock import iso as ts
+from boa.kernel.clock import iso as ts
 from boa.transfers.models import Transfer, TransferFile
 from boa.transfers.rules import needs_note
 

@@ -2,32 +2,27 @@
 
 The queue holds every flagged and unverifiable file and a random sample of the clean ones
 (chosen at submit, :func:`boa.transfers.rules.review_reason`). A reviewer marks a file ``ok``
-or ``suspected_breach``; a suspected breach opens a breach case through the hooks in
-:data:`ON_SUSPECTED_BREACH`, which the sanctions area registers. Each hook gets the session,
-the reviewer, the file and the reviewer's comment, and returns the id of the case it opened
-(or None); the first id returned is stored on the file as ``breach_case_id``. With no hook
-registered the outcome is still recorded.
+or ``suspected_breach``; a suspected breach opens a breach case through the
+``on_suspected_breach`` extensions (the sanctions area, above this one, installed by the
+composition root). Each gets the session, the reviewer, the file and the reviewer's comment,
+and returns the id of the case it opened; the first id is stored on the file as
+``breach_case_id``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock
-from boa.actor import Actor
-from boa.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from boa.models import User
-from boa.services.common import keyset_page
+from boa.kernel import audit, clock, extensions
+from boa.kernel.actor import Actor
+from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from boa.kernel.queries import keyset_page
+from boa.people.models import User
 from boa.transfers import rules
 from boa.transfers.content import release_content
 from boa.transfers.models import Transfer, TransferFile
 from boa.transfers.service import parse_id
-
-BreachHook = Callable[[AsyncSession, Actor, TransferFile, str], Awaitable[str | None]]
-ON_SUSPECTED_BREACH: list[BreachHook] = []
 
 QUEUE_FILTERS = ("pending", "ok", "suspected_breach", "all")
 MAX_COMMENT_CHARS = 4000
@@ -108,8 +103,7 @@ async def review_file(session: AsyncSession, *, actor: Actor, file_id: str, outc
 
 
 async def _open_cases(session: AsyncSession, actor: Actor, target: TransferFile, comment: str) -> None:
-    hooks: Sequence[BreachHook] = list(ON_SUSPECTED_BREACH)
-    for hook in hooks:
+    for hook in extensions.current().on_suspected_breach:
         case_id = await hook(session, actor, target, comment)
         if case_id is not None and target.breach_case_id is None:
             target.breach_case_id = str(case_id)

@@ -9,7 +9,7 @@ A file is ``staged`` (received, waiting for the submit), ``rejected`` (never lea
 
 from __future__ import annotations
 
-from boa.errors import InvalidTransition
+from boa.kernel.errors import InvalidTransition
 
 TRANSFER_STATES = ("verifying", "ready", "transferred")
 TRANSFER_TRANSITIONS = frozenset({("verifying", "ready"), ("ready", "transferred")})

@@ -1,6 +1,6 @@
 """The transfer gate's verbs: upload, note, submit, portal, download, delete.
 
-Each verb takes the acting :class:`~boa.actor.Actor`, runs in the request's transaction and
+Each verb takes the acting :class:`~boa.kernel.actor.Actor`, runs in the request's transaction and
 writes its audit row there. Who may do what:
 
 * upload: a user with ``project_access`` to the project (a member; staff do not upload on
@@ -28,14 +28,15 @@ import anyio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock
-from boa.access_facts import decision_for
-from boa.actor import Actor
-from boa.errors import AccessDenied, Conflict, Gone, NotFound, PermissionDenied, ValidationFailed
-from boa.models import User
-from boa.scanner import FileReport, ScanConfig, scan_file
+from boa.kernel import audit, clock
+from boa.kernel.actor import Actor
+from boa.kernel.decisions import decision_for
+from boa.kernel.errors import AccessDenied, Conflict, Gone, NotFound, PermissionDenied, ValidationFailed
+from boa.kernel.settings import get_settings
+from boa.people.models import User
+from boa.scanner.core import scan_file
+from boa.scanner.report import FileReport, ScanConfig
 from boa.scanner.rules import load_rules
-from boa.settings import get_settings
 from boa.transfers import rules
 from boa.transfers.content import current_store, release_content, store_content
 from boa.transfers.models import Transfer, TransferFile
@@ -279,7 +280,7 @@ async def _submittable(session: AsyncSession, actor: Actor, transfer_id: str, *,
 async def portal(session: AsyncSession, *, actor: Actor, number: str, limit: int | None,
                  cursor: str | None) -> tuple[Project, list[tuple[Transfer, list[TransferFile], str]], str | None]:
     """The project's transferred transfers, newest first (keyset on the id, descending)."""
-    from boa.services.common import parse_cursor, parse_limit
+    from boa.kernel.queries import parse_cursor, parse_limit
 
     size, before = parse_limit(limit), parse_cursor(cursor)
     value = parse_number(number, field="project")

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from boa.errors import BoaError
+from boa.kernel.errors import BoaError
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}(\.[a-z0-9]{1,10})?$")

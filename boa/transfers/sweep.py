@@ -18,8 +18,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from boa import audit
-from boa.db import transaction
+from boa.kernel import audit
+from boa.kernel.db import transaction
 from boa.transfers.models import TransferFile
 from boa.transfers.storage import SHA256_RE, Store
 

@@ -26,8 +26,8 @@ from multipart import (
     parse_options_header,
 )
 
-from boa.errors import PayloadTooLarge, ValidationFailed
-from boa.filetypes import FileNameError, extension_of, safe_relative_name
+from boa.kernel.errors import PayloadTooLarge, ValidationFailed
+from boa.scanner.filetypes import FileNameError, extension_of, safe_relative_name
 from boa.transfers.storage import Incoming, Store
 
 MAX_FIELD_BYTES = 1024

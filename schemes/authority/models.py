@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from boa.models.base import Base, JsonType
+from boa.kernel.models import Base, JsonType
 
 
 class AuthorityScheme(Base):

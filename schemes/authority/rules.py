@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Protocol
 
-from boa.domain import AUTHORITY_KINDS
-from boa.errors import ValidationFailed
+from boa.kernel.domain import AUTHORITY_KINDS
+from boa.kernel.errors import ValidationFailed
 
 PERIOD_YEARS = 1
 

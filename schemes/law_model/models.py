@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from boa.models.base import Base, JsonType
+from boa.kernel.models import Base, JsonType
 
 
 class LawModel(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from boa.errors import ValidationFailed
+from boa.kernel.errors import ValidationFailed
 
 RESPONSIBLE_KINDS = ("ministry",)
 # Who may put members on the law model besides Research Services.

@@ -8,12 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit
-from boa.actor import Actor
-from boa.errors import Conflict, NotFound, PermissionDenied
-from boa.models import AuthorisationAgreement, Institution
-from boa.services.common import get_or_404, roles_at, user_by_ident
-from boa.services.institutions import active_agreement_for
+from boa.kernel import audit
+from boa.kernel.actor import Actor
+from boa.kernel.errors import Conflict, NotFound, PermissionDenied
+from boa.kernel.queries import get_or_404
+from boa.people.institutions import active_agreement_for
+from boa.people.lookups import roles_at, user_by_ident
+from boa.people.models import AuthorisationAgreement, Institution
 from schemes.law_model import rules
 from schemes.law_model.models import LawModel
 from schemes.projects import members

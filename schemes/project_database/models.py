@@ -8,7 +8,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from boa.models.base import Base, JsonType
+from boa.kernel.models import Base, JsonType
 
 
 class ProjectDatabase(Base):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from boa.errors import Conflict, ValidationFailed
+from boa.kernel.errors import Conflict, ValidationFailed
 
 MIN_MANAGERS, MAX_MANAGERS = 1, 3
 MIN_ACTIVE_PROJECTS = 5

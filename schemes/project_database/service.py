@@ -8,12 +8,13 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock
-from boa.actor import Actor
-from boa.errors import Conflict, NotFound, PermissionDenied
-from boa.models import Institution, InstitutionRole, User
-from boa.services.common import get_or_404, roles_at, user_by_ident
-from boa.services.institutions import active_agreement_for
+from boa.kernel import audit, clock
+from boa.kernel.actor import Actor
+from boa.kernel.errors import Conflict, NotFound, PermissionDenied
+from boa.kernel.queries import get_or_404
+from boa.people.institutions import active_agreement_for
+from boa.people.lookups import roles_at, user_by_ident
+from boa.people.models import Institution, InstitutionRole, User
 from schemes.project_database import rules
 from schemes.project_database.models import ProjectDatabase, ProjectDatabaseManager
 from schemes.projects.members import add_member, check_eligible, end_member

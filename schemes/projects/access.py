@@ -4,7 +4,7 @@ For ``project_access`` and ``transfer`` it looks the project up by number and st
 (a proposal was approved, or the scheme's project was established), closed, deleted, the end
 date, the user's membership (active, pending a physical token, awaiting the office), and the
 scheme period: the authority scheme's current purpose description, the project database's end
-date (for its main project and its sub-projects). The pure checks in :mod:`boa.access` turn
+date (for its main project and its sub-projects). The pure checks in :mod:`boa.kernel.access` turn
 these facts into reasons."""
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import clock
-from boa.access import Facts, ProjectFact
-from boa.models import User
+from boa.kernel import clock
+from boa.kernel.access import FactRequest, Facts, ProjectFact
 from schemes.authority import rules as authority_rules
 from schemes.authority.models import AuthorityScheme, PurposeDescription
 from schemes.project_database.models import ProjectDatabase
@@ -52,13 +51,13 @@ async def _database_period(session: AsyncSession, project: Project) -> tuple[dat
     return day_end(pdb.end_date), False
 
 
-async def project_fact(session: AsyncSession, user: User, number: str) -> tuple[ProjectFact, Project] | None:
+async def project_fact(session: AsyncSession, user_id: int, number: str) -> ProjectFact | None:
     if not is_number(number):
         return None
     # The project and the user's membership in one round trip.
     found = (await session.execute(
         select(Project, ProjectMember.state).outerjoin(
-            ProjectMember, (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == user.id))
+            ProjectMember, (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == user_id))
         .where(Project.number == int(number)))).first()
     if found is None:
         return None
@@ -69,22 +68,16 @@ async def project_fact(session: AsyncSession, user: User, number: str) -> tuple[
     elif project.scheme == "project_database":
         period_end, pdb_closed = await _database_period(session, project)
         closed = closed or pdb_closed
-    fact = ProjectFact(number=str(project.number), state=project.state, approved=project.approved_at is not None,
+    return ProjectFact(id=project.id, number=str(project.number), institution_id=project.institution_id,
+                       scheme=project.scheme, state=project.state, approved=project.approved_at is not None,
                        end_date=day_end(project.end_date), deleted=project.deleted,
                        is_member=membership == "active", membership_pending=membership == "pending",
                        membership_requested=membership == "requested", period_end=period_end, closed=closed,
                        research_allowed=project.kind != "main")
-    return fact, project
 
 
-async def load_project_facts(session: AsyncSession, user: User, action: str, project: str | None,
-                             facts: Facts) -> Facts:
-    if action not in PROJECT_ACTIONS or not project:
+async def load_project_facts(session: AsyncSession, facts: Facts, request: FactRequest) -> Facts:
+    if request.action not in PROJECT_ACTIONS or not request.project or facts.user_id is None:
         return facts
-    found = await project_fact(session, user, project)
-    if found is None:
-        return facts
-    fact, row = found
-    extra = {**facts.extra, "project_id": row.id, "project_institution_id": row.institution_id,
-             "project_scheme": row.scheme}
-    return replace(facts, project=fact, extra=extra)
+    fact = await project_fact(session, facts.user_id, request.project)
+    return facts if fact is None else replace(facts, project=fact)

@@ -11,11 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock
-from boa.actor import Actor
-from boa.errors import Conflict, PermissionDenied, ValidationFailed
-from boa.models import Association, Token, User
+from boa.kernel import audit, clock
+from boa.kernel.actor import Actor
+from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
+from boa.people.models import Association, User
 from schemes.projects.models import Project, ProjectMember
+from tokens.models import Token
 
 OPEN_STATES = ("requested", "pending", "active")
 AWAITING_TOKEN = ("requested", "approved", "shipped")
@@ -141,3 +142,14 @@ async def end_all_memberships(session: AsyncSession, project: Project, reason: s
     await session.execute(update(ProjectMember).where(
         ProjectMember.project_id == project.id, ProjectMember.state.in_(OPEN_STATES)).values(
         state="ended", ended_at=clock.now(), ended_reason=reason))
+
+
+async def end_memberships_on_association_end(session: AsyncSession, association: Association, actor: Actor) -> None:
+    """An ended association ends the user's project memberships at that institution (SPEC 1)."""
+    await end_memberships_at(session, actor=actor, user_id=association.user_id,
+                             institution_id=association.institution_id, reason="association ended")
+
+
+async def activate_memberships_on_physical_token(session: AsyncSession, user_id: int, actor: Actor) -> None:
+    """The first valid code of a physical token activates the memberships that waited for it (SPEC 4)."""
+    await activate_pending_memberships(session, user_id, actor=actor.label)

@@ -8,7 +8,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from boa.models.base import Base, JsonType
+from boa.kernel.models import Base, JsonType
 
 FIRST_NUMBER = 700001
 LAST_NUMBER = 709999

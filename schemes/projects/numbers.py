@@ -13,8 +13,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import clock
-from boa.errors import Conflict, ValidationFailed
+from boa.kernel import clock
+from boa.kernel.errors import Conflict, ValidationFailed
 from schemes.projects.models import FIRST_NUMBER, LAST_NUMBER, ProjectNumberCounter
 
 COUNTER_ID = 1

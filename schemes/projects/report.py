@@ -14,10 +14,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import clock
-from boa.actor import Actor
-from boa.domain import SCHEME_KINDS
-from boa.errors import PermissionDenied, ValidationFailed
+from boa.kernel import clock
+from boa.kernel.actor import Actor
+from boa.kernel.domain import SCHEME_KINDS
+from boa.kernel.errors import PermissionDenied, ValidationFailed
 from schemes.projects.models import Project
 
 MAX_YEARS = 30

@@ -7,11 +7,12 @@ from datetime import date
 from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock, mail
-from boa.actor import Actor
-from boa.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from boa.models import Institution, InstitutionRole, User
-from boa.services.common import keyset_page, roles_at, user_by_ident
+from boa.kernel import audit, clock, mail
+from boa.kernel.actor import Actor
+from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from boa.kernel.queries import keyset_page
+from boa.people.lookups import roles_at, user_by_ident
+from boa.people.models import Institution, InstitutionRole, User
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.numbers import next_number, parse_number
 from schemes.projects.permissions import (

@@ -9,7 +9,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from boa.models.base import Base, JsonType
+from boa.kernel.models import Base, JsonType
 
 OPEN_PROPOSAL = "state NOT IN ('approved', 'data_delivered')"
 VALID_PROPOSAL = "valid"

@@ -10,12 +10,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa import audit, clock, mail
-from boa.actor import Actor
-from boa.errors import Conflict, PermissionDenied, ValidationFailed
-from boa.models import Institution, InstitutionRole, User
-from boa.services.common import get_or_404, roles_at, user_by_ident
-from boa.services.institutions import active_agreement_for
+from boa.kernel import audit, clock, mail
+from boa.kernel.actor import Actor
+from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
+from boa.kernel.queries import get_or_404
+from boa.people.institutions import active_agreement_for
+from boa.people.lookups import roles_at, user_by_ident
+from boa.people.models import Institution, InstitutionRole, User
 from schemes.projects.models import Project
 from schemes.projects.service import new_project, visible
 from schemes.researcher.models import Proposal

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from boa.errors import InvalidTransition, PermissionDenied
+from boa.kernel.errors import InvalidTransition, PermissionDenied
 
 
 class State(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from boa import clock
+from boa.kernel import clock
 
 
 async def test_decision_for_login(client, as_user):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from boa.db import transaction
+from boa.kernel.db import transaction
 from tests.helpers import bearer
 from tokens.service_clients import create_client
 

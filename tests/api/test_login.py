@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from boa import clock
+from boa.kernel import clock
 from tests.helpers import DEMO_USERS, bearer, login, totp_now
 
 

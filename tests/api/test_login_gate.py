@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pyotp
 import pytest
 
-from boa import clock
-from boa.db import transaction
-from boa.settings import get_settings
+from boa.kernel import clock
+from boa.kernel.db import transaction
+from boa.kernel.settings import get_settings
 from tests.helpers import DEMO_USERS, bearer, login, totp_now
 from tokens.seedfile import SeedRecord
 from tokens.service import import_seeds
@@ -222,7 +222,7 @@ async def test_tokens_import_cli_refuses_duplicates(demo):
 
     async with transaction(demo) as session:
         await import_seeds(session, [SeedRecord("HW-1", base64.b32decode(pyotp.random_base32(32)))], actor="t")
-    from boa.errors import Conflict
+    from boa.kernel.errors import Conflict
 
     with pytest.raises(Conflict):
         async with transaction(demo) as session:

@@ -16,8 +16,8 @@ from contextlib import asynccontextmanager
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.db import transaction
-from boa.models import Association, AuthorisationAgreement, Institution, Token, User
+from boa.kernel.db import transaction
+from boa.people.models import Association, AuthorisationAgreement, Institution, User
 from schemes.authority.models import AuthorityScheme
 from schemes.project_database.models import ProjectDatabase
 from tests.api.permission_matrix import DENIED, MATRIX, PUBLIC, ROLES, Rule
@@ -25,6 +25,7 @@ from tests.helpers import bearer
 from tests.sanction_helpers import breach
 from tests.schemes_helpers import make_user, project_number
 from tests.transfer_helpers import CPR_TABLE, upload
+from tokens.models import Token
 from tokens.service_clients import create_client
 
 IDENTS = {"staff": "STAF", "sanctions_staff": "SANC", "responsible": "RESP", "substitute": "SUBS", "administrator": "ADMN",

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from boa import clock
-from boa.db import transaction
+from boa.kernel import clock
+from boa.kernel.db import transaction
 from schemes.project_database.models import ProjectDatabase
 from tests.helpers import bearer, login
 from tests.schemes_helpers import institution_id, make_user

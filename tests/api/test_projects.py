@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from boa import clock
-from boa.db import transaction
+from boa.kernel import clock
+from boa.kernel.db import transaction
 from tests.helpers import bearer, login, mails
 from tests.schemes_helpers import institution_id, make_user, project_number
 
@@ -121,7 +121,7 @@ async def test_member_rules(client, as_user, demo):
 async def test_pending_membership_until_the_physical_token_is_activated(client, as_user, demo):
     from sqlalchemy import select
 
-    from boa.models import User
+    from boa.people.models import User
     from schemes.projects.members import activate_pending_memberships
 
     await make_user(demo, "PHYS", 101, token="physical", token_state="shipped")

@@ -13,9 +13,9 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 
-from boa import clock
+from boa.kernel import clock
+from boa.kernel.settings import get_settings
 from boa.sanctions.periods import add_months
-from boa.settings import get_settings
 from tests.helpers import DEMO_USERS, bearer, login, totp_now
 from tests.sanction_helpers import breach, decision, labour, register, report
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from boa import clock
-from boa.db import transaction
-from boa.models import Association, Institution, User
+from boa.kernel import clock
+from boa.kernel.db import transaction
+from boa.people.models import Association, Institution, User
 from boa.sanctions.periods import add_months, add_years
 from tests.helpers import login, mails
 from tests.sanction_helpers import breach, decide, decision, labour, register, report

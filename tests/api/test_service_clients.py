@@ -10,8 +10,8 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
-from boa import clock
-from boa.db import transaction
+from boa.kernel import clock
+from boa.kernel.db import transaction
 from tokens.service_clients import create_client
 
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pyotp
 
-from boa import clock
-from boa.db import transaction
+from boa.kernel import clock
+from boa.kernel.db import transaction
 from tests.helpers import bearer, totp_now
 from tests.schemes_helpers import project_number
 from tokens.seedfile import SeedRecord

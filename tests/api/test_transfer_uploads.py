@@ -9,8 +9,8 @@ import codecs
 import pytest
 from sqlalchemy import select
 
-from boa.db import transaction
-from boa.filetypes import SAS7BDAT_MAGIC
+from boa.kernel.db import transaction
+from boa.scanner.filetypes import SAS7BDAT_MAGIC
 from boa.transfers.models import Transfer
 from tests.transfer_helpers import (
     CLEAN_TABLE,

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import stat
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from boa import clock
-from boa.db import transaction
-from boa.models import User
-from boa.transfers import review as review_module
+from boa.kernel import clock, extensions
+from boa.kernel.db import transaction
+from boa.people.models import User
 from boa.transfers.models import Transfer, TransferFile
 from schemes.projects.models import Project
 from tests.transfer_helpers import (
@@ -331,7 +331,8 @@ async def test_a_suspected_breach_opens_a_case_through_the_hook(client, as_user,
     async def no_case(session, actor, file, comment):
         return None
 
-    monkeypatch.setattr(review_module, "ON_SUSPECTED_BREACH", [no_case, open_case])
+    monkeypatch.setattr(extensions, "_installed",
+                        replace(extensions.current(), on_suspected_breach=(no_case, open_case)))
     r = await client.post(f"/v1/review/files/{fb}", headers=sanc,
                           json={"outcome": "suspected_breach", "comment": "Counts below 3."})
     assert r.status_code == 200 and r.json()["review"]["breach_case_id"] == "case-42"

@@ -20,9 +20,9 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import select
 
-from api.app import create_app
-from boa.db import transaction
-from boa.models import User
+from boa.composition import create_app
+from boa.kernel.db import transaction
+from boa.people.models import User
 from tests.conftest import empty_database
 from tests.helpers import bearer
 from tokens.login import open_session

@@ -18,13 +18,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select, text
 
-import boa.models_all  # noqa: F401
-from boa import clock
-from boa.access_cache import WATCHED_TABLES, AccessCache
-from boa.access_facts import gateway_decision, load_facts
-from boa.db import transaction
-from boa.models import User
-from boa.models.base import metadata
+from boa.composition import metadata
+from boa.kernel import clock
+from boa.kernel.access_cache import WATCHED_TABLES, AccessCache
+from boa.kernel.db import transaction
+from boa.kernel.decisions import gateway_decision, load_facts
+from boa.people.models import User
 from boa.sanctions.models import Lock
 from schemes.projects.models import Project, ProjectMember
 from tests.api.test_service_clients import _token
@@ -64,7 +63,7 @@ class Statements:
         event.remove(self.engine, "before_cursor_execute", self._record)
 
     def tables(self) -> set[str]:
-        names = set(metadata.tables)
+        names = set(metadata().tables)
         return {t for s in self.seen for t in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', s) if t in names}
 
 
@@ -275,7 +274,7 @@ async def test_every_worker_of_the_machine_sees_a_commit_before_it_is_answered(c
     assert (await ask(client, gateway, "RESA"))["allowed"] is True
     assert cache.get(key) is not None
     # Another worker process of this machine commits: it rewrites the stamp.
-    touch = ("import sys, pathlib; from boa.access_cache import _MachineStamp; "
+    touch = ("import sys, pathlib; from boa.kernel.access_cache import _MachineStamp; "
              "_MachineStamp(pathlib.Path(sys.argv[1])).touch()")
     subprocess.run([sys.executable, "-c", touch, str(stamp_file)], check=True, timeout=60,
                    env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})

@@ -46,7 +46,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from boa.db import transaction
+from boa.kernel.db import transaction
 from boa.sanctions.models import BreachCase, Lock
 from boa.transfers.models import TransferFile
 from boa.transfers.storage import Store
@@ -401,7 +401,7 @@ async def test_a_submit_rolled_back_after_the_blob_moved_can_be_submitted_again(
     """A crash (here: a failure) after the received file was renamed into the store but before the
     commit leaves the blob in place and the file still staged: the next submit must transfer it,
     not fail because the received file is no longer under incoming/."""
-    from boa import audit
+    from boa.kernel import audit
 
     store = gate.store
     number, resa = await project_no(demo), await as_user("RESA")

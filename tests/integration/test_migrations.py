@@ -9,14 +9,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-import boa.models_all  # noqa: F401
-from boa.models.base import metadata
+from boa.composition import metadata
 
 
 async def test_migrated_schema_matches_models(engine):
     def diff(conn):  # type: ignore[no-untyped-def]
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
-        return compare_metadata(ctx, metadata)
+        return compare_metadata(ctx, metadata())
 
     async with engine.connect() as conn:
         changes = await conn.run_sync(diff)

@@ -11,16 +11,17 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from boa.actor import Actor
-from boa.db import transaction
-from boa.errors import BoaError
-from boa.models import Association, InstitutionRole, Session, User
+from boa.kernel.actor import Actor
+from boa.kernel.db import transaction
+from boa.kernel.errors import BoaError
+from boa.people.models import Association, InstitutionRole, User
 from schemes.project_database import service as pdb_service
 from schemes.project_database.models import ProjectDatabase, ProjectDatabaseManager
 from schemes.projects.models import ProjectMember
 from tests.helpers import DEMO_USERS, totp_now
 from tests.integration.test_scheme_concurrency import postgres_only
 from tests.schemes_helpers import institution_id, make_user
+from tokens.models import Session
 
 RACE = 50
 

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from boa.actor import Actor
-from boa.db import transaction
-from boa.errors import Conflict
-from boa.models import Association, InstitutionRole, User
-from boa.services import institutions
+from boa.kernel.actor import Actor
+from boa.kernel.db import transaction
+from boa.kernel.errors import Conflict
+from boa.people import institutions
+from boa.people.models import Association, InstitutionRole, User
 from schemes.project_database import service as pdb_service
 from schemes.project_database.models import ProjectDatabase
 from schemes.projects.models import Project

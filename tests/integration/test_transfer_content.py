@@ -8,10 +8,10 @@ import asyncio
 
 from sqlalchemy import select
 
-from boa.actor import Actor
-from boa.db import session_maker, transaction
-from boa.errors import Conflict
-from boa.models import User
+from boa.kernel.actor import Actor
+from boa.kernel.db import session_maker, transaction
+from boa.kernel.errors import Conflict
+from boa.people.models import User
 from boa.transfers import service
 from boa.transfers.content import release_content
 from boa.transfers.models import TransferFile

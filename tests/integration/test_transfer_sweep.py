@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from boa.db import transaction
-from boa.models import AuditEntry
+from boa.kernel.db import transaction
+from boa.kernel.models import AuditEntry
 from boa.transfers.sweep import sweep
 from tests.transfer_helpers import CLEAN_TABLE, project_no, upload
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from boa import clock
+from boa.kernel import clock
 from tests.helpers import DEMO_USERS, totp_now
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

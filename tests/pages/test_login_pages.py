@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from boa import clock
-from boa.db import transaction
-from boa.models import User
+from boa.kernel import clock
+from boa.kernel.db import transaction
+from boa.people.models import User
 
 
 async def test_login_with_totp_sets_a_secure_session_cookie_and_shows_the_landing_page(people):

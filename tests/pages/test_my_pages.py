@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from boa.models import User
+from boa.people.models import User
 from tests.helpers import DEMO_USERS, totp_now
 
 
@@ -52,14 +52,14 @@ async def test_researcher_requests_a_physical_token_and_switches_to_sms(people):
 
 async def test_researcher_activates_an_authenticator_app_with_its_first_code(people, demo):
 
-    from boa.db import transaction
+    from boa.kernel.db import transaction
     from tokens.kinds import token_secret
     from tokens.service import enrol
 
     me = await people("RESB")
     async with transaction(demo) as s:
         user = await s.scalar(select(User).where(User.ident == "RESB"))
-        from boa.actor import Actor
+        from boa.kernel.actor import Actor
 
         token, uri = await enrol(s, actor=Actor(user=user), ident="RESB", kind="totp")
         secret = token_secret(token)
@@ -106,7 +106,7 @@ async def test_the_language_switch_changes_the_page_and_is_remembered(people, de
     r = await me.post("/language", {"lang": "en", "next_page": "/me"})
     assert r.status_code == 303
     assert "My profile" in (await me.get("/me")).text
-    from boa.db import transaction
+    from boa.kernel.db import transaction
 
     async with transaction(demo) as s:
         assert (await s.scalar(select(User.language).where(User.ident == "RESA"))) == "en"
@@ -121,8 +121,8 @@ async def test_after_switching_to_sms_the_login_asks_for_the_code_sent_by_sms(pe
     import json
     from datetime import timedelta
 
-    from boa import clock
-    from boa.settings import get_settings
+    from boa.kernel import clock
+    from boa.kernel.settings import get_settings
 
     me = await people("RESB")
     assert (await me.post("/me/token/sms", {"mobile": "+45 20304050"})).status_code == 303

@@ -4,11 +4,12 @@ and download, marking OK or a suspected breach; staff without the review role ar
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from admin_ui.pages import review as review_pages
-from boa.transfers import review as review_service
+from boa.kernel import extensions
 from tests.pages.test_transfer_pages import CPR_TEXT, file_id, files, uploaded
 from tests.transfer_helpers import project_no
 
@@ -62,7 +63,7 @@ async def test_a_suspected_breach_opens_a_case_through_the_hook(people, demo, ga
     async def open_case(session, actor, target, comment):
         return "case-7"
 
-    monkeypatch.setattr(review_service, "ON_SUSPECTED_BREACH", [open_case])
+    monkeypatch.setattr(extensions, "_installed", replace(extensions.current(), on_suspected_breach=(open_case,)))
     _, ids = await _transferred(people, demo, ["a.txt"])
     sanc = await people("SANC")
     await sanc.get(f"/staff/review/{ids['a.txt']}")

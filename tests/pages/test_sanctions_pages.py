@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from admin_ui.templating import LOCAL_TIME
-from boa import clock
-from boa.db import transaction
+from boa.kernel import clock
+from boa.kernel.db import transaction
 from schemes.projects.models import Project
 
 

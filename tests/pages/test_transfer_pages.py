@@ -9,7 +9,7 @@ import re
 
 from sqlalchemy import select
 
-from boa.db import transaction
+from boa.kernel.db import transaction
 from boa.transfers.models import Transfer
 from tests.transfer_helpers import CLEAN_TABLE, multipart, project_no, set_member_state
 

@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 
 from admin_ui import labels
 from admin_ui.i18n import LANGUAGES, catalogue, gettext, pick_language
-from boa.domain import INSTITUTION_KINDS, INSTITUTION_ROLES, SCHEME_KINDS, STAFF_ROLES
+from boa.kernel.domain import INSTITUTION_KINDS, INSTITUTION_ROLES, SCHEME_KINDS, STAFF_ROLES
 from schemes.researcher.states import State
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from boa.cpr import birth_date, compact_cpr, cpr_mod11, is_valid_cpr, is_valid_cvr, mask
+from boa.scanner.cpr import birth_date, compact_cpr, cpr_mod11, is_valid_cpr, is_valid_cvr, mask
 
 TODAY = dt.date(2025, 6, 1)
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from boa.filetypes import FileNameError, allowed_extensions, check_file, safe_relative_name
-from boa.scanner.rules import RULES_FILE
+from boa.kernel.settings import transfer_rules_path
+from boa.scanner.filetypes import FileNameError, allowed_extensions, check_file, safe_relative_name
 from tests.unit.scanner_files import (
     PNG_1PX,
     make_dataset,
@@ -25,7 +25,7 @@ SAS7BDAT_MAGIC = bytes.fromhex("000000000000000000000000c2ea8160b31411cfbd920800
 
 def test_allowed_list_is_exactly_spec_6():
     assert allowed_extensions() == frozenset(SPEC_LIST)
-    raw = json.loads(RULES_FILE.read_text(encoding="utf-8"))
+    raw = json.loads(transfer_rules_path().read_text(encoding="utf-8"))
     assert sorted(raw["allowed_extensions"]) == sorted(SPEC_LIST)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from boa.permissions import (
+from boa.people.permissions import (
     assignable_roles,
     may_decide_association,
     may_end_association,

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from boa.errors import InvalidTransition
+from boa.kernel.errors import InvalidTransition
 from schemes.researcher.states import (
     FROZEN,
     NOTIFY,

@@ -1,4 +1,5 @@
-from boa.scanner import ScanConfig, scan_file
+from boa.scanner.core import scan_file
+from boa.scanner.report import ScanConfig
 from tests.unit.scanner_files import make_dataset, write
 
 SAS7BDAT_MAGIC = bytes.fromhex("000000000000000000000000c2ea8160b31411cfbd92080009c7318c181f1011")

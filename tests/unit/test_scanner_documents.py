@@ -1,6 +1,6 @@
 import zipfile
 
-from boa.scanner import scan_file
+from boa.scanner.core import scan_file
 from tests.unit.scanner_files import (
     PNG_1PX,
     make_docx,

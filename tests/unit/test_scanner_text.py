@@ -1,6 +1,7 @@
 import pytest
 
-from boa.scanner import ScanConfig, scan_file
+from boa.scanner.core import scan_file
+from boa.scanner.report import ScanConfig
 from tests.unit.scanner_files import csv_text, write
 
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from boa.access import Facts, ProjectFact, decide
-from boa.errors import Conflict, ValidationFailed
+from boa.kernel.access import Facts, ProjectFact, decide
+from boa.kernel.errors import Conflict, ValidationFailed
 from schemes.authority import rules as authority
 from schemes.law_model import rules as law_model
 from schemes.project_database import rules as pdb
@@ -134,7 +134,8 @@ NOW = datetime(2026, 1, 10, tzinfo=UTC)
 
 
 def facts(**project) -> Facts:
-    base = dict(number="700001", state="approved", approved=True, end_date=None, deleted=False, is_member=True)
+    base = dict(id=1, number="700001", institution_id=1, scheme="researcher", state="approved", approved=True,
+                end_date=None, deleted=False, is_member=True)
     return Facts(now=NOW, ident="RESA", exists=True, active=True, certification_expires_at=NOW + timedelta(days=9),
                  accepted_user_agreement=True, approved_associations=1, project=ProjectFact(**{**base, **project}))
 

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from tokens.contact import ContactError, check_justification, check_postal_address, normalise_mobile
+from boa.people.contact import ContactError, check_justification, check_postal_address, normalise_mobile
 from tokens.pin import PinHasher, WeakPin, validate_pin
 from tokens.secrets_box import SealError, SecretBox
 from tokens.seedfile import SeedFileError, parse

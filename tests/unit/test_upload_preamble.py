@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from boa.errors import PermissionDenied, ValidationFailed
+from boa.kernel.errors import PermissionDenied, ValidationFailed
 from boa.transfers.storage import Store
 from boa.transfers.upload import Limits, Preamble, read_upload
 from tests.transfer_helpers import multipart

@@ -19,7 +19,7 @@ down_revision = '0005'
 branch_labels = None
 depends_on = None
 
-# The tables of boa.access_cache.WATCHED_TABLES when this revision was written; a table added
+# The tables of boa.kernel.access_cache.WATCHED_TABLES when this revision was written; a table added
 # there later needs a migration of its own (tests/integration/test_access_cache.py checks).
 TABLES = ('users', 'associations', 'institution_roles', 'tokens', 'projects', 'project_members',
           'authority_schemes', 'authority_purposes', 'project_databases', 'locks', 'service_clients')

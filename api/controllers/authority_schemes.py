@@ -1,0 +1,66 @@
+"""HTTP: /v1/authority-schemes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, delete, get, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.schemas import IdentBody
+from api.scheme_schemas import AuthoritySchemeBody, PurposeBody
+from boa.kernel.actor import Actor
+from schemes import presenters
+from schemes.authority import service
+from schemes.authority.models import AuthorityScheme
+from schemes.projects.models import Project
+
+
+async def _view(db: AsyncSession, scheme: AuthorityScheme) -> dict[str, Any]:
+    project = await db.get(Project, scheme.project_id)
+    return presenters.authority_scheme(scheme, project, await service.purposes(db, scheme),  # type: ignore[arg-type]
+                                       await service.current(db, scheme),
+                                       await presenters.members_of(db, scheme.project_id))
+
+
+class AuthoritySchemeController(Controller):
+    path = "/v1/authority-schemes"
+    tags = ["Schemes and projects"]
+
+    @post("/", status_code=201)
+    async def create(self, db_session: AsyncSession, actor: Actor, data: AuthoritySchemeBody) -> dict[str, Any]:
+        p = data.purpose
+        scheme = await service.create(db_session, actor=actor, institution_id=data.institution_id, topics=p.topics,
+                                      registers=p.registers, valid_from=p.valid_from, link_own_data=p.link_own_data)
+        return await _view(db_session, scheme)
+
+    @get("/{scheme_id:str}")
+    async def show(self, db_session: AsyncSession, actor: Actor, scheme_id: str) -> dict[str, Any]:
+        scheme, _ = await service.visible(db_session, actor, scheme_id)
+        return await _view(db_session, scheme)
+
+    @post("/{scheme_id:str}/purposes", status_code=201)
+    async def purpose(self, db_session: AsyncSession, actor: Actor, scheme_id: str, data: PurposeBody) -> dict[str, Any]:
+        purpose = await service.add_purpose(db_session, actor=actor, scheme_id=scheme_id, topics=data.topics,
+                                            registers=data.registers, valid_from=data.valid_from,
+                                            link_own_data=data.link_own_data)
+        return presenters.purpose(purpose)
+
+    @post("/{scheme_id:str}/renew", status_code=201)
+    async def renew(self, db_session: AsyncSession, actor: Actor, scheme_id: str) -> dict[str, Any]:
+        return presenters.purpose(await service.renew(db_session, actor=actor, scheme_id=scheme_id))
+
+    @post("/{scheme_id:str}/members", status_code=201)
+    async def add_member(self, db_session: AsyncSession, actor: Actor, scheme_id: str, data: IdentBody) -> dict[str, Any]:
+        member = await service.add_member(db_session, actor=actor, scheme_id=scheme_id, ident=data.ident)
+        return presenters.member(member, data.ident.upper())
+
+    @post("/{scheme_id:str}/members/{ident:str}/approve", status_code=200)
+    async def approve_member(self, db_session: AsyncSession, actor: Actor, scheme_id: str,
+                             ident: str) -> dict[str, Any]:
+        member = await service.approve_member(db_session, actor=actor, scheme_id=scheme_id, ident=ident)
+        return presenters.member(member, ident.upper())
+
+    @delete("/{scheme_id:str}/members/{ident:str}", status_code=204)
+    async def remove_member(self, db_session: AsyncSession, actor: Actor, scheme_id: str, ident: str) -> None:
+        await service.remove_member(db_session, actor=actor, scheme_id=scheme_id, ident=ident)

@@ -1,0 +1,87 @@
+"""HTTP: /v1/projects (all scheme kinds)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.schemas import IdentBody
+from api.scheme_schemas import ProjectBody, ProjectPatch
+from boa.kernel.actor import Actor
+from boa.kernel.errors import ValidationFailed
+from schemes import presenters
+from schemes.projects import service
+from schemes.projects.report import active_projects_report
+from schemes.researcher import service as researcher
+
+
+class ProjectController(Controller):
+    path = "/v1/projects"
+    tags = ["Schemes and projects"]
+
+    @post("/", status_code=201)
+    async def create(self, db_session: AsyncSession, actor: Actor, data: ProjectBody) -> dict[str, Any]:
+        if data.scheme != "researcher":
+            raise ValidationFailed("POST /v1/projects creates researcher-scheme projects; sub-projects are created "
+                                   "at /v1/project-databases/{id}/sub-projects, the authority scheme and the law "
+                                   "model have their own endpoints.", field="scheme", code="wrong_scheme")
+        project = await researcher.create_project(
+            db_session, actor=actor, institution_id=data.institution_id, title=data.title,
+            description=data.description, datasets=data.datasets, contact_ident=data.contact_ident,
+            end_date=data.end_date, deletion_date=data.deletion_date, details=data.details)
+        return await presenters.project(db_session, project, full=True)
+
+    @get("/")
+    async def index(self, db_session: AsyncSession, actor: Actor, limit: int | None = None,
+                    cursor: str | None = None, scheme: str | None = None,
+                    institution_id: str | None = None,
+                    project_state: Annotated[str | None, Parameter(query="state")] = None) -> dict[str, Any]:
+        rows, nxt = await service.list_projects(db_session, actor=actor, limit=limit, cursor=cursor, scheme=scheme,
+                                                institution_id=institution_id, state=project_state)
+        return {"items": [await presenters.project(db_session, p) for p in rows], "next_cursor": nxt}
+
+    @get("/{number:str}")
+    async def show(self, db_session: AsyncSession, actor: Actor, number: str) -> dict[str, Any]:
+        project, roles = await service.visible(db_session, actor, number)
+        from schemes.researcher.states import next_states
+
+        out = await presenters.project(db_session, project, full=True)
+        out["my_roles"] = sorted(roles)
+        out["next_states"] = next_states(project.state, roles) if out["proposals"] else []
+        return out
+
+    @patch("/{number:str}")
+    async def update(self, db_session: AsyncSession, actor: Actor, number: str, data: ProjectPatch) -> dict[str, Any]:
+        project = await service.set_deletion_date(db_session, actor=actor, number=number,
+                                                  deletion_date=data.deletion_date)
+        return await presenters.project(db_session, project)
+
+    @post("/{number:str}/deletion-approval", status_code=200)
+    async def approve_deletion(self, db_session: AsyncSession, actor: Actor, number: str) -> dict[str, Any]:
+        project = await service.approve_deletion(db_session, actor=actor, number=number)
+        return await presenters.project(db_session, project)
+
+    @post("/{number:str}/members", status_code=201)
+    async def add_member(self, db_session: AsyncSession, actor: Actor, number: str,
+                         data: IdentBody) -> dict[str, Any]:
+        project, member, user = await service.add_project_member(db_session, actor=actor, number=number,
+                                                                 ident=data.ident)
+        return {"project": str(project.number), **presenters.member(member, user.ident)}
+
+    @delete("/{number:str}/members/{ident:str}", status_code=204)
+    async def remove_member(self, db_session: AsyncSession, actor: Actor, number: str, ident: str) -> None:
+        await service.remove_project_member(db_session, actor=actor, number=number, ident=ident)
+
+
+class ReportController(Controller):
+    path = "/v1/reports"
+    tags = ["Reports"]
+
+    @get("/active-projects")
+    async def active_projects(self, db_session: AsyncSession, actor: Actor, first_year: int | None = None,
+                              last_year: int | None = None) -> dict[str, Any]:
+        report = await active_projects_report(db_session, actor=actor, first_year=first_year, last_year=last_year)
+        return report.as_dict()

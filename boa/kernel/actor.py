@@ -1,0 +1,52 @@
+"""Who is acting: a signed-in user, a service client, or the system (CLI, seed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Person(Protocol):
+    """What the kernel needs of a signed-in user (the row is :class:`boa.people.models.User`)."""
+
+    id: int
+    ident: str
+    name: str
+    language: str
+    staff_roles: list[str]
+
+    @property
+    def is_staff(self) -> bool: ...
+
+
+@dataclass
+class Actor:
+    user: Person | None = None
+    client: str | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    system: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return f"user:{self.user.ident}"
+        if self.client is not None:
+            return f"client:{self.client}"
+        return f"system:{self.system or 'boa'}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.system is not None or (self.user is not None and self.user.is_staff)
+
+    def has_staff_role(self, role: str) -> bool:
+        if self.system is not None:
+            return True
+        return self.user is not None and role in (self.user.staff_roles or [])
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id if self.user is not None else None
+
+
+SYSTEM = Actor(system="boa")
+SEED = Actor(system="seed")  # the demo loader

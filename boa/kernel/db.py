@@ -1,0 +1,119 @@
+"""The database: one engine configuration for the app, the CLI and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    EngineConfig,
+    SQLAlchemyAsyncConfig,
+)
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util.concurrency import await_, in_greenlet
+
+from boa.kernel.settings import Settings
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+WRITE_QUEUE_TIMEOUT = 30.0
+
+
+def _prepare_sqlite(engine: AsyncEngine) -> None:
+    """Foreign keys on, WAL, and BEGIN IMMEDIATE so that writers queue instead of failing.
+
+    SQLite makes a writer that finds the database locked *sleep* and retry (1, 2, 5, 10 ... 100 ms),
+    so concurrent requests of one process that each open a transaction on their own connection
+    spent most of their time asleep. Within a process the transactions therefore queue on an
+    asyncio lock instead (taken at BEGIN, released when COMMIT or ROLLBACK has finished), and only
+    writers of other processes meet SQLite's busy handler."""
+    locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+    held: dict[int, asyncio.Lock] = {}
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    def _release(connection) -> None:  # type: ignore[no-untyped-def]
+        # The dialect is handed the pool's proxy or the driver's connection: key by the latter.
+        lock = held.pop(id(getattr(connection, "dbapi_connection", connection)), None)
+        if lock is not None and lock.locked():
+            lock.release()
+
+    def _wrap(name: str) -> None:
+        original = getattr(dialect, name)
+
+        def finish(dbapi_connection, *args):  # type: ignore[no-untyped-def]
+            try:
+                return original(dbapi_connection, *args)
+            finally:
+                _release(dbapi_connection)
+
+        setattr(dialect, name, finish)
+
+    _wrap("do_commit")
+    _wrap("do_rollback")
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        dbapi_connection = conn.connection.dbapi_connection
+        if in_greenlet() and id(dbapi_connection) not in held:
+            loop = asyncio.get_running_loop()
+            lock = locks.get(loop)
+            if lock is None:
+                lock = locks[loop] = asyncio.Lock()
+            await_(asyncio.wait_for(lock.acquire(), WRITE_QUEUE_TIMEOUT))
+            held[id(dbapi_connection)] = lock
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(dbapi_connection)
+            raise
+
+
+def make_engine(settings: Settings) -> AsyncEngine:
+    url = settings.database_url
+    if is_sqlite(url):
+        engine = create_async_engine(url, echo=settings.sql_echo, connect_args={"timeout": 30})
+        _prepare_sqlite(engine)
+    else:
+        engine = create_async_engine(
+            url, echo=settings.sql_echo, pool_size=10, max_overflow=20, pool_pre_ping=True
+        )
+    return engine
+
+
+def alchemy_config(engine: AsyncEngine, before_send: Callable[..., Awaitable[None]]) -> SQLAlchemyAsyncConfig:
+    """The plugin's configuration; ``before_send`` ends the request's session (the app commits it
+    itself before answering: api/transactions.py)."""
+    return SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler=before_send,
+        create_all=False,
+        engine_config=EngineConfig(),
+    )
+
+
+def session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """One transaction for CLI and seed code."""
+    async with session_maker(engine)() as session, session.begin():
+        yield session

@@ -1,0 +1,59 @@
+"""Loads the facts the access decision needs and audits denials.
+
+The facts come from the loaders the composition root installs, in their order
+(:attr:`boa.kernel.extensions.Extensions.fact_loaders`): the person (identity), the project
+(schemes), the locks (sanctions). Each loader gets the facts so far and returns them extended."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, MutableMapping
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa.kernel import audit, clock, extensions
+from boa.kernel.access import Decision, FactRequest, Facts, decide
+from boa.kernel.access_cache import AccessCache
+from boa.kernel.domain import normalise_ident
+
+
+async def load_facts(session: AsyncSession, ident: str, action: str, project: str | None = None, *,
+                     user: object | None = None) -> Facts:
+    """The facts for ``ident``; a caller that has just loaded the user passes it to save a query."""
+    facts = Facts(now=clock.now(), ident=normalise_ident(ident) or ident)
+    request = FactRequest(action=action, project=project, known_user=user)
+    for loader in extensions.current().fact_loaders:
+        facts = await loader(session, facts, request)
+    return facts
+
+
+async def decision_for(session: AsyncSession, ident: str, action: str, project: str | None = None, *,
+                       actor: str = "system:boa", record_denial: bool = True, user: object | None = None) -> Decision:
+    """The decision for ``ident`` from the database: what the gates that act on it (a login, a
+    transfer's submission, the pages) use, in the transaction that acts."""
+    facts = await load_facts(session, ident, action, project, user=user)
+    decision = decide(action, facts)
+    if not decision.allowed and record_denial:
+        await _record_denial(session, actor, action, project, facts, decision)
+    return decision
+
+
+async def gateway_decision(cache: AccessCache, session: Callable[[], AsyncSession], ident: str, action: str,
+                           project: str | None, *, actor: str, request: MutableMapping[str, Any] | None = None
+                           ) -> Decision:
+    """The decision the gateways ask for: from the facts in ``cache`` (with the time set to now)
+    when it holds them, else loaded and kept. ``session`` is called only when the database must be
+    read (a miss) or written (a denial is audited)."""
+    key = ("facts", normalise_ident(ident) or ident, action, project or None)
+    facts = await cache.fetch(key, lambda: load_facts(session(), ident, action, project), request)
+    decision = decide(action, replace(facts, now=clock.now()))
+    if not decision.allowed:
+        await _record_denial(session(), actor, action, project, facts, decision)
+    return decision
+
+
+async def _record_denial(session: AsyncSession, actor: str, action: str, project: str | None, facts: Facts,
+                         decision: Decision) -> None:
+    await audit.record(session, actor=actor, action=f"access.denied.{action}", subject=f"user:{facts.ident}",
+                       project=project, reasons=[r.as_dict() for r in decision.reasons])

@@ -1,0 +1,52 @@
+"""The points where a higher capability extends a lower one, filled by one function.
+
+The kernel and the capabilities below the schemes and the sanctions cannot import them, yet the
+access decision needs their facts (a project's state, the locks) and a few events must reach
+them (an association ends; a physical token is activated; a reviewer suspects a breach). The
+composition root (:func:`boa.composition.wire`) builds one :class:`Extensions` with every loader
+and hook in an explicit order and installs it before the app or a CLI command runs. Nothing is
+added at import time; a process that was never wired refuses to decide instead of deciding
+without the locks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa.kernel.access import FactRequest, Facts
+
+FactLoader = Callable[[AsyncSession, Facts, FactRequest], Awaitable[Facts]]
+Hook = Callable[..., Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Extensions:
+    # The access decision's facts, loaded in this order (each may read what the previous ones set).
+    fact_loaders: tuple[FactLoader, ...]
+    # (session, association, actor): an association agreement has ended.
+    on_association_end: tuple[Hook, ...] = ()
+    # (session, user_id, actor): a physical token's first valid code activated it.
+    on_physical_token_activated: tuple[Hook, ...] = ()
+    # (session, actor, transfer_file, comment) -> case id: a reviewer marked a file a suspected breach.
+    on_suspected_breach: tuple[Hook, ...] = ()
+
+
+class NotWired(RuntimeError):
+    """The process asked for an extension before :func:`boa.composition.wire` ran."""
+
+
+_installed: Extensions | None = None
+
+
+def install(extensions: Extensions) -> None:
+    global _installed
+    _installed = extensions
+
+
+def current() -> Extensions:
+    if _installed is None:
+        raise NotWired("BOA is not wired: call boa.composition.wire() before deciding or acting.")
+    return _installed

@@ -1,0 +1,59 @@
+"""Query helpers every service verb shares: look-ups that 404 and keyset pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa.kernel.errors import NotFound, ValidationFailed
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+
+
+async def get_or_404(session: AsyncSession, model: type[T], object_id: Any, what: str) -> T:
+    try:
+        key = int(object_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"No {what} with id {object_id!r}.") from None
+    if key <= 0 or key > 2**62:
+        raise NotFound(f"No {what} with id {object_id!r}.")
+    obj = await session.get(model, key)
+    if obj is None:
+        raise NotFound(f"No {what} with id {object_id!r}.")
+    return obj
+
+
+def parse_limit(limit: int | None, default: int = 50) -> int:
+    if limit is None:
+        return default
+    if limit < 1 or limit > MAX_LIMIT:
+        raise ValidationFailed(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
+    return limit
+
+
+def parse_cursor(cursor: str | None) -> int | None:
+    if cursor in (None, ""):
+        return None
+    try:
+        value = int(cursor)  # type: ignore[arg-type]
+    except ValueError:
+        raise ValidationFailed("Malformed cursor.", field="cursor") from None
+    if value < 0 or value > 2**62:  # beyond a BIGINT PostgreSQL would refuse the comparison
+        raise ValidationFailed("Malformed cursor.", field="cursor")
+    return value
+
+
+async def keyset_page(session: AsyncSession, query: Select, id_column: Any, limit: int | None,
+                      cursor: str | None) -> tuple[Sequence[Any], str | None]:
+    """Keyset pagination on the id: the cursor is the last id seen."""
+    size = parse_limit(limit)
+    after = parse_cursor(cursor)
+    if after is not None:
+        query = query.where(id_column > after)
+    rows = (await session.scalars(query.order_by(id_column).limit(size + 1))).all()
+    next_cursor = str(rows[size - 1].id) if len(rows) > size else None
+    return rows[:size], next_cursor

@@ -1,0 +1,62 @@
+"""Look-ups about people every area shares: a user by IDENT, a person's roles at an institution,
+the institutions a person belongs to."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa.kernel.actor import Actor
+from boa.kernel.domain import normalise_ident
+from boa.kernel.errors import NotFound, ValidationFailed
+from boa.people.models import Association, Institution, InstitutionRole, User
+
+
+async def user_by_ident(session: AsyncSession, ident: str, *, field: str = "ident") -> User:
+    norm = normalise_ident(ident)
+    if norm is None:
+        raise ValidationFailed("An IDENT is 3 or 4 letters A-Z.", field=field)
+    user = await session.scalar(select(User).where(User.ident == norm))
+    if user is None:
+        raise NotFound(f"No user with IDENT {norm}.")
+    return user
+
+
+async def roles_at(session: AsyncSession, user_id: int | None, institution_id: int) -> set[str]:
+    if user_id is None:
+        return set()
+    rows = await session.scalars(
+        select(InstitutionRole.role).where(
+            InstitutionRole.user_id == user_id, InstitutionRole.institution_id == institution_id
+        )
+    )
+    roles = set(rows)
+    approved = await session.scalar(
+        select(Association.id).where(
+            Association.user_id == user_id,
+            Association.institution_id == institution_id,
+            Association.state == "approved",
+        )
+    )
+    if approved is not None:
+        roles.add("user")
+    return roles
+
+
+async def institutions_of(session: AsyncSession, user_id: int) -> set[int]:
+    """Institutions where the user holds a role or an approved association."""
+    ids = set(await session.scalars(select(InstitutionRole.institution_id).where(InstitutionRole.user_id == user_id)))
+    ids |= set(
+        await session.scalars(
+            select(Association.institution_id).where(
+                Association.user_id == user_id, Association.state == "approved"
+            )
+        )
+    )
+    return ids
+
+
+async def can_see_institution(session: AsyncSession, actor: Actor, institution: Institution) -> bool:
+    if actor.is_staff:
+        return True
+    return bool(actor.user_id) and institution.id in await institutions_of(session, actor.user_id)  # type: ignore[arg-type]

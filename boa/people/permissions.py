@@ -1,0 +1,51 @@
+"""Who may do what at an institution: pure predicates over the actor's roles there.
+
+The services raise when a predicate says no; the admin pages ask the same predicates to decide
+which actions to offer. ``roles`` is the set :func:`boa.services.common.roles_at` returns (the
+institution roles plus ``user`` for an approved association)."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+from boa.kernel.domain import ASSOCIATION_APPROVERS, ASSOCIATION_ENDERS, ROLE_ASSIGNERS
+
+# Who sees and manages the institution's users (search, details).
+USER_MANAGERS = frozenset({"responsible", "substitute", "administrator"})
+
+
+def may_request_association(roles: Set[str]) -> bool:
+    """An administrator associates an existing user (the association then waits for approval)."""
+    return "administrator" in roles
+
+
+def may_request_user(roles: Set[str]) -> bool:
+    """An administrator asks Research Services for a new user."""
+    return "administrator" in roles
+
+
+def may_decide_association(roles: Set[str]) -> bool:
+    """The person responsible for authorisation or a substitute approves or refuses."""
+    return bool(roles & ASSOCIATION_APPROVERS)
+
+
+def may_end_association(roles: Set[str], *, own: bool) -> bool:
+    """The user themself, an administrator, the responsible person or a substitute."""
+    return own or bool(roles & ASSOCIATION_ENDERS)
+
+
+def may_list_associations(roles: Set[str], *, staff: bool) -> bool:
+    return staff or bool(roles & (ASSOCIATION_ENDERS | {"signatory"}))
+
+
+def may_list_user_requests(roles: Set[str], *, staff: bool) -> bool:
+    return staff or "administrator" in roles
+
+
+def may_assign_role(roles: Set[str], role: str) -> bool:
+    return role in ROLE_ASSIGNERS and bool(roles & ROLE_ASSIGNERS[role])
+
+
+def assignable_roles(roles: Set[str]) -> list[str]:
+    """The institution roles the holder of ``roles`` may assign (and remove), in table order."""
+    return [role for role in ROLE_ASSIGNERS if may_assign_role(roles, role)]

@@ -1,0 +1,32 @@
+"""Who may do what with breach cases and locks: pure predicates the services enforce and the
+pages ask to decide which actions to offer."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+from boa.kernel.actor import Actor
+
+# Office rights that register a breach (a reviewer's "suspected breach" registers one too).
+REGISTRARS = ("sanctions", "review")
+# Institution roles that receive the letters and submit the report and plan.
+REPORTERS = frozenset({"responsible", "substitute"})
+
+
+def may_register(actor: Actor) -> bool:
+    return actor.is_staff and any(actor.has_staff_role(r) for r in REGISTRARS)
+
+
+def may_sanction(actor: Actor) -> bool:
+    """Assess reports, preview and decide sanctions, dismiss cases, lift locks."""
+    return actor.is_staff and actor.has_staff_role("sanctions")
+
+
+def is_reporter(roles: Set[str]) -> bool:
+    return bool(roles & REPORTERS)
+
+
+def may_report(roles: Set[str], *, state: str, report_state: str | None) -> bool:
+    """The responsible person or a substitute of the case's institution, while the case is open
+    and the report is not yet judged adequate."""
+    return is_reporter(roles) and state != "dismissed" and report_state != "adequate"

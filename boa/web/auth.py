@@ -1,0 +1,95 @@
+"""Deny by default: every route needs a signed-in user unless its handler says
+``opt={"public": True}``; a service client (a JWT from the client-credentials endpoint) only
+reaches handlers that say ``opt={"service_clients": True}``. The guard resolves the session once and puts the
+:class:`~boa.kernel.actor.Actor` on the connection; handlers ask for it as ``actor``."""
+
+from __future__ import annotations
+
+import secrets
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa.kernel.actor import Actor
+from boa.kernel.errors import NotAuthenticated, PermissionDenied
+from tokens.login import resolve_session
+from tokens.service_clients import client_from_jwt
+
+COOKIE = "boa_session"
+CSRF_COOKIE = "boa_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# A handler with this opt reads a cookie session's CSRF token from its own streamed body (a page's
+# file upload: parsing the whole form here would spool every file before the limits are checked).
+# When a check is due, the guard leaves the expected token in ``connection.state.csrf_in_stream``;
+# the handler must compare it before it acts on anything in the body.
+CSRF_IN_STREAM = "csrf_in_stream"
+
+
+def bearer(connection: ASGIConnection) -> tuple[str | None, bool]:
+    # The raw ASGI headers (names are lower-case): building Litestar's Headers costs more.
+    header = next((v for k, v in connection.scope["headers"] if k == b"authorization"), b"").decode("latin-1")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip(), False
+    cookie = connection.cookies.get(COOKIE)
+    return (cookie, True) if cookie else (None, False)
+
+
+async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    handler = connection.route_handler
+    path = connection.scope["path"]
+    if handler.opt.get("public") or path == "/schema" or path.startswith("/schema/"):
+        connection.state.actor = Actor()
+        return
+    token, from_cookie = bearer(connection)
+    if not token:
+        raise NotAuthenticated("Log in first.")
+    if token.count(".") == 2:
+        client_id, scopes = await client_from_jwt(lambda: request_session(connection), token,
+                                                  connection.app.state.access_cache, connection.scope)
+        # A service client reaches only the routes made for other systems (the access decision).
+        if not handler.opt.get("service_clients"):
+            raise PermissionDenied("Service clients may only ask for access decisions.", code="client_not_allowed")
+        connection.state.actor = Actor(client=client_id, scopes=scopes)
+        return
+    row, user = await resolve_session(request_session(connection), token)
+    if from_cookie and connection.method not in SAFE_METHODS:
+        sent = connection.headers.get(CSRF_HEADER)
+        if not sent and handler.opt.get(CSRF_IN_STREAM):
+            # A streamed upload: the handler checks the form's token against this before it acts.
+            connection.state.csrf_in_stream = row.csrf_token
+        else:
+            sent = sent or await form_csrf_token(connection)
+            if not sent or not secrets.compare_digest(sent.encode(), row.csrf_token.encode()):
+                raise PermissionDenied("The form has expired. Reload the page and try again.", code="csrf_failed")
+    connection.state.actor = Actor(user=user)
+    connection.state.session_row = row
+
+
+def request_session(connection: ASGIConnection) -> AsyncSession:
+    """The request's database session (the one handlers get as ``db_session``; committed when the
+    answer is sent), made when first asked for."""
+    return connection.app.state.boa_alchemy.provide_session(connection.app.state, connection.scope)
+
+
+async def form_csrf_token(connection: ASGIConnection) -> str | None:
+    """The ``csrf_token`` field of a form post (the admin pages' forms carry it); the parsed form
+    is cached on the connection, so the handler reads it again for free."""
+    content_type = connection.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in FORM_TYPES or not hasattr(connection, "form"):
+        return None
+    value = (await connection.form()).get(CSRF_FIELD)  # type: ignore[attr-defined]
+    return value if isinstance(value, str) else None
+
+
+def require_staff(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    actor: Actor = connection.state.actor
+    if not actor.is_staff:
+        raise PermissionDenied("Only Research Services may do this.")
+
+
+async def provide_actor(request: ASGIConnection) -> Actor:
+    return request.state.actor
