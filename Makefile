@@ -39,8 +39,10 @@ messages: install-test
 screenshots: install-test
 	BOA_SCREENSHOTS=refresh $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser
 
+# The house's checks: style, the import contract (layers, no back-arrows), the type checker.
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) var

@@ -1,5 +1,5 @@
 """The admin pages as one Litestar router (plus the stylesheet), mounted at ``/`` in the same
-app as the API by :func:`boa.composition.create_app`. Every page controller is listed in
+app as the API by :func:`boa.app.create_app`. Every page controller is listed in
 :data:`PAGE_CONTROLLERS` (its menu item in :data:`admin_ui.nav.NAV`)."""
 
 from __future__ import annotations

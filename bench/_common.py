@@ -74,13 +74,13 @@ def free_port() -> int:
 
 
 class Server:
-    """``uvicorn boa.composition:create_app --factory --workers N`` on a free loopback port."""
+    """``uvicorn boa.app:create_app --factory --workers N`` on a free loopback port."""
 
     def __init__(self, env: dict[str, str], workers: int = 2, port: int | None = None) -> None:
         self.port = port or free_port()
         self.workers = workers
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "boa.composition:create_app", "--factory", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", "boa.app:create_app", "--factory", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
             cwd=ROOT, env=env)
 

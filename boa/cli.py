@@ -8,6 +8,7 @@ import json
 import sys
 
 from boa.composition import wire
+from boa.kernel.access import ACTIONS
 from boa.kernel.settings import get_settings
 
 
@@ -64,7 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         cmd_seed_demo(args)
         s = get_settings()
         print(f"BOA demo: mail goes to {s.outbox_dir / 'mail.jsonl'}, SMS to {s.outbox_dir / 'sms.jsonl'}")
-    uvicorn.run("boa.composition:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+    uvicorn.run("boa.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                 log_level="info")
     return 0
 
@@ -146,6 +147,25 @@ def cmd_tokens_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_access_decide(args: argparse.Namespace) -> int:
+    """The same decision every gate asks, from the database (not from any cache); a denial is not
+    audited: this is an operator asking why, not a gate acting."""
+    from boa.kernel.db import transaction
+    from boa.kernel.decisions import decision_for
+
+    async def run():  # type: ignore[no-untyped-def]
+        engine = _engine()
+        try:
+            async with transaction(engine) as session:
+                return await decision_for(session, args.ident, args.action, args.project, record_denial=False)
+        finally:
+            await engine.dispose()
+
+    decision = asyncio.run(run())
+    print(json.dumps(decision.as_dict(), ensure_ascii=False))
+    return 0 if decision.allowed else 1
+
+
 def cmd_keys_rotate(_: argparse.Namespace) -> int:
     from tokens.service_clients import rotate_key
 
@@ -195,12 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="scan files for microdata", add_help=False)
     scan.add_argument("rest", nargs=argparse.REMAINDER)
     scan.set_defaults(func=cmd_scan)
-    for extend in EXTENSIONS:
-        extend(sub)
+
+    access = sub.add_parser("access", help="the access decision").add_subparsers(dest="access_command", required=True)
+    decide = access.add_parser("decide", help="may IDENT do ACTION now? (exit 0 allowed, 1 denied)")
+    decide.add_argument("ident")
+    decide.add_argument("--action", default="login", choices=ACTIONS)
+    decide.add_argument("--project", default=None)
+    decide.set_defaults(func=cmd_access_decide)
     return parser
-
-
-EXTENSIONS: list = []
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -93,7 +93,7 @@ async def db(engine):
 
 @pytest.fixture
 async def app(db):
-    from boa.composition import create_app
+    from boa.app import create_app
 
     return create_app(engine=db)
 

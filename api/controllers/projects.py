@@ -15,6 +15,7 @@ from boa.kernel.errors import ValidationFailed
 from schemes import presenters
 from schemes.projects import service
 from schemes.projects.report import active_projects_report
+from schemes.researcher import members as researcher_members
 from schemes.researcher import service as researcher
 
 
@@ -67,13 +68,13 @@ class ProjectController(Controller):
     @post("/{number:str}/members", status_code=201)
     async def add_member(self, db_session: AsyncSession, actor: Actor, number: str,
                          data: IdentBody) -> dict[str, Any]:
-        project, member, user = await service.add_project_member(db_session, actor=actor, number=number,
+        project, member, user = await researcher_members.add_project_member(db_session, actor=actor, number=number,
                                                                  ident=data.ident)
         return {"project": str(project.number), **presenters.member(member, user.ident)}
 
     @delete("/{number:str}/members/{ident:str}", status_code=204)
     async def remove_member(self, db_session: AsyncSession, actor: Actor, number: str, ident: str) -> None:
-        await service.remove_project_member(db_session, actor=actor, number=number, ident=ident)
+        await researcher_members.remove_project_member(db_session, actor=actor, number=number, ident=ident)
 
 
 class ReportController(Controller):

@@ -11,7 +11,7 @@ from boa.kernel import audit, clock, mail
 from boa.kernel.actor import Actor
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import keyset_page
-from boa.people.lookups import roles_at, user_by_ident
+from boa.people.lookups import roles_at
 from boa.people.models import Institution, InstitutionRole, User
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.numbers import next_number, parse_number
@@ -19,7 +19,6 @@ from schemes.projects.permissions import (
     INSTITUTION_VIEWERS,
     may_approve_deletion,
     may_change_deletion_date,
-    may_manage_members,
     may_see,
 )
 
@@ -168,45 +167,6 @@ async def approve_deletion(session: AsyncSession, *, actor: Actor, number: str) 
         mail.queue(session, contact.email, f"Project {project.number}: deletion approved",
                    f"The deletion of project {project.number} ({project.title}) was approved by {actor.label}.")
     return project
-
-
-async def add_project_member(session: AsyncSession, *, actor: Actor, number: str, ident: str):  # type: ignore[no-untyped-def]
-    """``POST /v1/projects/{number}/members``: researcher projects and sub-projects only; not while
-    the proposal is with the administrator or the office."""
-    from schemes.projects import members
-    from schemes.researcher.states import is_frozen
-
-    project, roles = await visible(session, actor, number, lock=True)
-    if not may_manage_members(roles):
-        raise PermissionDenied("Only the contact person, an administrator or Research Services adds members.")
-    _member_list_here(project)
-    if project.deleted or project.closed_at is not None:
-        raise Conflict("The project is deleted or closed.", code="project_deleted")
-    if is_frozen(project.state):
-        raise Conflict(f"The proposal is {project.state}; no users can be associated until it is returned.",
-                       code="proposal_frozen")
-    user = await user_by_ident(session, ident)
-    await members.check_eligible(session, user, {project.institution_id})
-    return project, await members.add_member(session, actor=actor, project=project, user=user), user
-
-
-async def remove_project_member(session: AsyncSession, *, actor: Actor, number: str, ident: str) -> None:
-    from schemes.projects import members
-
-    project, roles = await visible(session, actor, number, lock=True)
-    user = await user_by_ident(session, ident)
-    if not may_manage_members(roles) and user.id != actor.user_id:
-        raise PermissionDenied("Only the contact person, an administrator, Research Services or the member "
-                               "themself removes a member.")
-    _member_list_here(project)
-    await members.end_member(session, actor=actor, project=project, user=user, reason="removed")
-
-
-def _member_list_here(project: Project) -> None:
-    where = {"authority": "/v1/authority-schemes/{id}/members", "law_model": "/v1/law-model/members"}.get(
-        project.scheme, "/v1/project-databases/{id}/managers" if project.kind == "main" else None)
-    if where:
-        raise Conflict(f"Members of this {project.scheme} project are managed at {where}.", code="wrong_scheme")
 
 
 async def memberships_of(session: AsyncSession, user_id: int) -> list[tuple[ProjectMember, Project]]:

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import select
 
-from boa.composition import create_app
+from boa.app import create_app
 from boa.kernel.db import transaction
 from boa.people.models import User
 from tests.conftest import empty_database

@@ -1,0 +1,68 @@
+"""The Litestar app: the API's controllers and the admin pages in one app, on a wired process
+(:func:`boa.composition.wire`). One factory for the server, the benchmarks and the tests."""
+
+from __future__ import annotations
+
+import logging
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from admin_ui.errors import html_not_found_or
+from admin_ui.router import page_routers
+from api import openapi
+from api.errors import EXCEPTION_HANDLERS, http_error
+from api.routes import CONTROLLERS
+from boa.composition import wire
+from boa.kernel.access_cache import AccessCache
+from boa.kernel.db import alchemy_config, make_engine
+from boa.kernel.settings import get_settings
+from boa.web.auth import authenticate, provide_actor
+from boa.web.transactions import close_session, commit_before_answer, remember_request
+
+
+async def start_access_cache(app: Litestar) -> None:
+    await app.state.access_cache.start(app.state.boa_engine)
+
+
+async def stop_access_cache(app: Litestar) -> None:
+    await app.state.access_cache.stop()
+
+
+def create_app(engine: AsyncEngine | None = None) -> Litestar:
+    wire()
+    settings = get_settings()
+    engine = engine or make_engine(settings)
+    alchemy = alchemy_config(engine, before_send=close_session)
+    app = Litestar(
+        route_handlers=[*CONTROLLERS, *page_routers()],
+        plugins=[SQLAlchemyPlugin(config=alchemy)],
+        dependencies={"actor": Provide(provide_actor)},
+        guards=[authenticate],
+        before_request=remember_request,
+        after_request=commit_before_answer,
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: html_not_found_or(http_error)},
+        openapi_config=OpenAPIConfig(
+            title="BOA",
+            version="1.0.0",
+            description="Access and scheme administration for the microdata service.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        on_startup=[start_access_cache],
+        on_shutdown=[stop_access_cache],
+        logging_config=None,
+        debug=False,
+    )
+    openapi.install(app)
+    app.state.boa_alchemy = alchemy
+    app.state.boa_engine = engine
+    app.state.access_cache = AccessCache(max_age=settings.access_cache_seconds,
+                                         stamp_file=settings.var_dir / "access-cache.stamp")
+    logging.getLogger("boa").setLevel(logging.INFO)
+    return app
