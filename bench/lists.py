@@ -140,7 +140,7 @@ async def main(args: argparse.Namespace) -> None:
     from boa.kernel.settings import get_settings
     from boa.migrate import upgrade
     from boa.people.models import User
-    from tokens.login import open_session
+    from tokens.sessions import open_session
 
     await asyncio.to_thread(upgrade, url)
     engine = make_engine(get_settings())

@@ -58,7 +58,7 @@ async def session_for(engine, ident: str) -> str:  # type: ignore[no-untyped-def
 
     from boa.kernel.db import transaction
     from boa.people.models import User
-    from tokens.login import open_session
+    from tokens.sessions import open_session
 
     async with transaction(engine) as s:
         user = await s.scalar(select(User).where(User.ident == ident))

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.access_cache import AccessCache
+from boa.kernel.db import keep_on_error
 from boa.kernel.errors import BoaError, NotAuthenticated, ValidationFailed
 from boa.kernel.settings import get_settings
 from tokens.models import ServiceClient
@@ -130,7 +131,7 @@ async def issue_token(session: AsyncSession, client_id: str, client_secret: str,
         if client.failures >= MAX_FAILURES:
             client.locked_until, client.failures = clock.now() + LOCK, 0
         await audit.record(session, actor="anonymous", action="service_client.failed", subject=f"client:{client_id}")
-        await session.commit()
+        keep_on_error(session)
         raise InvalidClient("Unknown client or wrong secret.")
     granted = client.scopes if not scope else scope.split()
     if any(s not in client.scopes for s in granted):

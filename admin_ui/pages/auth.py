@@ -26,7 +26,8 @@ from boa.kernel.actor import Actor
 from boa.kernel.errors import AccessDenied, BoaError, LockedOut
 from boa.kernel.settings import get_settings
 from boa.people import users
-from tokens import login as flow
+from tokens import challenge as login_flow
+from tokens import sessions
 
 METHODS = ("sms", "totp", "physical")
 
@@ -45,7 +46,7 @@ class LoginPages(Controller):
         ident, next_page = form.text("ident"), safe_path(form.text("next_page"))
         lang = viewer_of(request).lang
         try:
-            challenge = await flow.login(db_session, ident, form.text("pin"))
+            challenge = await login_flow.login(db_session, ident, form.text("pin"))
         except AccessDenied as exc:
             return render(request, "denied.html", status=exc.status, reasons=reason_texts(exc.reasons, lang))
         except BoaError as exc:
@@ -72,7 +73,7 @@ class LoginPages(Controller):
             return Redirect("/login", status_code=303, cookies=[flash_cookie(
                 "error", gettext(lang, N_("The login has expired or was used. Log in again.")))])
         try:
-            new = await flow.verify(db_session, challenge, form.text("code"))
+            new = await login_flow.verify(db_session, challenge, form.text("code"))
         except AccessDenied as exc:
             return render(request, "denied.html", status=exc.status, reasons=reason_texts(exc.reasons, lang),
                           cookies=[expired(CHALLENGE_COOKIE)])
@@ -92,7 +93,7 @@ class LoginPages(Controller):
         row = user = None
         if token := request.cookies.get(SESSION_COOKIE):
             try:
-                row, user = await flow.resolve_session(db_session, token)
+                row, user = await sessions.resolve_session(db_session, token)
             except BoaError:
                 await db_session.rollback()
         form = await public_form(request, session_csrf=row.csrf_token if row else None)
@@ -111,7 +112,7 @@ class LogoutPage(Controller):
     @post("/logout")
     async def logout(self, request: Request, db_session: AsyncSession) -> Response:
         actor: Actor = request.state.actor
-        await flow.logout(db_session, actor, request.state.session_row)
+        await sessions.logout(db_session, actor, request.state.session_row)
         response = done(request, "/login", N_("You are logged out."))
         response.set_cookie(expired(SESSION_COOKIE))
         return response

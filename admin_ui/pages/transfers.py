@@ -20,6 +20,7 @@ from admin_ui.forms import check_csrf, done, read_form
 from admin_ui.i18n import N_
 from admin_ui.templating import render
 from admin_ui.viewer import Viewer, viewer_of
+from boa.kernel.db import commit_early
 from boa.kernel.errors import AccessDenied, BoaError, ValidationFailed
 from boa.scanner.filetypes import allowed_extensions
 from boa.transfers import overview, presenters, rules, service
@@ -124,7 +125,7 @@ class TransferPages(Controller):
         """Saves the notes (kept even when the transfer is refused), then approves and transfers."""
         viewer, form = viewer_of(request), await read_form(request)
         await _save_notes(db_session, viewer, transfer_id, form)
-        await db_session.commit()
+        await commit_early(db_session)  # the notes are kept even when the transfer is then refused
         try:
             transfer, files = await service.submit(db_session, actor=viewer.actor, transfer_id=transfer_id,
                                                    approve=form.text("approve") == "yes")

@@ -11,7 +11,8 @@ from api.schemas import ActivateBody, LoginBody, PinChangeBody, VerifyBody
 from boa.kernel.actor import Actor
 from boa.kernel.settings import get_settings
 from boa.web.auth import COOKIE, CSRF_COOKIE
-from tokens import login as flow
+from tokens import activation, sessions
+from tokens import challenge as login_flow
 
 
 class AuthController(Controller):
@@ -20,13 +21,13 @@ class AuthController(Controller):
 
     @post("/login", opt={"public": True}, status_code=200)
     async def login(self, db_session: AsyncSession, data: LoginBody) -> dict[str, Any]:
-        challenge = await flow.login(db_session, data.ident, data.pin)
+        challenge = await login_flow.login(db_session, data.ident, data.pin)
         return {"challenge_id": challenge.challenge, "method": challenge.method,
                 "expires_at": presenters.ts(challenge.expires_at)}
 
     @post("/verify", opt={"public": True}, status_code=200)
     async def verify(self, db_session: AsyncSession, data: VerifyBody) -> Response[dict[str, Any]]:
-        new = await flow.verify(db_session, data.challenge_id, data.code)
+        new = await login_flow.verify(db_session, data.challenge_id, data.code)
         settings = get_settings()
         body = {"access_token": new.token, "token_type": "Bearer",
                 "expires_in": settings.session_absolute_hours * 3600, "csrf_token": new.csrf_token,
@@ -42,15 +43,15 @@ class AuthController(Controller):
     @post("/logout", status_code=204)
     async def logout(self, request: Request, db_session: AsyncSession, actor: Actor) -> Response[None]:
         if actor.user is not None:
-            await flow.logout(db_session, actor, request.state.session_row)
+            await sessions.logout(db_session, actor, request.state.session_row)
         return Response(None, status_code=204, cookies=[Cookie(key=COOKIE, value="", max_age=0, path="/")])
 
     @post("/activate", opt={"public": True}, status_code=200)
     async def activate(self, db_session: AsyncSession, data: ActivateBody) -> dict[str, Any]:
-        result = await flow.activate(db_session, data.ident, data.activation_code, data.pin)
+        result = await activation.activate(db_session, data.ident, data.activation_code, data.pin)
         enrolment = {"kind": "totp", "provisioning_uri": result.provisioning_uri} if result.provisioning_uri else None
         return {"ident": result.user.ident, "activated": True, "enrolment": enrolment}
 
     @post("/pin", status_code=204)
     async def change_pin(self, db_session: AsyncSession, actor: Actor, data: PinChangeBody) -> None:
-        await flow.change_pin(db_session, actor, data.old_pin, data.new_pin)
+        await activation.change_pin(db_session, actor, data.old_pin, data.new_pin)

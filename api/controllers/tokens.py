@@ -3,18 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, delete, get, post
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
 from api.schemas import CodeBody, ShipBody, TokenBody
-from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
 from boa.people.users import get_user
 from boa.web.auth import require_staff
-from tokens import service
-from tokens.login import revoke_sessions
-from tokens.models import LoginState
+from tokens import lockout, service, sessions
 
 
 class UserTokenController(Controller):
@@ -39,26 +35,17 @@ class UserTokenController(Controller):
 
     @get("/lockout", guards=[require_staff])
     async def lockout(self, db_session: AsyncSession, actor: Actor, ident: str) -> dict[str, Any]:
-        user = await get_user(db_session, actor=actor, ident=ident)
-        state = await db_session.scalar(select(LoginState).where(LoginState.ident == user.ident))
-        until = clock.aware(state.locked_until) if state else None
-        return {"ident": user.ident, "failures": state.failures if state else 0,
-                "locked": bool(until and until > clock.now()), "locked_until": presenters.ts(until)}
+        state = await lockout.lockout_of(db_session, actor=actor, ident=ident)
+        return {"ident": state.ident, "failures": state.failures, "locked": state.locked,
+                "locked_until": presenters.ts(state.locked_until)}
 
     @delete("/lockout", guards=[require_staff], status_code=204)
     async def clear_lockout(self, db_session: AsyncSession, actor: Actor, ident: str) -> None:
-        user = await get_user(db_session, actor=actor, ident=ident)
-        state = await db_session.scalar(select(LoginState).where(LoginState.ident == user.ident))
-        if state is not None:
-            state.failures, state.locked_until = 0, None
-        await audit.record(db_session, actor=actor.label, action="login.lockout_cleared", subject=f"user:{user.ident}")
+        await lockout.clear_lockout(db_session, actor=actor, ident=ident)
 
     @post("/sessions/revoke", guards=[require_staff], status_code=200)
     async def force_logout(self, db_session: AsyncSession, actor: Actor, ident: str) -> dict[str, Any]:
-        user = await get_user(db_session, actor=actor, ident=ident)
-        count = await revoke_sessions(db_session, user.id, "forced by Research Services")
-        await audit.record(db_session, actor=actor.label, action="session.forced_logout", subject=f"user:{user.ident}",
-                           sessions=count)
+        user, count = await sessions.force_logout(db_session, actor=actor, ident=ident)
         return {"ident": user.ident, "revoked_sessions": count}
 
 

@@ -11,6 +11,7 @@ from api.schemas import DecisionBody, UserBody
 from boa.kernel.actor import Actor
 from boa.people import users
 from boa.web.auth import require_staff
+from tokens import activation
 
 
 class UserController(Controller):
@@ -37,7 +38,7 @@ class UserController(Controller):
 
     @post("/{ident:str}/pin-reset", guards=[require_staff], status_code=200)
     async def reset_pin(self, db_session: AsyncSession, actor: Actor, ident: str) -> dict[str, Any]:
-        user = await users.reset_pin(db_session, actor=actor, ident=ident)
+        user = await activation.reset_pin(db_session, actor=actor, ident=ident)
         return {"ident": user.ident, "activation_sent": True}
 
 

@@ -112,8 +112,40 @@ def session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+KEEP_ON_ERROR = "boa_keep_on_error"
+
+
+def keep_on_error(session: AsyncSession) -> None:
+    """What this transaction has written is committed even though the request (or command) then
+    fails: a login failure counted towards the lockout, the audit row of a refused access. The
+    transaction's owner commits it (the web's transaction hook, or :func:`transaction`); nothing
+    else commits in the middle of a request."""
+    session.info[KEEP_ON_ERROR] = True
+
+
+async def commit_early(session: AsyncSession) -> None:
+    """Commits what the request has done so far, before a slow step that must not hold a
+    transaction (on SQLite: the write lock): files streaming in, being scanned or re-hashed. The
+    rest of the request runs in a new transaction that its owner commits. The transfer gate's
+    upload and submit are the only callers."""
+    await session.commit()
+
+
+def kept_on_error(session: AsyncSession) -> bool:
+    return bool(session.info.pop(KEEP_ON_ERROR, False))
+
+
 @asynccontextmanager
 async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    """One transaction for CLI and seed code."""
-    async with session_maker(engine)() as session, session.begin():
-        yield session
+    """One transaction for CLI and seed code; committed at the end, rolled back on an error
+    unless :func:`keep_on_error` asked to keep it."""
+    async with session_maker(engine)() as session:
+        try:
+            yield session
+        except BaseException:
+            if kept_on_error(session):
+                await session.commit()
+            else:
+                await session.rollback()
+            raise
+        await session.commit()

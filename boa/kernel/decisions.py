@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa.kernel import audit, clock, extensions
 from boa.kernel.access import Decision, FactRequest, Facts, decide
 from boa.kernel.access_cache import AccessCache
+from boa.kernel.db import keep_on_error
 from boa.kernel.domain import normalise_ident
+from boa.kernel.errors import AccessDenied
 
 
 async def load_facts(session: AsyncSession, ident: str, action: str, project: str | None = None, *,
@@ -36,6 +38,25 @@ async def decision_for(session: AsyncSession, ident: str, action: str, project: 
     decision = decide(action, facts)
     if not decision.allowed and record_denial:
         await _record_denial(session, actor, action, project, facts, decision)
+    return decision
+
+
+def require_allowed(decision: Decision) -> None:
+    """A denial becomes :class:`AccessDenied` with the decision's reasons (the one way every gate
+    refuses)."""
+    if not decision.allowed:
+        raise AccessDenied("Access denied: " + " ".join(r.message for r in decision.reasons),
+                           [r.as_dict() for r in decision.reasons])
+
+
+async def enforce(session: AsyncSession, ident: str, action: str, project: str | None = None, *,
+                  actor: str = "system:boa", user: object | None = None) -> Decision:
+    """The decision for a gate that acts on it: a denial is audited, kept though the request is
+    refused (:func:`boa.kernel.db.keep_on_error`), and raised as :class:`AccessDenied`."""
+    decision = await decision_for(session, ident, action, project, actor=actor, user=user)
+    if not decision.allowed:
+        keep_on_error(session)
+        require_allowed(decision)
     return decision
 
 

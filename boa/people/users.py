@@ -3,7 +3,6 @@ the user agreement and the security certification."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import secrets
@@ -15,15 +14,15 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel import audit, clock, mail
+from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
 from boa.kernel.domain import STAFF_ROLES
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
-from boa.kernel.settings import SEED_DATA, get_settings
+from boa.kernel.settings import SEED_DATA
+from boa.people import activation_codes
 from boa.people.lookups import institutions_of, roles_at, user_by_ident
 from boa.people.models import (
-    ActivationCode,
     Certification,
     Institution,
     User,
@@ -36,10 +35,6 @@ from boa.people.permissions import USER_MANAGERS, may_list_user_requests, may_re
 ACTIVATION_ALPHABET = string.ascii_uppercase + string.digits
 CERTIFICATION_YEARS = 1
 CERTIFICATION_ATTEMPTS_PER_DAY = 3
-
-
-def _hash_code(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
 async def _new_ident(session: AsyncSession) -> str:
@@ -60,19 +55,6 @@ def _check_email(email: str | None, field: str = "email") -> str | None:
     return email
 
 
-async def issue_activation_code(session: AsyncSession, user: User, purpose: str) -> str:
-    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(12))
-    for old in await session.scalars(select(ActivationCode).where(
-            ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None))):
-        old.used_at = clock.now()
-    session.add(ActivationCode(user_id=user.id, code_hash=_hash_code(code), purpose=purpose,
-                               expires_at=clock.now() + timedelta(days=get_settings().activation_days)))
-    body = (f"Dear {user.name},\n\nYour BOA IDENT is {user.ident}. Your one-time activation code is {code}.\n"
-            f"It is valid for {get_settings().activation_days} days. Use it to choose your PIN.\n")
-    mail.queue(session, user.email, "BOA activation code / aktiveringskode", body)
-    return code
-
-
 async def create_user(session: AsyncSession, *, actor: Actor, name: str, email: str, mobile: str | None = None,
                       staff_roles: list[str] | None = None) -> User:
     if not actor.is_staff:
@@ -85,7 +67,7 @@ async def create_user(session: AsyncSession, *, actor: Actor, name: str, email: 
                 mobile=_normalise_mobile(mobile), staff_roles=list(staff_roles or []))
     session.add(user)
     await session.flush()
-    await issue_activation_code(session, user, "activate")
+    await activation_codes.issue(session, user, "activate")
     await audit.record(session, actor=actor.label, action="user.create", subject=f"user:{user.ident}",
                        after={"name": user.name, "email": user.email, "staff_roles": user.staff_roles})
     return user
@@ -100,16 +82,6 @@ def _normalise_mobile(mobile: str | None) -> str | None:
         return normalise_mobile(mobile)  # type: ignore[arg-type]
     except ValueError as exc:
         raise ValidationFailed(str(exc), code=getattr(exc, "code", "invalid_mobile"), field="mobile") from None
-
-
-async def reset_pin(session: AsyncSession, *, actor: Actor, ident: str) -> User:
-    if not actor.is_staff:
-        raise PermissionDenied("Only Research Services resets a PIN.")
-    user = await user_by_ident(session, ident)
-    user.pin_hash = None
-    await issue_activation_code(session, user, "reset")
-    await audit.record(session, actor=actor.label, action="user.pin_reset", subject=f"user:{user.ident}")
-    return user
 
 
 async def can_see_user(session: AsyncSession, actor: Actor, user: User) -> bool:

@@ -9,7 +9,7 @@ writes its audit row there. Who may do what:
 * portal, download, delete: the project's active members and Research Services staff, and only
   for transferred files; anyone else gets 404 whether or not the project exists.
 
-Upload and submit end the request's transaction part-way (``session.commit()``): no transaction,
+Upload and submit end the request's transaction part-way (:func:`boa.kernel.db.commit_early`): no transaction,
 and on SQLite no write lock, is held while files stream in, are scanned or are re-hashed. Call
 them on a session without a ``begin()`` block and commit afterwards (the API's autocommit does).
 """
@@ -30,8 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
-from boa.kernel.decisions import decision_for
-from boa.kernel.errors import AccessDenied, Conflict, Gone, NotFound, PermissionDenied, ValidationFailed
+from boa.kernel.db import commit_early
+from boa.kernel.decisions import enforce
+from boa.kernel.errors import Conflict, Gone, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.settings import get_settings
 from boa.people.models import User
 from boa.scanner.core import scan_file
@@ -67,20 +68,11 @@ def _scan(path: Path, name: str, config: ScanConfig) -> FileReport:
         return FileReport(name, "unverifiable", "unreadable_content", "The file could not be read for checking")
 
 
-async def _deny(session: AsyncSession, decision) -> None:  # type: ignore[no-untyped-def]
-    await session.commit()  # the audit row of the denial survives the refused request
-    raise AccessDenied("Access denied: " + " ".join(r.message for r in decision.reasons),
-                       [r.as_dict() for r in decision.reasons])
-
-
 async def authorise_upload(session: AsyncSession, actor: Actor, number: str) -> Project:
     if actor.user is None:
         raise PermissionDenied("Only a signed-in user uploads results.", code="user_required")
     project, _ = await visible(session, actor, parse_number(number, field="project"))
-    decision = await decision_for(session, actor.user.ident, "project_access", str(project.number),
-                                  actor=actor.label)
-    if not decision.allowed:
-        await _deny(session, decision)
+    await enforce(session, actor.user.ident, "project_access", str(project.number), actor=actor.label)
     return project
 
 
@@ -98,7 +90,7 @@ async def upload(session: AsyncSession, *, actor: Actor, chunks: AsyncIterator[b
     async def on_project(number: str) -> None:
         found["project"] = await authorise_upload(session, actor, number)
         # No transaction (on SQLite: no write lock) stays open while the files stream in and are scanned.
-        await session.commit()
+        await commit_early(session)
 
     received = await read_upload(chunks, boundary, store=store, limits=lim, on_project=on_project,
                                  preamble=preamble)
@@ -229,7 +221,7 @@ async def submit(session: AsyncSession, *, actor: Actor, transfer_id: str,
     _, files, staged = await _submittable(session, actor, transfer_id)
     # Re-hash the received files with no transaction (on SQLite: no write lock) open, then lock the
     # transfer and check again: a concurrent submit or note may have come in between.
-    await session.commit()
+    await commit_early(session)
     store, checked = current_store(), True
     try:
         for f in staged:
@@ -237,10 +229,8 @@ async def submit(session: AsyncSession, *, actor: Actor, transfer_id: str,
     except StorageIntegrityError:
         checked = False  # a concurrent submit may have moved the files: decided again under the lock
     transfer, files, staged = await _submittable(session, actor, transfer_id, lock=True)
-    decision = await decision_for(session, actor.user.ident, "transfer", str(transfer.project_number),  # type: ignore[union-attr]
-                                  actor=actor.label)
-    if not decision.allowed:
-        await _deny(session, decision)
+    await enforce(session, actor.user.ident, "transfer", str(transfer.project_number),  # type: ignore[union-attr]
+                  actor=actor.label)
     settings, rng, now = get_settings(), sampler(transfer.id), clock.now()
     for f in staged:
         await store_content(session, f, store, checked=checked)

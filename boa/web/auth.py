@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel.actor import Actor
 from boa.kernel.errors import NotAuthenticated, PermissionDenied
-from tokens.login import resolve_session
 from tokens.service_clients import client_from_jwt
+from tokens.sessions import resolve_session
 
 COOKIE = "boa_session"
 CSRF_COOKIE = "boa_csrf"

@@ -7,7 +7,8 @@ lock, a session). Here the commit is the last step of making the answer (Litesta
 ``after_request`` hook), so a failed commit becomes a 503 ``not_saved`` problem through the
 usual exception handlers, and nothing was changed. An answer of 400 or above rolls back, as do
 the answers the exception handlers make (their responses never reach ``after_request``); the
-``before_send`` handler rolls back whatever is left open and closes the session."""
+``before_send`` handler rolls back whatever is left open and closes the session. A refused
+request keeps only what a service marked with :func:`boa.kernel.db.keep_on_error`."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, g
 from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_TERMINUS_ASGI_EVENTS
 from litestar import Request, Response
 from litestar.types import Message, Scope
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from boa.kernel.db import kept_on_error
 from boa.kernel.errors import ChangeNotSaved
 
 log = logging.getLogger("boa.transactions")
@@ -45,7 +48,7 @@ async def commit_before_answer(response: Response[Any]) -> Response[Any]:
     if session is None:
         return response
     if (response.status_code or 200) >= 400:  # None: the handler's default status, a success
-        await session.rollback()
+        await _end_refused(session)
         return response
     try:
         await session.commit()
@@ -62,6 +65,19 @@ async def commit_before_answer(response: Response[Any]) -> Response[Any]:
     return response
 
 
+async def _end_refused(session: AsyncSession) -> None:
+    """A refused request changes nothing, except what a service asked to keep
+    (:func:`boa.kernel.db.keep_on_error`: a counted login failure, the audit row of a denial)."""
+    if not kept_on_error(session):
+        await session.rollback()
+        return
+    try:
+        await session.commit()
+    except Exception:  # noqa: BLE001 - the refusal stands; the kept rows are lost, which is logged
+        log.exception("what a refused request asked to keep could not be committed")
+        await session.rollback()
+
+
 async def close_session(message: Message, scope: Scope) -> None:
     """``before_send``: what was not committed above is rolled back; the session is closed."""
     key = _session_key(scope)
@@ -69,7 +85,7 @@ async def close_session(message: Message, scope: Scope) -> None:
     if session is None:
         return
     if message["type"] == "http.response.start" and session.in_transaction():
-        await session.rollback()
+        await _end_refused(session)
     if message["type"] in SESSION_TERMINUS_ASGI_EVENTS:
         await session.close()
         delete_aa_scope_state(scope, key)

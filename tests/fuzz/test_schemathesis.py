@@ -25,7 +25,7 @@ from boa.kernel.db import transaction
 from boa.people.models import User
 from tests.conftest import empty_database
 from tests.helpers import bearer
-from tokens.login import open_session
+from tokens.sessions import open_session
 
 pytestmark = pytest.mark.fuzz
 EXAMPLES = int(os.environ.get("BOA_FUZZ_EXAMPLES", "15"))

@@ -1,0 +1,135 @@
+"""The login: IDENT + PIN → a challenge on the user's token; the code → a server-side session
+(SPEC 4). The PIN is hashed with no transaction open; failures count towards the lockout
+(:mod:`tokens.lockout`); the session opens only when the access decision allows."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa.kernel import audit, clock
+from boa.kernel.actor import Actor
+from boa.kernel.decisions import enforce
+from boa.kernel.errors import AccessDenied, InvalidCredentials, NotAuthenticated
+from boa.kernel.settings import get_settings
+from boa.people.models import User
+from tokens.keys import pin_hasher
+from tokens.kinds import kind_of
+from tokens.lockout import check_ident, fail, login_state, refuse_if_locked
+from tokens.models import LoginChallenge, LoginState, Token
+from tokens.service import activated_by_first_code
+from tokens.sessions import NewSession, open_session
+
+TOKEN_DISABLE_AFTER = 100
+WRONG_CREDENTIALS = "The IDENT or PIN is wrong."
+FIRST_CODE_ACTIVATES = ("enrolled", "shipped")
+
+
+class InvalidCode(NotAuthenticated):
+    code = "invalid_code"
+    title = "Invalid code"
+
+
+async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
+    norm = check_ident(ident)
+    hasher = pin_hasher()
+    # One round trip for what the PIN check needs (also for an unknown IDENT's lockout) ...
+    found = (await session.execute(select(
+        select(User.id).where(User.ident == norm).scalar_subquery(),
+        select(User.pin_hash).where(User.ident == norm, User.active.is_(True)).scalar_subquery(),
+        select(LoginState.locked_until).where(LoginState.ident == norm).scalar_subquery(),
+    ))).one()
+    user_id, pin_hash, locked_until = found
+    # ... and no transaction (on SQLite no write lock) is held while the PIN is hashed.
+    await session.rollback()
+    refuse_if_locked(locked_until)
+    if user_id is None or pin_hash is None:
+        await asyncio.to_thread(hasher.dummy_verify)
+        ok, rehash = False, None
+    else:
+        ok, rehash = await asyncio.to_thread(_verify_and_rehash, hasher, pin, pin_hash)
+    if not ok:
+        state = await login_state(session, norm)
+        refuse_if_locked(state.locked_until)
+        await fail(session, state, "pin", InvalidCredentials(WRONG_CREDENTIALS))
+    # A lock may have landed while the PIN was hashed.
+    refuse_if_locked(await session.scalar(select(LoginState.locked_until).where(LoginState.ident == norm)))
+    if rehash is not None:
+        await session.execute(update(User).where(User.id == user_id, User.pin_hash == pin_hash).values(pin_hash=rehash))
+    token = await login_token(session, user_id)  # type: ignore[arg-type]
+    if token is None:
+        raise AccessDenied("You have no active token. Enrol one first.",
+                           [{"code": "no_active_token", "scope": "token", "message": "The user has no active token."}])
+    challenge = LoginChallenge(challenge=secrets.token_urlsafe(32), user_id=user_id, token_id=token.id,
+                               method=token.kind, expires_at=clock.now() + timedelta(minutes=get_settings().challenge_minutes))
+    session.add(challenge)
+    await kind_of(token).start(session, token, challenge)
+    return challenge
+
+
+def _verify_and_rehash(hasher, pin: str, pin_hash: str) -> tuple[bool, str | None]:  # type: ignore[no-untyped-def]
+    """Verifies the PIN; a hash made with other parameters is replaced by one with the current ones."""
+    if not hasher.verify(pin, pin_hash):
+        return False, None
+    return True, hasher.hash(pin) if hasher.needs_rehash(pin_hash) else None
+
+
+FIRST_CODE_ACTIVATES = ("enrolled", "shipped")
+
+
+async def login_token(session: AsyncSession, user_id: int) -> Token | None:
+    """The active token; else a TOTP app token enrolled at activation or a shipped physical token,
+    which its first valid code activates."""
+    tokens = list(await session.scalars(select(Token).where(
+        Token.user_id == user_id, Token.state.in_(("active", *FIRST_CODE_ACTIVATES))).order_by(Token.id)))
+    active = [t for t in tokens if t.state == "active"]
+    if active:
+        return active[0]
+    waiting = [t for t in tokens if (t.kind, t.state) in (("totp", "enrolled"), ("physical", "shipped"))]
+    return waiting[-1] if waiting else None
+
+
+async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSession:
+    # The challenge, its user and its token in one round trip; challenge and token rows locked.
+    found = (await session.execute(
+        select(LoginChallenge, User, Token)
+        .join(User, User.id == LoginChallenge.user_id)
+        .join(Token, Token.id == LoginChallenge.token_id)
+        .where(LoginChallenge.challenge == challenge_id)
+        .with_for_update(of=[LoginChallenge, Token])
+    )).first()
+    if found is None:
+        raise InvalidCode("The login has expired or was used. Log in again.")
+    challenge, user, token = found
+    if challenge.used or clock.aware(challenge.expires_at) <= clock.now():  # type: ignore[operator]
+        raise InvalidCode("The login has expired or was used. Log in again.")
+    state = await session.scalar(select(LoginState).where(LoginState.ident == user.ident).with_for_update())
+    if state is not None:
+        refuse_if_locked(state.locked_until)
+    if token.state not in ("active", *FIRST_CODE_ACTIVATES):
+        raise InvalidCode("The token is not active. Log in again.")
+    check = kind_of(token).check(token, challenge, code, clock.now())
+    if not check.ok:
+        token.fail_count = (token.fail_count or 0) + 1
+        if token.fail_count >= TOKEN_DISABLE_AFTER:
+            token.state = "disabled"
+            await audit.record(session, actor="system:boa", action="token.disabled_after_failures",
+                               subject=f"token:{token.id}", failures=token.fail_count)
+        await fail(session, state or await login_state(session, user.ident), "code",
+                    InvalidCode("The code is wrong or has been used."))
+    token.last_counter = check.counter
+    if token.fail_count:
+        token.fail_count = 0
+    if check.drift is not None and check.drift != token.drift:
+        token.drift = check.drift
+    if token.state in FIRST_CODE_ACTIVATES:
+        await activated_by_first_code(session, token, Actor(user=user))
+    challenge.used = True
+    if state is not None and state.failures:
+        state.failures = 0
+    await enforce(session, user.ident, "login", actor=f"user:{user.ident}", user=user)
+    return await open_session(session, user)
