@@ -23,7 +23,7 @@ from admin_ui.viewer import Viewer, viewer_of
 from boa.kernel.db import commit_early
 from boa.kernel.errors import AccessDenied, BoaError, ValidationFailed
 from boa.scanner.filetypes import allowed_extensions
-from boa.transfers import overview, presenters, rules, service
+from boa.transfers import lookups, overview, presenters, rules, service
 from boa.transfers.models import Transfer, TransferFile
 from boa.transfers.upload import Preamble
 from boa.web.auth import CSRF_FIELD, CSRF_IN_STREAM
@@ -61,7 +61,7 @@ def file_views(files: list[TransferFile]) -> list[dict[str, Any]]:
 async def _transfer_page(request: Request, db: AsyncSession, transfer: Transfer, *, status: int = 200,
                          error: BoaError | None = None) -> Response:
     viewer = viewer_of(request)
-    files = await service.files_of(db, transfer)
+    files = await lookups.files_of(db, transfer)
     missing = {str(f["id"]) for f in (error.extra.get("files") or [])} if error is not None else set()
     return render(request, "transfer.html", status=status, transfer=transfer, files=file_views(files),
                   transferable=any(f.state == "staged" for f in files), missing=missing,
@@ -72,9 +72,9 @@ async def _transfer_page(request: Request, db: AsyncSession, transfer: Transfer,
 
 async def _save_notes(db: AsyncSession, viewer: Viewer, transfer_id: str, form) -> int:  # type: ignore[no-untyped-def]
     """Each non-empty note field that differs from the file's note, through the service (as the API's PUT)."""
-    transfer = await service.own_transfer(db, viewer.actor, transfer_id)
+    transfer = await lookups.own_transfer(db, viewer.actor, transfer_id)
     saved = 0
-    for f in await service.files_of(db, transfer):
+    for f in await lookups.files_of(db, transfer):
         text = form.text(f"{NOTE_FIELD}{f.id}", limit=LONG_TEXT)
         if text and text != (f.note or ""):
             await service.set_note(db, actor=viewer.actor, transfer_id=transfer_id, file_id=str(f.id), text=text)
@@ -111,7 +111,7 @@ class TransferPages(Controller):
 
     @get("/{transfer_id:str}")
     async def show(self, request: Request, db_session: AsyncSession, transfer_id: str) -> Response:
-        transfer = await service.own_transfer(db_session, viewer_of(request).actor, transfer_id)
+        transfer = await lookups.own_transfer(db_session, viewer_of(request).actor, transfer_id)
         return await _transfer_page(request, db_session, transfer)
 
     @post("/{transfer_id:str}/notes")
@@ -133,7 +133,7 @@ class TransferPages(Controller):
             if exc.status == 404:
                 raise
             # Shown on the transfer's page; the request's status rolls back whatever is left open.
-            transfer = await service.own_transfer(db_session, viewer.actor, transfer_id)
+            transfer = await lookups.own_transfer(db_session, viewer.actor, transfer_id)
             return await _transfer_page(request, db_session, transfer, status=exc.status, error=exc)
         moved = sum(1 for f in files if f.state == "transferred")
         left = sum(1 for f in files if f.state == "rejected")

@@ -16,7 +16,7 @@ from api.schemas import NoteBody, ReviewBody, SubmitBody
 from boa.kernel.actor import Actor
 from boa.kernel.errors import ValidationFailed
 from boa.people.models import User
-from boa.transfers import presenters, review, service
+from boa.transfers import lookups, portal, presenters, review, service
 
 
 async def _owner_ident(db: AsyncSession, user_id: int) -> str | None:
@@ -44,18 +44,18 @@ class TransferController(Controller):
         """The portal: a project's transferred files grouped by date, newest first, with notes."""
         if not project:
             raise ValidationFailed("Name the project: ?project=703794.", field="project")
-        found, items, next_cursor = await service.portal(db_session, actor=actor, number=project, limit=limit,
+        found, items, next_cursor = await portal.portal(db_session, actor=actor, number=project, limit=limit,
                                                          cursor=cursor)
         days = [{"date": day.isoformat(),
                  "transfers": [{**presenters.transfer(t, files, ident), "files": [presenters.file(f) for f in files]}
                                for t, files, ident in group]}
-                for day, group in service.group_by_date(items)]
+                for day, group in portal.group_by_date(items)]
         return {"project": str(found.number), "items": days, "next_cursor": next_cursor}
 
     @get("/{transfer_id:str}")
     async def show(self, db_session: AsyncSession, actor: Actor, transfer_id: str) -> dict[str, Any]:
-        transfer = await service.viewable_transfer(db_session, actor, transfer_id)
-        files = await service.files_of(db_session, transfer)
+        transfer = await lookups.viewable_transfer(db_session, actor, transfer_id)
+        files = await lookups.files_of(db_session, transfer)
         return presenters.transfer(transfer, files, await _owner_ident(db_session, transfer.user_id))
 
     @put("/{transfer_id:str}/files/{file_id:str}/note")
@@ -77,13 +77,13 @@ class TransferController(Controller):
 
     @get("/{transfer_id:str}/files/{file_id:str}/content")
     async def download(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str) -> File:
-        target, path = await service.content(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id)
+        target, path = await portal.content(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id)
         return File(path=path, filename=PurePosixPath(target.name).name, media_type="application/octet-stream",
                     headers={"X-Content-SHA256": target.sha256, "Cache-Control": "no-store"})
 
     @delete("/{transfer_id:str}/files/{file_id:str}", status_code=204)
     async def remove(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str) -> None:
-        await service.delete_file(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id)
+        await portal.delete_file(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id)
 
 
 class ReviewController(Controller):

@@ -6,21 +6,29 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel.errors import NotFound, ValidationFailed
+from boa.kernel.errors import Conflict, NotFound, ValidationFailed
 
 T = TypeVar("T")
 MAX_LIMIT = 200
 
 
-async def get_or_404(session: AsyncSession, model: type[T], object_id: Any, what: str) -> T:
+def parse_id(value: Any, what: str) -> int:
+    """An id from a path or a body: a positive integer a BIGINT holds, else 404 (an id that cannot
+    exist names nothing)."""
     try:
-        key = int(object_id)
+        key = int(value)
     except (TypeError, ValueError):
-        raise NotFound(f"No {what} with id {object_id!r}.") from None
-    if key <= 0 or key > 2**62:
-        raise NotFound(f"No {what} with id {object_id!r}.")
+        raise NotFound(f"No {what} with id {value!r}.") from None
+    if not 0 < key <= 2**62:
+        raise NotFound(f"No {what} with id {value!r}.")
+    return key
+
+
+async def get_or_404(session: AsyncSession, model: type[T], object_id: Any, what: str) -> T:
+    key = parse_id(object_id, what)
     obj = await session.get(model, key)
     if obj is None:
         raise NotFound(f"No {what} with id {object_id!r}.")
@@ -57,3 +65,15 @@ async def keyset_page(session: AsyncSession, query: Select, id_column: Any, limi
     rows = (await session.scalars(query.order_by(id_column).limit(size + 1))).all()
     next_cursor = str(rows[size - 1].id) if len(rows) > size else None
     return rows[:size], next_cursor
+
+
+async def add_unique(session: AsyncSession, row: Any, conflict: Conflict) -> None:
+    """Inserts ``row`` where a unique constraint of the database keeps an invariant (one open
+    association, one project database an institution, ...): a concurrent or repeated insert is
+    ``conflict`` (409), and the request's transaction stays usable."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError:
+        raise conflict from None

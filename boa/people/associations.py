@@ -5,13 +5,12 @@ The database keeps at most one open association per user and institution."""
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, extensions
 from boa.kernel.actor import Actor
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from boa.kernel.queries import get_or_404, keyset_page
+from boa.kernel.queries import add_unique, get_or_404, keyset_page
 from boa.people.lookups import roles_at, user_by_ident
 from boa.people.models import Association, Institution, User
 from boa.people.permissions import (
@@ -38,12 +37,7 @@ async def request_association(session: AsyncSession, *, actor: Actor, institutio
                        code="already_associated")
     association = Association(user_id=user.id, institution_id=institution.id, state="pending",
                               requested_by_id=actor.user_id)
-    try:
-        async with session.begin_nested():
-            session.add(association)
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(f"{user.ident} is already associated with this institution.", code="already_associated") from None
+    await add_unique(session, association, Conflict(f"{user.ident} is already associated with this institution.", code="already_associated"))
     await audit.record(session, actor=actor.label, action="association.request", subject=f"association:{association.id}",
                        after={"ident": user.ident, "institution": institution.authorisation_number, "state": "pending"})
     return association

@@ -24,7 +24,7 @@ class TransferProject:
 
     @property
     def sees_results(self) -> bool:
-        """Active members see the project's portal (:func:`boa.transfers.service.is_results_viewer`)."""
+        """Active members see the project's portal (:func:`boa.transfers.lookups.is_results_viewer`)."""
         return self.membership.state == "active"
 
 

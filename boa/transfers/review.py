@@ -17,12 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa.kernel import audit, clock, extensions
 from boa.kernel.actor import Actor
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from boa.kernel.queries import keyset_page
+from boa.kernel.queries import keyset_page, parse_id
 from boa.people.models import User
 from boa.transfers import rules
 from boa.transfers.content import release_content
 from boa.transfers.models import Transfer, TransferFile
-from boa.transfers.service import parse_id
 
 QUEUE_FILTERS = ("pending", "ok", "suspected_breach", "all")
 MAX_COMMENT_CHARS = 4000

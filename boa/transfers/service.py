@@ -1,4 +1,5 @@
-"""The transfer gate's verbs: upload, note, submit, portal, download, delete.
+"""The transfer gate's writes: upload, note, submit (the portal's read side, download and delete
+are in :mod:`boa.transfers.portal`).
 
 Each verb takes the acting :class:`~boa.kernel.actor.Actor`, runs in the request's transaction and
 writes its audit row there. Who may do what:
@@ -21,29 +22,27 @@ import random
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import anyio
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
 from boa.kernel.db import commit_early
 from boa.kernel.decisions import enforce
-from boa.kernel.errors import Conflict, Gone, NotFound, PermissionDenied, ValidationFailed
+from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
 from boa.kernel.settings import get_settings
-from boa.people.models import User
 from boa.scanner.core import scan_file
 from boa.scanner.report import FileReport, ScanConfig
 from boa.scanner.rules import load_rules
 from boa.transfers import rules
-from boa.transfers.content import current_store, release_content, store_content
+from boa.transfers.content import current_store, store_content
+from boa.transfers.lookups import file_in, files_of, own_transfer
 from boa.transfers.models import Transfer, TransferFile
 from boa.transfers.storage import StorageIntegrityError
 from boa.transfers.upload import Limits, Preamble, Received, read_upload, too_large
-from schemes.projects.models import Project, ProjectMember
+from schemes.projects.models import Project
 from schemes.projects.numbers import parse_number
 from schemes.projects.service import visible
 
@@ -131,64 +130,6 @@ async def _record(session: AsyncSession, actor: Actor, project: Project, receive
     return transfer, files
 
 
-async def files_of(session: AsyncSession, transfer: Transfer, *, lock: bool = False) -> list[TransferFile]:
-    query = select(TransferFile).where(TransferFile.transfer_id == transfer.id).order_by(TransferFile.name)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return list(await session.scalars(query))
-
-
-def parse_id(value: str, what: str) -> int:
-    try:
-        key = int(value)
-    except (TypeError, ValueError):
-        raise NotFound(f"No {what} {value!r}.") from None
-    if not 0 < key < 2**62:
-        raise NotFound(f"No {what} {value!r}.")
-    return key
-
-
-async def own_transfer(session: AsyncSession, actor: Actor, transfer_id: str, *, lock: bool = False) -> Transfer:
-    query = select(Transfer).where(Transfer.id == parse_id(transfer_id, "transfer"))
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    transfer = await session.scalar(query)
-    if transfer is None or actor.user_id is None or transfer.user_id != actor.user_id:
-        raise NotFound(f"No transfer {transfer_id}.")
-    return transfer
-
-
-async def is_results_viewer(session: AsyncSession, actor: Actor, project_id: int) -> bool:
-    """Research Services staff and the project's active members see its transferred results."""
-    if actor.is_staff:
-        return True
-    if actor.user_id is None:
-        return False
-    state = await session.scalar(select(ProjectMember.state).where(
-        ProjectMember.project_id == project_id, ProjectMember.user_id == actor.user_id))
-    return state == "active"
-
-
-async def viewable_transfer(session: AsyncSession, actor: Actor, transfer_id: str) -> Transfer:
-    """The owner sees a transfer at once; members and staff once it is transferred."""
-    transfer = await session.get(Transfer, parse_id(transfer_id, "transfer"))
-    if transfer is not None and actor.user_id is not None and transfer.user_id == actor.user_id:
-        return transfer
-    if transfer is None or transfer.state != "transferred" or not await is_results_viewer(
-            session, actor, transfer.project_id):
-        raise NotFound(f"No transfer {transfer_id}.")
-    return transfer
-
-
-async def file_in(session: AsyncSession, transfer: Transfer, file_id: str, *, lock: bool = False) -> TransferFile:
-    query = select(TransferFile).where(TransferFile.id == parse_id(file_id, "file"),
-                                       TransferFile.transfer_id == transfer.id)
-    found = await session.scalar(query.with_for_update() if lock else query)
-    if found is None:
-        raise NotFound(f"No file {file_id} in transfer {transfer.id}.")
-    return found
-
-
 async def set_note(session: AsyncSession, *, actor: Actor, transfer_id: str, file_id: str, text: str) -> TransferFile:
     transfer = await own_transfer(session, actor, transfer_id, lock=True)
     if transfer.state != "ready":
@@ -265,71 +206,3 @@ async def _submittable(session: AsyncSession, actor: Actor, transfer_id: str, *,
         raise Conflict("No file of this transfer can be transferred: every file was rejected.",
                        code="nothing_to_transfer")
     return transfer, files, staged
-
-
-async def portal(session: AsyncSession, *, actor: Actor, number: str, limit: int | None,
-                 cursor: str | None) -> tuple[Project, list[tuple[Transfer, list[TransferFile], str]], str | None]:
-    """The project's transferred transfers, newest first (keyset on the id, descending)."""
-    from boa.kernel.queries import parse_cursor, parse_limit
-
-    size, before = parse_limit(limit), parse_cursor(cursor)
-    value = parse_number(number, field="project")
-    project = await session.scalar(select(Project).where(Project.number == value))
-    if project is None or not await is_results_viewer(session, actor, project.id):
-        raise NotFound(f"No project {value}.")
-    query = (select(Transfer, User.ident).join(User, User.id == Transfer.user_id)
-             .where(Transfer.project_id == project.id, Transfer.state == "transferred"))
-    if before is not None:
-        query = query.where(Transfer.id < before)
-    rows = (await session.execute(query.order_by(Transfer.id.desc()).limit(size + 1))).all()
-    page = rows[:size]
-    next_cursor = str(page[-1][0].id) if len(rows) > size else None
-    out = []
-    for transfer, ident in page:
-        shown = [f for f in await files_of(session, transfer) if f.state in ("transferred", "deleted")]
-        out.append((transfer, shown, ident))
-    return project, out, next_cursor
-
-
-def group_by_date(items: list[tuple[Transfer, list[TransferFile], str]]) -> list[tuple[date, list]]:
-    groups: dict[date, list] = {}
-    for transfer, files, ident in items:
-        day = clock.aware(transfer.submitted_at).date()  # type: ignore[union-attr]
-        groups.setdefault(day, []).append((transfer, files, ident))
-    return list(groups.items())
-
-
-async def content(session: AsyncSession, *, actor: Actor, transfer_id: str, file_id: str) -> tuple[TransferFile, Path]:
-    transfer = await viewable_transfer(session, actor, transfer_id)
-    target = await file_in(session, transfer, file_id)
-    if target.state not in ("transferred", "deleted"):
-        raise NotFound(f"File {file_id} has not been transferred.", code="not_transferred")
-    reviewer_sees_held = target.content_key is not None and actor.has_staff_role("review")
-    if target.state == "deleted" and not reviewer_sees_held:
-        raise Gone(f"The content of {target.name} has been deleted.", code="content_deleted")
-    path = current_store().blob_path(target.content_key or target.sha256)
-    if target.content_key is None or not path.is_file():
-        log.error("blob %s of file %s is missing", target.sha256, target.id)
-        raise Gone(f"The content of {target.name} is not available.", code="content_missing")
-    await audit.record(session, actor=actor.label, action="transfer.file.download", subject=f"transfer_file:{target.id}",
-                       transfer=str(transfer.id), sha256=target.sha256)
-    return target, path
-
-
-async def delete_file(session: AsyncSession, *, actor: Actor, transfer_id: str, file_id: str) -> TransferFile:
-    """Remove a transferred file's content from the portal; the record and the audit stay. While the
-    file waits for review, or is a suspected breach, the store keeps the content for the reviewer."""
-    transfer = await viewable_transfer(session, actor, transfer_id)
-    target = await file_in(session, transfer, file_id, lock=True)
-    if target.state == "deleted":
-        raise Conflict(f"{target.name} has already been deleted.", code="already_deleted")
-    if target.state != "transferred":
-        raise Conflict(f"{target.name} has not been transferred.", code="not_transferred")
-    rules.check_transition("file", target.state, "deleted")
-    target.state, target.deleted_at, target.deleted_by_id = "deleted", clock.now(), actor.user_id
-    held = target.review_state in rules.HOLDS_CONTENT
-    removed = False if held else await release_content(session, target)
-    await audit.record(session, actor=actor.label, action="transfer.file.delete", subject=f"transfer_file:{target.id}",
-                       transfer=str(transfer.id), name=target.name, sha256=target.sha256, content_held=held,
-                       blob_removed=removed)
-    return target

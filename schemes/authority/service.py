@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied
-from boa.kernel.queries import get_or_404
+from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
 from boa.people.lookups import roles_at, user_by_ident
 from boa.people.models import Institution, User
@@ -69,12 +68,7 @@ async def create(session: AsyncSession, *, actor: Actor, institution_id: str, to
     project = await new_project(session, actor=actor, institution=institution, scheme="authority",
                                 title=f"Authority scheme of {institution.name}", state="approved", approved=True)
     scheme = AuthorityScheme(institution_id=institution.id, project_id=project.id)
-    try:
-        async with session.begin_nested():
-            session.add(scheme)
-            await session.flush()
-    except IntegrityError:
-        raise Conflict("The institution already has an authority scheme.", code="authority_scheme_exists") from None
+    await add_unique(session, scheme, Conflict("The institution already has an authority scheme.", code="authority_scheme_exists"))
     await audit.record(session, actor=actor.label, action="authority.create", subject=f"authority_scheme:{scheme.id}",
                        after={"institution": institution.authorisation_number, "project": project.number})
     await _add_purpose(session, actor, scheme, topics, registers, valid_from, link_own_data)

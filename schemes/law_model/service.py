@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit
 from boa.kernel.actor import Actor
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied
-from boa.kernel.queries import get_or_404
+from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
 from boa.people.lookups import roles_at, user_by_ident
 from boa.people.models import AuthorisationAgreement, Institution
@@ -43,12 +42,7 @@ async def establish(session: AsyncSession, *, actor: Actor, institution_id: str,
     project = await new_project(session, actor=actor, institution=institution, scheme="law_model",
                                 title="Lovmodellen (law model)", state="approved", approved=True)
     model = LawModel(singleton=1, institution_id=institution.id, project_id=project.id, rule_set=rules_now)
-    try:
-        async with session.begin_nested():
-            session.add(model)
-            await session.flush()
-    except IntegrityError:
-        raise Conflict("The law model is already established.", code="law_model_exists") from None
+    await add_unique(session, model, Conflict("The law model is already established.", code="law_model_exists"))
     await audit.record(session, actor=actor.label, action="law_model.establish", subject=f"law_model:{model.id}",
                        after={"institution": institution.authorisation_number, "project": project.number,
                               "rule_set": rules_now})

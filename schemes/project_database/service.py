@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied
-from boa.kernel.queries import get_or_404
+from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
 from boa.people.lookups import roles_at, user_by_ident
 from boa.people.models import Institution, InstitutionRole, User
@@ -54,12 +53,7 @@ async def create(session: AsyncSession, *, actor: Actor, institution_id: str, ma
     today = clock.now().date()
     pdb = ProjectDatabase(institution_id=institution.id, datasets=clean_datasets(datasets), state="active",
                           end_date=rules.default_end_date(today))
-    try:
-        async with session.begin_nested():
-            session.add(pdb)
-            await session.flush()
-    except IntegrityError:
-        raise Conflict("The institution already has a project database.", code="project_database_exists") from None
+    await add_unique(session, pdb, Conflict("The institution already has a project database.", code="project_database_exists"))
     main = await new_project(session, actor=actor, institution=institution, scheme="project_database", kind="main",
                              title=f"Project database of {institution.name}", state="approved", approved=True,
                              datasets=pdb.datasets, end_date=pdb.end_date)

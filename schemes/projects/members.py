@@ -8,12 +8,12 @@ agreement and a valid certification. A user whose physical token has not arrived
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
+from boa.kernel.queries import add_unique
 from boa.people.models import Association, User
 from schemes.projects.models import Project, ProjectMember
 from tokens.models import Token
@@ -66,12 +66,7 @@ async def add_member(session: AsyncSession, *, actor: Actor, project: Project, u
     before = row.state if row is not None else None
     if row is None:
         row = ProjectMember(project_id=project.id, user_id=user.id, state=state, added_by_id=actor.user_id)
-        try:
-            async with session.begin_nested():
-                session.add(row)
-                await session.flush()
-        except IntegrityError:
-            raise Conflict(f"{user.ident} is already on project {project.number}.", code="already_member") from None
+        await add_unique(session, row, Conflict(f"{user.ident} is already on project {project.number}.", code="already_member"))
     else:
         row.state, row.added_by_id, row.ended_at, row.ended_reason = state, actor.user_id, None, None
     row.activated_at = clock.now() if state == "active" else None

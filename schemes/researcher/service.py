@@ -7,13 +7,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, mail
 from boa.kernel.actor import Actor
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
-from boa.kernel.queries import get_or_404
+from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
 from boa.people.lookups import roles_at, user_by_ident
 from boa.people.models import Institution, InstitutionRole, User
@@ -75,12 +74,7 @@ async def add_proposal(session: AsyncSession, project: Project, *, title: str, d
     version = (await session.scalar(select(func.max(Proposal.version)).where(Proposal.project_id == project.id))) or 0
     proposal = Proposal(project_id=project.id, version=version + 1, state=State.CREATED.value, valid=False,
                         title=title.strip(), description=description, datasets=datasets, details=details)
-    try:
-        async with session.begin_nested():
-            session.add(proposal)
-            await session.flush()
-    except IntegrityError:
-        raise Conflict("Another proposal for this project is in progress.", code="proposal_in_progress") from None
+    await add_unique(session, proposal, Conflict("Another proposal for this project is in progress.", code="proposal_in_progress"))
     project.state = proposal.state
     await audit.record(session, actor=actor.label, action="proposal.create", subject=f"project:{project.number}",
                        version=proposal.version, after={"title": proposal.title, "datasets": datasets})

@@ -12,7 +12,7 @@ from boa.kernel.actor import Actor
 from boa.kernel.db import session_maker, transaction
 from boa.kernel.errors import Conflict
 from boa.people.models import User
-from boa.transfers import service
+from boa.transfers import portal, service
 from boa.transfers.content import release_content
 from boa.transfers.models import TransferFile
 from tests.transfer_helpers import CLEAN_TABLE, project_no, upload
@@ -62,7 +62,7 @@ async def test_concurrent_submits_transfer_once(client, as_user, demo, gate):
 
 async def _delete(engine, actor: Actor, transfer_id: str, file_id: str) -> None:
     async with transaction(engine) as s:
-        await service.delete_file(s, actor=actor, transfer_id=transfer_id, file_id=file_id)
+        await portal.delete_file(s, actor=actor, transfer_id=transfer_id, file_id=file_id)
 
 
 async def _submit(engine, actor: Actor, transfer_id: str) -> None:

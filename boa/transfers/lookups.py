@@ -1,0 +1,62 @@
+"""Finding a transfer and its files as the actor may see them: the owner sees their transfer at
+once; the project's active members and Research Services once it is transferred; anyone else
+gets 404 whether or not it exists."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa.kernel.actor import Actor
+from boa.kernel.errors import NotFound
+from boa.kernel.queries import parse_id
+from boa.transfers.models import Transfer, TransferFile
+from schemes.projects.models import ProjectMember
+
+
+async def files_of(session: AsyncSession, transfer: Transfer, *, lock: bool = False) -> list[TransferFile]:
+    query = select(TransferFile).where(TransferFile.transfer_id == transfer.id).order_by(TransferFile.name)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return list(await session.scalars(query))
+
+
+async def own_transfer(session: AsyncSession, actor: Actor, transfer_id: str, *, lock: bool = False) -> Transfer:
+    query = select(Transfer).where(Transfer.id == parse_id(transfer_id, "transfer"))
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    transfer = await session.scalar(query)
+    if transfer is None or actor.user_id is None or transfer.user_id != actor.user_id:
+        raise NotFound(f"No transfer {transfer_id}.")
+    return transfer
+
+
+async def is_results_viewer(session: AsyncSession, actor: Actor, project_id: int) -> bool:
+    """Research Services staff and the project's active members see its transferred results."""
+    if actor.is_staff:
+        return True
+    if actor.user_id is None:
+        return False
+    state = await session.scalar(select(ProjectMember.state).where(
+        ProjectMember.project_id == project_id, ProjectMember.user_id == actor.user_id))
+    return state == "active"
+
+
+async def viewable_transfer(session: AsyncSession, actor: Actor, transfer_id: str) -> Transfer:
+    """The owner sees a transfer at once; members and staff once it is transferred."""
+    transfer = await session.get(Transfer, parse_id(transfer_id, "transfer"))
+    if transfer is not None and actor.user_id is not None and transfer.user_id == actor.user_id:
+        return transfer
+    if transfer is None or transfer.state != "transferred" or not await is_results_viewer(
+            session, actor, transfer.project_id):
+        raise NotFound(f"No transfer {transfer_id}.")
+    return transfer
+
+
+async def file_in(session: AsyncSession, transfer: Transfer, file_id: str, *, lock: bool = False) -> TransferFile:
+    query = select(TransferFile).where(TransferFile.id == parse_id(file_id, "file"),
+                                       TransferFile.transfer_id == transfer.id)
+    found = await session.scalar(query.with_for_update() if lock else query)
+    if found is None:
+        raise NotFound(f"No file {file_id} in transfer {transfer.id}.")
+    return found
