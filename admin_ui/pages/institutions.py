@@ -14,7 +14,7 @@ from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
 from boa.kernel.domain import SCHEME_KINDS
 from boa.kernel.queries import MAX_LIMIT
-from boa.people import associations, institutions, users
+from boa.people import associations, institutions, user_requests
 from boa.people.permissions import (
     assignable_roles,
     may_decide_association,
@@ -89,7 +89,7 @@ class InstitutionPages(Controller):
     async def user_requests(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
         actor = viewer_of(request).actor
         view = await institutions.overview(db_session, actor=actor, institution_id=institution_id)
-        rows, _ = await users.list_user_requests(db_session, actor=actor, institution_id=institution_id,
+        rows, _ = await user_requests.list_user_requests(db_session, actor=actor, institution_id=institution_id,
                                                  limit=MAX_LIMIT)
         return render(request, "institution_user_requests.html", view=view, rows=rows,
                       can_request=may_request_user(view.my_roles))
@@ -97,7 +97,7 @@ class InstitutionPages(Controller):
     @post("/user-requests")
     async def request_user(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
         form = await read_form(request)
-        await users.request_user(db_session, actor=viewer_of(request).actor, institution_id=institution_id,
+        await user_requests.request_user(db_session, actor=viewer_of(request).actor, institution_id=institution_id,
                                  name=form.text("name"), email=form.text("email"), mobile=form.optional("mobile"))
         return done(request, f"/institutions/{institution_id}/user-requests",
                     N_("The request is sent to Research Services."))

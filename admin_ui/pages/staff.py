@@ -19,7 +19,7 @@ from boa.kernel import audit
 from boa.kernel.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
 from boa.kernel.errors import ValidationFailed
 from boa.kernel.queries import MAX_LIMIT
-from boa.people import institutions, users
+from boa.people import institutions, user_requests, users
 from boa.web.auth import require_staff
 from schemes import presenters
 from schemes.projects.report import active_projects_report
@@ -88,7 +88,7 @@ class StaffPages(Controller):
     @get("/user-requests")
     async def user_requests(self, request: Request, db_session: AsyncSession,
                             request_state: Annotated[str, Parameter(query="state")] = "pending") -> Response:
-        rows, _ = await users.list_user_requests(db_session, actor=viewer_of(request).actor,
+        rows, _ = await user_requests.list_user_requests(db_session, actor=viewer_of(request).actor,
                                                  state=request_state or None, limit=MAX_LIMIT)
         return render(request, "staff_user_requests.html", rows=rows, state=request_state)
 
@@ -98,7 +98,7 @@ class StaffPages(Controller):
         form = await read_form(request)
         if decision not in ("approve", "refuse"):
             raise ValidationFailed("The decision is approve or refuse.", field="decision")
-        await users.decide_user_request(db_session, actor=viewer_of(request).actor, request_id=request_id,
+        await user_requests.decide_user_request(db_session, actor=viewer_of(request).actor, request_id=request_id,
                                         approve=decision == "approve", comment=form.optional("comment"))
         message = N_("The request is approved; the user is created.") if decision == "approve" \
             else N_("The request is refused.")

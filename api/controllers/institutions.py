@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import presenters
 from api.schemas import AgreementBody, IdentBody, InstitutionBody, RoleBody, TerminateBody, UserRequestBody
 from boa.kernel.actor import Actor
-from boa.people import associations, institutions, users
+from boa.people import associations, institutions, user_requests
 from boa.people.models import User
 from boa.web.auth import require_staff
 
@@ -66,14 +66,14 @@ class InstitutionController(Controller):
     @post("/{institution_id:str}/user-requests")
     async def request_user(self, db_session: AsyncSession, actor: Actor, institution_id: str,
                            data: UserRequestBody) -> dict[str, Any]:
-        req = await users.request_user(db_session, actor=actor, institution_id=institution_id, name=data.name,
+        req = await user_requests.request_user(db_session, actor=actor, institution_id=institution_id, name=data.name,
                                        email=data.email, mobile=data.mobile)
         return presenters.user_request(req)
 
     @get("/{institution_id:str}/user-requests")
     async def list_user_requests(self, db_session: AsyncSession, actor: Actor, institution_id: str,
                                  limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
-        rows, nxt = await users.list_user_requests(db_session, actor=actor, institution_id=institution_id,
+        rows, nxt = await user_requests.list_user_requests(db_session, actor=actor, institution_id=institution_id,
                                                    limit=limit, cursor=cursor)
         return {"items": [presenters.user_request(r) for r in rows], "next_cursor": nxt}
 

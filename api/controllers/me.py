@@ -11,7 +11,7 @@ from api.schemas import AgreementAcceptBody, CertificationBody, MePatch
 from boa.kernel.actor import Actor
 from boa.kernel.decisions import decision_for
 from boa.kernel.errors import PermissionDenied
-from boa.people import users
+from boa.people import onboarding, users
 from boa.people.models import Association, Institution, InstitutionRole
 from schemes.projects import service as project_service
 from tokens.models import Token
@@ -59,25 +59,25 @@ class MeController(Controller):
 
     @get("/user-agreement")
     async def user_agreement(self, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
-        current = await users.current_user_agreement(db_session)
+        current = await onboarding.current_user_agreement(db_session)
         return {"version": current.version if current else None, "text": current.text if current else None,
                 "accepted_version": actor.user.user_agreement_version if actor.user else None}
 
     @post("/user-agreement", status_code=200)
     async def accept(self, db_session: AsyncSession, actor: Actor, data: AgreementAcceptBody) -> dict[str, Any]:
-        user = await users.accept_user_agreement(db_session, actor=actor, version=data.version)
+        user = await onboarding.accept_user_agreement(db_session, actor=actor, version=data.version)
         return {"accepted_version": user.user_agreement_version}
 
     @get("/certification")
     async def certification_test(self, actor: Actor) -> dict[str, Any]:
         questions = [{"number": n, "question": q["question"], "options": q["options"]}
-                     for n, q in enumerate(users.certification_questions(), start=1)]
+                     for n, q in enumerate(onboarding.certification_questions(), start=1)]
         return {"questions": questions, "expires_at": presenters.ts(actor.user.certification_expires_at)
                 if actor.user else None}
 
     @post("/certification", status_code=200)
     async def take_certification(self, db_session: AsyncSession, actor: Actor,
                                  data: CertificationBody) -> dict[str, Any]:
-        attempt = await users.take_certification(db_session, actor=actor, answers=data.answers)
+        attempt = await onboarding.take_certification(db_session, actor=actor, answers=data.answers)
         return {"passed": attempt.passed, "correct": attempt.correct, "questions": attempt.questions,
                 "expires_at": presenters.ts(actor.user.certification_expires_at) if actor.user else None}

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import presenters
 from api.schemas import DecisionBody, UserBody
 from boa.kernel.actor import Actor
-from boa.people import users
+from boa.people import user_requests, users
 from boa.web.auth import require_staff
 from tokens import activation
 
@@ -50,14 +50,14 @@ class UserRequestController(Controller):
     async def index(self, db_session: AsyncSession, actor: Actor,
                     request_state: Annotated[str | None, Parameter(query="state")] = None,
                     limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
-        rows, nxt = await users.list_user_requests(db_session, actor=actor, state=request_state, limit=limit,
+        rows, nxt = await user_requests.list_user_requests(db_session, actor=actor, state=request_state, limit=limit,
                                                    cursor=cursor)
         return {"items": [presenters.user_request(r) for r in rows], "next_cursor": nxt}
 
     @post("/{request_id:str}/approve", guards=[require_staff], status_code=200)
     async def approve(self, db_session: AsyncSession, actor: Actor, request_id: str,
                       data: DecisionBody | None = None) -> dict[str, Any]:
-        req = await users.decide_user_request(db_session, actor=actor, request_id=request_id, approve=True,
+        req = await user_requests.decide_user_request(db_session, actor=actor, request_id=request_id, approve=True,
                                               comment=data.comment if data else None)
         out = presenters.user_request(req)
         if req.user_id:
@@ -70,6 +70,6 @@ class UserRequestController(Controller):
     @post("/{request_id:str}/refuse", guards=[require_staff], status_code=200)
     async def refuse(self, db_session: AsyncSession, actor: Actor, request_id: str,
                      data: DecisionBody | None = None) -> dict[str, Any]:
-        req = await users.decide_user_request(db_session, actor=actor, request_id=request_id, approve=False,
+        req = await user_requests.decide_user_request(db_session, actor=actor, request_id=request_id, approve=False,
                                               comment=data.comment if data else None)
         return presenters.user_request(req)

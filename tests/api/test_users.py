@@ -128,7 +128,7 @@ async def test_certification_test_and_user_agreement(client, as_user):
     me = await as_user("RESA")
     test = (await client.get("/v1/me/certification", headers=me)).json()
     assert len(test["questions"]) == 10 and "answer" not in test["questions"][0]
-    from boa.people.users import certification_questions
+    from boa.people.onboarding import certification_questions
 
     right = [q["answer"] for q in certification_questions()]
     wrong = [(a + 1) % 3 for a in right]
