@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +15,7 @@ from api.schemas.bodies import (
     TerminateBody,
     UserRequestBody,
 )
-from api.schemas.common import Page
+from api.schemas.common import Page, extended
 from api.schemas.people import (
     AgreementView,
     AssociationView,
@@ -53,8 +52,8 @@ class InstitutionController(Controller):
     @get("/{institution_id:str}")
     async def show(self, db_session: AsyncSession, actor: Actor, institution_id: str) -> InstitutionDetail:
         view = await institutions.overview(db_session, actor=actor, institution_id=institution_id)
-        return InstitutionDetail(
-            **msgspec.structs.asdict(presenters.institution(view.institution)),
+        return extended(
+            InstitutionDetail, presenters.institution(view.institution),
             agreements=[presenters.agreement(a, ident) for a, ident in view.agreements],
             roles=[RoleHolder(ident=ident, role=role) for ident, _, role in view.roles],
             my_roles=sorted(view.my_roles))

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import msgspec
 from litestar import Controller, get, patch, post
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
 from api.schemas.bodies import AgreementAcceptBody, CertificationBody, MePatch
+from api.schemas.common import extended
 from api.schemas.people import (
     AgreementAccepted,
     CertificationResult,
@@ -44,8 +44,8 @@ async def me_view(db: AsyncSession, actor: Actor) -> MeView:
         shown = presenters.association(a, user.ident)
         shown.authorisation_number = number
         associations.append(shown)
-    return MeView(
-        **msgspec.structs.asdict(presenters.user(user)),
+    return extended(
+        MeView, presenters.user(user),
         roles=[MyRole(institution_id=str(i), authorisation_number=n, institution=name, role=r)
                for r, i, n, name in roles] + [MyRole(institution="office", role=r) for r in user.staff_roles or []],
         associations=associations, tokens=[presenters.token(t) for t in tokens],

@@ -10,7 +10,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.bodies import IdentBody
-from api.schemas.common import Page
+from api.schemas.common import Page, extended
 from api.schemas.scheme_bodies import ProjectBody, ProjectPatch
 from api.schemas.schemes import ProjectDetail, ProjectMemberView
 from api.schemas.system import ActiveProjectsReport
@@ -54,7 +54,7 @@ class ProjectController(Controller):
     async def show(self, db_session: AsyncSession, actor: Actor, number: str) -> ProjectDetail:
         project, roles = await service.visible(db_session, actor, number)
         shown = await views.project(db_session, project, full=True)
-        return ProjectDetail(**msgspec.structs.asdict(shown), my_roles=sorted(roles),
+        return extended(ProjectDetail, shown, my_roles=sorted(roles),
                              next_states=next_states(project.state, roles) if shown.proposals else [])
 
     @patch("/{number:str}")
@@ -73,7 +73,7 @@ class ProjectController(Controller):
                          data: IdentBody) -> ProjectMemberView:
         project, member, user = await researcher_members.add_project_member(db_session, actor=actor, number=number,
                                                                  ident=data.ident)
-        return ProjectMemberView(**msgspec.structs.asdict(presenters.member(member, user.ident)),
+        return extended(ProjectMemberView, presenters.member(member, user.ident),
                                  project=str(project.number))
 
     @delete("/{number:str}/members/{ident:str}", status_code=204)

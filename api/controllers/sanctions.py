@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.bodies import AssessmentBody, BreachBody, CommentBody, ReportBody, SanctionDecisionBody
-from api.schemas.common import Page
+from api.schemas.common import Page, extended
 from api.schemas.sanctions import SanctionDecided, SanctionPreview
 from boa.kernel.actor import Actor
 from boa.sanctions import cases, locks, presenters, views
@@ -58,7 +57,7 @@ class BreachController(Controller):
                       severity: str) -> SanctionPreview:
         found = await cases.preview(db_session, actor=actor, case_id=case_id, severity=severity)
         plan = presenters.plan(found["plan"], found["counts"], found["locks"], found["report_ready"])
-        return SanctionPreview(**msgspec.structs.asdict(plan), case_id=case_id)
+        return extended(SanctionPreview, plan, case_id=case_id)
 
     @post("/{case_id:str}/decision", status_code=200)
     async def decide(self, db_session: AsyncSession, actor: Actor, case_id: str, data: SanctionDecisionBody) -> SanctionDecided:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.params import Parameter
 from litestar.response import File
@@ -13,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.openapi import MultipartUpload
 from api.schemas.bodies import NoteBody, ReviewBody, SubmitBody
-from api.schemas.common import Page
+from api.schemas.common import Page, extended
 from api.schemas.transfers import NotTransferred, PortalDay, PortalPage, SubmittedTransfer
 from boa.kernel.actor import Actor
 from boa.kernel.errors import ValidationFailed
@@ -66,7 +65,7 @@ class TransferController(Controller):
         transfer, files = await service.submit(db_session, actor=actor, transfer_id=transfer_id,
                                                approve=data.approve)
         shown = presenters.transfer(transfer, files, actor.user.ident)  # type: ignore[union-attr]  # a user submits
-        return SubmittedTransfer(**msgspec.structs.asdict(shown), not_transferred=[
+        return extended(SubmittedTransfer, shown, not_transferred=[
             NotTransferred(id=str(f.id), name=f.name, reason=f.reason) for f in files if f.state == "rejected"])
 
     @get("/{transfer_id:str}/files/{file_id:str}/content", media_type="application/octet-stream")

@@ -3,7 +3,7 @@ last page)."""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -17,3 +17,11 @@ class Page(msgspec.Struct, Generic[T]):
 
 class Status(msgspec.Struct):
     status: str
+
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def extended(cls: type[S], base: msgspec.Struct, **more: Any) -> S:
+    """``base`` as ``cls``, a Struct that adds fields to ``base``'s kind (given in ``more``)."""
+    return cls(**msgspec.structs.asdict(base), **more)
