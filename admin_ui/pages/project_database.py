@@ -10,7 +10,7 @@ from admin_ui.forms import done, read_form
 from admin_ui.i18n import N_
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
-from schemes import presenters
+from schemes import views
 from schemes.project_database import service
 
 
@@ -21,7 +21,7 @@ class ProjectDatabasePages(Controller):
     async def show(self, request: Request, db_session: AsyncSession, pdb_id: str) -> Response:
         actor = viewer_of(request).actor
         pdb, managers, main, subs = await service.overview(db_session, actor=actor, pdb_id=pdb_id)
-        view = await presenters.project_database(db_session, pdb, managers, main, subs)
+        view = await views.project_database(db_session, pdb, managers, main, subs)
         report = await service.report(db_session, actor=actor, pdb_id=pdb_id)
         return render(request, "project_database.html", pdb=view, report=report,
                       is_manager=actor.user_id in managers, can_extend=actor.is_staff and pdb.state == "active")

@@ -11,7 +11,7 @@ from admin_ui.i18n import N_, gettext
 from admin_ui.labels import STATES
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
-from schemes import presenters
+from schemes import views
 from schemes.projects import service
 from schemes.projects.permissions import may_approve_deletion, may_change_deletion_date
 from schemes.researcher import service as researcher
@@ -36,7 +36,7 @@ class ProjectPages(Controller):
     async def show(self, request: Request, db_session: AsyncSession, number: str) -> Response:
         actor = viewer_of(request).actor
         project, _ = await service.visible(db_session, actor, number)
-        view = await presenters.project(db_session, project, full=True)
+        view = await views.project(db_session, project, full=True)
         return render(request, "project.html", project=view, can=await project_actions(db_session, actor, project))
 
     @post("/{number:str}/transitions")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,8 +41,8 @@ class ReviewPages(Controller):
     async def show(self, request: Request, db_session: AsyncSession, file_id: str) -> Response:
         target, transfer, owner = await review.file_for_review(db_session, actor=viewer_of(request).actor,
                                                                file_id=file_id)
-        item = {**presenters.queue_item(target, transfer, owner), **file_views([target])[0]}
-        item["review"] = presenters.review_part(target)
+        # The page reads the file as a dict (as the API shows it), with the review and the counts of unlisted findings.
+        item = {**msgspec.to_builtins(presenters.queue_item(target, transfer, owner)), **file_views([target])[0]}
         return render(request, "review_file.html", item=item, transfer=transfer, file_id=target.id)
 
     @post("/{file_id:str}")

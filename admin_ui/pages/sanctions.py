@@ -16,7 +16,7 @@ The words for this area's codes are in :mod:`admin_ui.labels_sanctions`."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
@@ -28,17 +28,17 @@ from admin_ui.templating import LOCAL_TIME, render
 from admin_ui.viewer import Viewer, viewer_of
 from boa.kernel.domain import SCHEME_KINDS
 from boa.kernel.errors import ValidationFailed
-from boa.sanctions import cases, locks, overview, presenters
+from boa.sanctions import cases, locks, overview, presenters, views
 from boa.sanctions.models import BREACH_KINDS, CASE_STATES
 from boa.sanctions.permissions import may_register, may_report, may_sanction
+from boa.sanctions.presenters import CaseView
 from boa.web.auth import require_staff
 
 PAGE_SIZE = 25
 SEVERITIES = ("minor", "severe")
 
-def _may_report(viewer: Viewer, case: dict[str, Any]) -> bool:
-    return may_report(viewer.roles_at(int(case["institution_id"])), state=case["state"],
-                      report_state=case["report_state"])
+def _may_report(viewer: Viewer, case: CaseView) -> bool:
+    return may_report(viewer.roles_at(int(case.institution_id)), state=case.state, report_state=case.report_state)
 
 
 # ---- reading the forms ---------------------------------------------------------------------------
@@ -78,7 +78,7 @@ class SanctionStaffPages(Controller):
         actor = viewer_of(request).actor
         rows, nxt = await cases.list_cases(db_session, actor=actor, state=case_state or None, limit=PAGE_SIZE,
                                            cursor=cursor)
-        items = await cases.views(db_session, rows)
+        items = await views.cases(db_session, rows)
         return render(request, "sanctions_staff_list.html", items=items, next_cursor=nxt, state=case_state or "",
                       states=CASE_STATES, can_register=may_register(actor), kinds=BREACH_KINDS,
                       schemes=SCHEME_KINDS, institutions=await overview.institutions(db_session) if may_register(actor) else [])
@@ -101,13 +101,12 @@ class SanctionStaffPages(Controller):
                    severity: str | None = None) -> Response:
         actor = viewer_of(request).actor
         case = await cases.visible_case(db_session, actor, case_id)
-        shown = await cases.view(db_session, case)
+        shown = await views.case(db_session, case)
         preview = None
         if _choice(severity, SEVERITIES, "severity"):
             found = await cases.preview(db_session, actor=actor, case_id=case_id, severity=severity)  # type: ignore[arg-type]
             preview = presenters.plan(found["plan"], found["counts"], found["locks"], found["report_ready"])
-        names = await overview.names(db_session, [{"institution_id": shown["institution_id"]}, *shown["locks"],
-                                          *(preview["locks"] if preview else [])])
+        names = await overview.names(db_session, [shown, *shown.locks, *(preview.locks if preview else [])])
         return render(request, "sanctions_case.html", case=shown, preview=preview, severity=severity or "",
                       severities=SEVERITIES, names=names, staff_page=True, can_sanction=may_sanction(actor),
                       can_report=_may_report(viewer_of(request), shown))
@@ -166,18 +165,18 @@ class BreachPages(Controller):
         viewer = viewer_of(request)
         rows, nxt = await cases.list_cases(db_session, actor=viewer.actor, state=case_state or None,
                                            limit=PAGE_SIZE, cursor=cursor)
-        items = await cases.views(db_session, rows)
+        items = await views.cases(db_session, rows)
         places = {str(p.id): f"{p.name} ({p.number})" for p in viewer.places}
         return render(request, "sanctions_list.html", items=items, next_cursor=nxt, state=case_state or "",
                       states=CASE_STATES, places=places,
-                      reporting={i["id"] for i in items if _may_report(viewer, i)})
+                      reporting={i.id for i in items if _may_report(viewer, i)})
 
     @get("/{case_id:str}")
     async def case(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
         viewer = viewer_of(request)
-        shown = await cases.view(db_session, await cases.visible_case(db_session, viewer.actor, case_id))
+        shown = await views.case(db_session, await cases.visible_case(db_session, viewer.actor, case_id))
         return render(request, "sanctions_case.html", case=shown, preview=None, severity="", severities=SEVERITIES,
-                      names=await overview.names(db_session, [{"institution_id": shown["institution_id"]}, *shown["locks"]]),
+                      names=await overview.names(db_session, [shown, *shown.locks]),
                       staff_page=False, can_sanction=False,
                       can_report=_may_report(viewer, shown))
 

@@ -21,7 +21,7 @@ from boa.kernel.errors import ValidationFailed
 from boa.kernel.queries import MAX_LIMIT
 from boa.people import institutions, user_requests, users
 from boa.web.auth import require_staff
-from schemes import presenters
+from schemes import views
 from schemes.projects.report import active_projects_report
 from schemes.projects.service import list_projects
 
@@ -108,7 +108,7 @@ class StaffPages(Controller):
     async def proposals(self, request: Request, db_session: AsyncSession, cursor: str | None = None) -> Response:
         rows, nxt = await list_projects(db_session, actor=viewer_of(request).actor, limit=PAGE_SIZE, cursor=cursor,
                                         state="sent_to_office")
-        items = [await presenters.project(db_session, p) for p in rows]
+        items = await views.projects(db_session, rows)
         return render(request, "staff_proposals.html", items=items, next_cursor=nxt)
 
     @get("/audit")

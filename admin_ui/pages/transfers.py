@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,7 +50,7 @@ def file_views(files: list[TransferFile]) -> list[dict[str, Any]]:
     """The files as the API shows them, plus how many findings of each kind are not listed."""
     out = []
     for f in files:
-        view = {"reason": None, "message": None, "rows": None, **presenters.file(f)}
+        view = {"reason": None, "message": None, "rows": None, **msgspec.to_builtins(presenters.file(f))}
         shown: dict[str, int] = {}
         for finding in view["findings"]:
             shown[finding["kind"]] = shown.get(finding["kind"], 0) + 1

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, Request, Response, post
 from litestar.datastructures import Cookie
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
-from api.schemas import ActivateBody, LoginBody, PinChangeBody, VerifyBody
+from api.schemas.bodies import ActivateBody, LoginBody, PinChangeBody, VerifyBody
+from api.schemas.people import Activated, ChallengeView, Enrolment, SessionView
 from boa.kernel.actor import Actor
 from boa.kernel.settings import get_settings
 from boa.web.auth import COOKIE, CSRF_COOKIE
@@ -20,18 +19,19 @@ class AuthController(Controller):
     tags = ["Login"]
 
     @post("/login", opt={"public": True}, status_code=200)
-    async def login(self, db_session: AsyncSession, data: LoginBody) -> dict[str, Any]:
+    async def login(self, db_session: AsyncSession, data: LoginBody) -> ChallengeView:
         challenge = await login_flow.login(db_session, data.ident, data.pin)
-        return {"challenge_id": challenge.challenge, "method": challenge.method,
-                "expires_at": presenters.ts(challenge.expires_at)}
+        return ChallengeView(challenge_id=challenge.challenge, method=challenge.method,
+                             expires_at=presenters.ts(challenge.expires_at))
 
     @post("/verify", opt={"public": True}, status_code=200)
-    async def verify(self, db_session: AsyncSession, data: VerifyBody) -> Response[dict[str, Any]]:
+    async def verify(self, db_session: AsyncSession, data: VerifyBody) -> Response[SessionView]:
         new = await login_flow.verify(db_session, data.challenge_id, data.code)
         settings = get_settings()
-        body = {"access_token": new.token, "token_type": "Bearer",
-                "expires_in": settings.session_absolute_hours * 3600, "csrf_token": new.csrf_token,
-                "user": presenters.user(new.user)}
+        # noqa S106: "Bearer" is the token type (RFC 6750), not a password.
+        body = SessionView(access_token=new.token, token_type="Bearer",  # noqa: S106
+                           expires_in=settings.session_absolute_hours * 3600, csrf_token=new.csrf_token,
+                           user=presenters.user(new.user))
         cookies = [
             Cookie(key=COOKIE, value=new.token, httponly=True, secure=settings.cookie_secure, samesite="strict",
                    path="/", max_age=settings.session_absolute_hours * 3600),
@@ -47,10 +47,11 @@ class AuthController(Controller):
         return Response(None, status_code=204, cookies=[Cookie(key=COOKIE, value="", max_age=0, path="/")])
 
     @post("/activate", opt={"public": True}, status_code=200)
-    async def activate(self, db_session: AsyncSession, data: ActivateBody) -> dict[str, Any]:
+    async def activate(self, db_session: AsyncSession, data: ActivateBody) -> Activated:
         result = await activation.activate(db_session, data.ident, data.activation_code, data.pin)
-        enrolment = {"kind": "totp", "provisioning_uri": result.provisioning_uri} if result.provisioning_uri else None
-        return {"ident": result.user.ident, "activated": True, "enrolment": enrolment}
+        enrolment = Enrolment(kind="totp", provisioning_uri=result.provisioning_uri) if result.provisioning_uri \
+            else None
+        return Activated(ident=result.user.ident, activated=True, enrolment=enrolment)
 
     @post("/pin", status_code=204)
     async def change_pin(self, db_session: AsyncSession, actor: Actor, data: PinChangeBody) -> None:

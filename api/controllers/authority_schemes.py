@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, delete, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.schemas import IdentBody
-from api.scheme_schemas import AuthoritySchemeBody, PurposeBody
+from api.schemas.bodies import IdentBody
+from api.schemas.scheme_bodies import AuthoritySchemeBody, PurposeBody
 from boa.kernel.actor import Actor
-from schemes import presenters
+from schemes import presenters, views
 from schemes.authority import service
-from schemes.authority.models import AuthorityScheme
-from schemes.projects.models import Project
-
-
-async def _view(db: AsyncSession, scheme: AuthorityScheme) -> dict[str, Any]:
-    project = await db.get(Project, scheme.project_id)
-    return presenters.authority_scheme(scheme, project, await service.purposes(db, scheme),  # type: ignore[arg-type]
-                                       await service.current(db, scheme),
-                                       await presenters.members_of(db, scheme.project_id))
+from schemes.presenters import AuthoritySchemeView, MemberView, PurposeView
 
 
 class AuthoritySchemeController(Controller):
@@ -28,36 +18,36 @@ class AuthoritySchemeController(Controller):
     tags = ["Schemes and projects"]
 
     @post("/", status_code=201)
-    async def create(self, db_session: AsyncSession, actor: Actor, data: AuthoritySchemeBody) -> dict[str, Any]:
+    async def create(self, db_session: AsyncSession, actor: Actor, data: AuthoritySchemeBody) -> AuthoritySchemeView:
         p = data.purpose
         scheme = await service.create(db_session, actor=actor, institution_id=data.institution_id, topics=p.topics,
                                       registers=p.registers, valid_from=p.valid_from, link_own_data=p.link_own_data)
-        return await _view(db_session, scheme)
+        return await views.authority_scheme(db_session, scheme)
 
     @get("/{scheme_id:str}")
-    async def show(self, db_session: AsyncSession, actor: Actor, scheme_id: str) -> dict[str, Any]:
+    async def show(self, db_session: AsyncSession, actor: Actor, scheme_id: str) -> AuthoritySchemeView:
         scheme, _ = await service.visible(db_session, actor, scheme_id)
-        return await _view(db_session, scheme)
+        return await views.authority_scheme(db_session, scheme)
 
     @post("/{scheme_id:str}/purposes", status_code=201)
-    async def purpose(self, db_session: AsyncSession, actor: Actor, scheme_id: str, data: PurposeBody) -> dict[str, Any]:
+    async def purpose(self, db_session: AsyncSession, actor: Actor, scheme_id: str, data: PurposeBody) -> PurposeView:
         purpose = await service.add_purpose(db_session, actor=actor, scheme_id=scheme_id, topics=data.topics,
                                             registers=data.registers, valid_from=data.valid_from,
                                             link_own_data=data.link_own_data)
         return presenters.purpose(purpose)
 
     @post("/{scheme_id:str}/renew", status_code=201)
-    async def renew(self, db_session: AsyncSession, actor: Actor, scheme_id: str) -> dict[str, Any]:
+    async def renew(self, db_session: AsyncSession, actor: Actor, scheme_id: str) -> PurposeView:
         return presenters.purpose(await service.renew(db_session, actor=actor, scheme_id=scheme_id))
 
     @post("/{scheme_id:str}/members", status_code=201)
-    async def add_member(self, db_session: AsyncSession, actor: Actor, scheme_id: str, data: IdentBody) -> dict[str, Any]:
+    async def add_member(self, db_session: AsyncSession, actor: Actor, scheme_id: str, data: IdentBody) -> MemberView:
         member = await service.add_member(db_session, actor=actor, scheme_id=scheme_id, ident=data.ident)
         return presenters.member(member, data.ident.upper())
 
     @post("/{scheme_id:str}/members/{ident:str}/approve", status_code=200)
     async def approve_member(self, db_session: AsyncSession, actor: Actor, scheme_id: str,
-                             ident: str) -> dict[str, Any]:
+                             ident: str) -> MemberView:
         member = await service.approve_member(db_session, actor=actor, scheme_id=scheme_id, ident=ident)
         return presenters.member(member, ident.upper())
 

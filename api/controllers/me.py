@@ -1,13 +1,22 @@
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, get, patch, post
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
-from api.schemas import AgreementAcceptBody, CertificationBody, MePatch
+from api.schemas.bodies import AgreementAcceptBody, CertificationBody, MePatch
+from api.schemas.common import extended
+from api.schemas.people import (
+    AgreementAccepted,
+    CertificationResult,
+    CertificationTest,
+    Membership,
+    MeView,
+    MyRole,
+    Question,
+    UserAgreementView,
+)
 from boa.kernel.actor import Actor
 from boa.kernel.decisions import decision_for
 from boa.kernel.errors import PermissionDenied
@@ -17,7 +26,7 @@ from schemes.projects import service as project_service
 from tokens.models import Token
 
 
-async def me_view(db: AsyncSession, actor: Actor) -> dict[str, Any]:
+async def me_view(db: AsyncSession, actor: Actor) -> MeView:
     user = actor.user
     if user is None:
         raise PermissionDenied("A service client has no profile.")
@@ -30,17 +39,21 @@ async def me_view(db: AsyncSession, actor: Actor) -> dict[str, Any]:
         .where(Association.user_id == user.id).order_by(Association.id))).all()
     tokens = await db.scalars(select(Token).where(Token.user_id == user.id).order_by(Token.id))
     decision = await decision_for(db, user.ident, "login", record_denial=False)
-    out = presenters.user(user)
-    out["roles"] = [{"institution_id": str(i), "authorisation_number": n, "institution": name, "role": r}
-                    for r, i, n, name in roles] + [{"institution": "office", "role": r} for r in user.staff_roles or []]
-    out["associations"] = [presenters.association(a, user.ident) | {"authorisation_number": n} for a, n in assoc]
-    out["tokens"] = [presenters.token(t) for t in tokens]
-    out["memberships"] = [{"project": str(p.number), "title": p.title, "scheme": p.scheme, "kind": p.kind,
-                           "institution_id": str(p.institution_id), "state": m.state, "project_state": p.state,
-                           "approved": p.approved_at is not None, "deleted": p.deleted}
-                          for m, p in await project_service.memberships_of(db, user.id)]
-    out["access"] = decision.as_dict()
-    return out
+    associations = []
+    for a, number in assoc:
+        shown = presenters.association(a, user.ident)
+        shown.authorisation_number = number
+        associations.append(shown)
+    return extended(
+        MeView, presenters.user(user),
+        roles=[MyRole(institution_id=str(i), authorisation_number=n, institution=name, role=r)
+               for r, i, n, name in roles] + [MyRole(institution="office", role=r) for r in user.staff_roles or []],
+        associations=associations, tokens=[presenters.token(t) for t in tokens],
+        memberships=[Membership(project=str(p.number), title=p.title, scheme=p.scheme, kind=p.kind,
+                                institution_id=str(p.institution_id), state=m.state, project_state=p.state,
+                                approved=p.approved_at is not None, deleted=p.deleted)
+                     for m, p in await project_service.memberships_of(db, user.id)],
+        access=presenters.decision(decision))
 
 
 class MeController(Controller):
@@ -48,36 +61,38 @@ class MeController(Controller):
     tags = ["Me"]
 
     @get("/")
-    async def me(self, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    async def me(self, db_session: AsyncSession, actor: Actor) -> MeView:
         return await me_view(db_session, actor)
 
     @patch("/")
-    async def update(self, db_session: AsyncSession, actor: Actor, data: MePatch) -> dict[str, Any]:
+    async def update(self, db_session: AsyncSession, actor: Actor, data: MePatch) -> MeView:
         await users.update_contact(db_session, actor=actor, email=data.email, mobile=data.mobile,
                                    address=data.address, language=data.language)
         return await me_view(db_session, actor)
 
     @get("/user-agreement")
-    async def user_agreement(self, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    async def user_agreement(self, db_session: AsyncSession, actor: Actor) -> UserAgreementView:
         current = await onboarding.current_user_agreement(db_session)
-        return {"version": current.version if current else None, "text": current.text if current else None,
-                "accepted_version": actor.user.user_agreement_version if actor.user else None}
+        return UserAgreementView(version=current.version if current else None,
+                                 text=current.text if current else None,
+                                 accepted_version=actor.user.user_agreement_version if actor.user else None)
 
     @post("/user-agreement", status_code=200)
-    async def accept(self, db_session: AsyncSession, actor: Actor, data: AgreementAcceptBody) -> dict[str, Any]:
+    async def accept(self, db_session: AsyncSession, actor: Actor, data: AgreementAcceptBody) -> AgreementAccepted:
         user = await onboarding.accept_user_agreement(db_session, actor=actor, version=data.version)
-        return {"accepted_version": user.user_agreement_version}
+        return AgreementAccepted(accepted_version=user.user_agreement_version)
 
     @get("/certification")
-    async def certification_test(self, actor: Actor) -> dict[str, Any]:
-        questions = [{"number": n, "question": q["question"], "options": q["options"]}
+    async def certification_test(self, actor: Actor) -> CertificationTest:
+        questions = [Question(number=n, question=q["question"], options=q["options"])
                      for n, q in enumerate(onboarding.certification_questions(), start=1)]
-        return {"questions": questions, "expires_at": presenters.ts(actor.user.certification_expires_at)
-                if actor.user else None}
+        return CertificationTest(questions=questions, expires_at=presenters.ts(actor.user.certification_expires_at)
+                                 if actor.user else None)
 
     @post("/certification", status_code=200)
     async def take_certification(self, db_session: AsyncSession, actor: Actor,
-                                 data: CertificationBody) -> dict[str, Any]:
+                                 data: CertificationBody) -> CertificationResult:
         attempt = await onboarding.take_certification(db_session, actor=actor, answers=data.answers)
-        return {"passed": attempt.passed, "correct": attempt.correct, "questions": attempt.questions,
-                "expires_at": presenters.ts(actor.user.certification_expires_at) if actor.user else None}
+        return CertificationResult(passed=attempt.passed, correct=attempt.correct, questions=attempt.questions,
+                                   expires_at=presenters.ts(actor.user.certification_expires_at)
+                                   if actor.user else None)

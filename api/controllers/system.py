@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
+import msgspec
 from litestar import Controller, Request, get
 from litestar.params import Parameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import presenters
+from api.schemas.common import Page, Status
+from api.schemas.system import AuditEntryView, AuditVerification, DecisionView
 from boa.kernel import audit
 from boa.kernel.access import ACTIONS
 from boa.kernel.actor import Actor
@@ -22,7 +26,7 @@ class AccessController(Controller):
     tags = ["Decisions"]
 
     @get("/decision", opt={"service_clients": True})
-    async def decision(self, request: Request, ident: str, action: str, project: str | None = None) -> dict[str, Any]:
+    async def decision(self, request: Request, ident: str, action: str, project: str | None = None) -> DecisionView:
         # The gateways' hot path: no injected session or actor (each costs a task on every
         # request); the session is made only when the cache cannot answer.
         actor: Actor = request.state.actor
@@ -36,7 +40,7 @@ class AccessController(Controller):
             raise ValidationFailed("project is required for this action.", field="project")
         decision = await gateway_decision(request.app.state.access_cache, lambda: request_session(request),
                                           ident, action, project, actor=actor.label, request=request.scope)
-        return decision.as_dict()
+        return presenters.decision(decision)
 
 
 class AuditController(Controller):
@@ -50,16 +54,14 @@ class AuditController(Controller):
         by: Annotated[str | None, Parameter(query="actor")] = None,
         subject: str | None = None, action: str | None = None, limit: int | None = None,
         cursor: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> Page[AuditEntryView]:
         rows, nxt = await audit.entries(db_session, since=since, actor=by, subject=subject, action=action,
                                         limit=limit, cursor=cursor)
-        items = [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor, "action": r.action,
-                  "subject": r.subject, "summary": r.summary, "hash": r.hash} for r in rows]
-        return {"items": items, "next_cursor": nxt}
+        return Page(items=[presenters.audit_entry(r) for r in rows], next_cursor=nxt)
 
     @get("/verify")
-    async def verify(self, db_session: AsyncSession) -> dict[str, Any]:
-        return (await audit.verify(db_session)).as_dict()
+    async def verify(self, db_session: AsyncSession) -> AuditVerification:
+        return msgspec.convert((await audit.verify(db_session)).as_dict(), AuditVerification)
 
 
 class HealthController(Controller):
@@ -67,11 +69,11 @@ class HealthController(Controller):
     tags = ["System"]
 
     @get("/", opt={"public": True})
-    async def health(self, db_session: AsyncSession) -> dict[str, Any]:
+    async def health(self, db_session: AsyncSession) -> Status:
         await db_session.scalar(select(1))
-        return {"status": "ok"}
+        return Status(status="ok")
 
     @get("/ping", opt={"public": True})
-    async def ping(self) -> dict[str, Any]:
+    async def ping(self) -> Status:
         """Liveness without the database: the bare endpoint the benchmarks compare against."""
-        return {"status": "ok"}
+        return Status(status="ok")

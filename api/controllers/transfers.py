@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.params import Parameter
 from litestar.response import File
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.openapi import MultipartUpload
-from api.schemas import NoteBody, ReviewBody, SubmitBody
+from api.schemas.bodies import NoteBody, ReviewBody, SubmitBody
+from api.schemas.common import Page, extended
+from api.schemas.transfers import NotTransferred, PortalDay, PortalPage, SubmittedTransfer
 from boa.kernel.actor import Actor
 from boa.kernel.errors import ValidationFailed
-from boa.people.models import User
-from boa.transfers import lookups, portal, presenters, review, service
-
-
-async def _owner_ident(db: AsyncSession, user_id: int) -> str | None:
-    return await db.scalar(select(User.ident).where(User.id == user_id))
+from boa.transfers import lookups, portal, presenters, review, service, views
+from boa.transfers.presenters import FileView, QueueItemView, TransferView
 
 
 class TransferController(Controller):
@@ -28,7 +25,7 @@ class TransferController(Controller):
     tags = ["Transfer gate"]
 
     @post("/", status_code=201, request_max_body_size=None, operation_class=MultipartUpload)
-    async def upload(self, request: Request, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    async def upload(self, request: Request, db_session: AsyncSession, actor: Actor) -> TransferView:
         """multipart/form-data: ``project``, then one or more ``files`` (relative names kept)."""
         media_type, options = request.content_type
         if media_type != "multipart/form-data":
@@ -40,42 +37,38 @@ class TransferController(Controller):
 
     @get("/")
     async def results(self, db_session: AsyncSession, actor: Actor, project: str | None = None,
-                      limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
+                      limit: int | None = None, cursor: str | None = None) -> PortalPage:
         """The portal: a project's transferred files grouped by date, newest first, with notes."""
         if not project:
             raise ValidationFailed("Name the project: ?project=703794.", field="project")
         found, items, next_cursor = await portal.portal(db_session, actor=actor, number=project, limit=limit,
                                                          cursor=cursor)
-        days = [{"date": day.isoformat(),
-                 "transfers": [{**presenters.transfer(t, files, ident), "files": [presenters.file(f) for f in files]}
-                               for t, files, ident in group]}
+        days = [PortalDay(date=day.isoformat(),
+                          transfers=[presenters.transfer(t, files, ident) for t, files, ident in group])
                 for day, group in portal.group_by_date(items)]
-        return {"project": str(found.number), "items": days, "next_cursor": next_cursor}
+        return PortalPage(project=str(found.number), items=days, next_cursor=next_cursor)
 
     @get("/{transfer_id:str}")
-    async def show(self, db_session: AsyncSession, actor: Actor, transfer_id: str) -> dict[str, Any]:
-        transfer = await lookups.viewable_transfer(db_session, actor, transfer_id)
-        files = await lookups.files_of(db_session, transfer)
-        return presenters.transfer(transfer, files, await _owner_ident(db_session, transfer.user_id))
+    async def show(self, db_session: AsyncSession, actor: Actor, transfer_id: str) -> TransferView:
+        return await views.transfer(db_session, await lookups.viewable_transfer(db_session, actor, transfer_id))
 
     @put("/{transfer_id:str}/files/{file_id:str}/note")
     async def note(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str,
-                   data: NoteBody) -> dict[str, Any]:
+                   data: NoteBody) -> FileView:
         target = await service.set_note(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id,
                                         text=data.text)
         return presenters.file(target)
 
     @post("/{transfer_id:str}/submit", status_code=200)
     async def submit(self, db_session: AsyncSession, actor: Actor, transfer_id: str,
-                     data: SubmitBody) -> dict[str, Any]:
+                     data: SubmitBody) -> SubmittedTransfer:
         transfer, files = await service.submit(db_session, actor=actor, transfer_id=transfer_id,
                                                approve=data.approve)
-        out = presenters.transfer(transfer, files, actor.user.ident)  # type: ignore[union-attr]
-        out["not_transferred"] = [{"id": str(f.id), "name": f.name, "reason": f.reason}
-                                  for f in files if f.state == "rejected"]
-        return out
+        shown = presenters.transfer(transfer, files, actor.user.ident)  # type: ignore[union-attr]  # a user submits
+        return extended(SubmittedTransfer, shown, not_transferred=[
+            NotTransferred(id=str(f.id), name=f.name, reason=f.reason) for f in files if f.state == "rejected"])
 
-    @get("/{transfer_id:str}/files/{file_id:str}/content")
+    @get("/{transfer_id:str}/files/{file_id:str}/content", media_type="application/octet-stream")
     async def download(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str) -> File:
         target, path = await portal.content(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id)
         return File(path=path, filename=PurePosixPath(target.name).name, media_type="application/octet-stream",
@@ -93,19 +86,19 @@ class ReviewController(Controller):
     @get("/queue")
     async def pending(self, db_session: AsyncSession, actor: Actor, limit: int | None = None,
                       cursor: str | None = None,
-                      review_state: Annotated[str | None, Parameter(query="state")] = None) -> dict[str, Any]:
+                      review_state: Annotated[str | None, Parameter(query="state")] = None) -> Page[QueueItemView]:
         rows, next_cursor = await review.queue(db_session, actor=actor, limit=limit, cursor=cursor,
                                                state=review_state)
-        return {"items": [presenters.queue_item(f, t, owner) for f, t, owner in rows], "next_cursor": next_cursor}
+        return Page(items=[presenters.queue_item(f, t, owner) for f, t, owner in rows], next_cursor=next_cursor)
 
     @get("/files/{file_id:str}")
-    async def file(self, db_session: AsyncSession, actor: Actor, file_id: str) -> dict[str, Any]:
+    async def file(self, db_session: AsyncSession, actor: Actor, file_id: str) -> QueueItemView:
         """One transferred file with its review (reviewers)."""
         target, transfer, owner = await review.file_for_review(db_session, actor=actor, file_id=file_id)
         return presenters.queue_item(target, transfer, owner)
 
     @post("/files/{file_id:str}", status_code=200)
-    async def decide(self, db_session: AsyncSession, actor: Actor, file_id: str, data: ReviewBody) -> dict[str, Any]:
+    async def decide(self, db_session: AsyncSession, actor: Actor, file_id: str, data: ReviewBody) -> QueueItemView:
         target, transfer, owner = await review.review_file(db_session, actor=actor, file_id=file_id,
                                                            outcome=data.outcome, comment=data.comment)
         return presenters.queue_item(target, transfer, owner)

@@ -30,7 +30,7 @@ from boa.kernel.errors import Conflict, InvalidTransition, NotFound, PermissionD
 from boa.kernel.queries import get_or_404, keyset_page
 from boa.people.lookups import institutions_of, roles_at, user_by_ident
 from boa.people.models import AuthorisationAgreement, InstitutionRole, User
-from boa.sanctions import letters, presenters
+from boa.sanctions import letters
 from boa.sanctions.locks import lift_for_case, new_lock
 from boa.sanctions.models import BREACH_KINDS, CASE_STATES, BreachCase, Lock
 from boa.sanctions.periods import count_in_window
@@ -299,10 +299,6 @@ async def dismiss(session: AsyncSession, *, actor: Actor, case_id: str, comment:
     return case
 
 
-async def user_ident(session: AsyncSession, user_id: int | None) -> str | None:
-    return await session.scalar(select(User.ident).where(User.id == user_id)) if user_id else None
-
-
 async def list_cases(session: AsyncSession, *, actor: Actor, state: str | None, limit: int | None,
                      cursor: str | None) -> tuple[Sequence[BreachCase], str | None]:
     """Staff see every case; a responsible person or substitute their institutions' cases; a user
@@ -319,27 +315,3 @@ async def list_cases(session: AsyncSession, *, actor: Actor, state: str | None, 
             InstitutionRole.user_id == actor.user_id, InstitutionRole.role.in_(REPORTERS))
         query = query.where(or_(BreachCase.user_id == actor.user_id, BreachCase.institution_id.in_(reporting)))
     return await keyset_page(session, query, BreachCase.id, limit, cursor)
-
-
-async def view(session: AsyncSession, case: BreachCase, *, full: bool = True) -> dict[str, Any]:
-    ident = await user_ident(session, case.user_id)
-    number = await session.scalar(select(Project.number).where(Project.id == case.project_id)) \
-        if case.project_id else None
-    locks = list(await session.scalars(select(Lock).where(Lock.case_id == case.id).order_by(Lock.id)))
-    return presenters.case(case, ident=ident or "", project_number=number, locks=locks, full=full)
-
-
-async def views(session: AsyncSession, rows: Sequence[BreachCase], *, full: bool = False) -> list[dict[str, Any]]:
-    """A page of cases as :func:`view` shows each, in two queries for the whole page (the cases'
-    IDENTs and project numbers; their locks), not three per case."""
-    ids = [c.id for c in rows]
-    if not ids:
-        return []
-    named = {cid: (ident, number) for cid, ident, number in (await session.execute(
-        select(BreachCase.id, User.ident, Project.number).join(User, User.id == BreachCase.user_id)
-        .outerjoin(Project, Project.id == BreachCase.project_id).where(BreachCase.id.in_(ids)))).all()}
-    by_case: dict[int, list[Lock]] = {i: [] for i in ids}
-    for lock in await session.scalars(select(Lock).where(Lock.case_id.in_(ids)).order_by(Lock.id)):
-        by_case[lock.case_id].append(lock)
-    return [presenters.case(c, ident=named[c.id][0], project_number=named[c.id][1], locks=by_case[c.id], full=full)
-            for c in rows]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,10 +12,11 @@ from boa.people.models import Institution, User
 from schemes.projects.models import Project
 
 
-async def names(session: AsyncSession, rows: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
-    """IDENTs, project numbers and institution names for the ids the presenters give."""
+async def names(session: AsyncSession, rows: Sequence[object]) -> dict[str, dict[str, str]]:
+    """IDENTs, project numbers and institution names for the ids the presenters give (the
+    ``user_id``, ``project_id`` and ``institution_id`` of each shape that has them)."""
     def ids(key: str) -> set[int]:
-        return {int(r[key]) for r in rows if r.get(key)}
+        return {int(value) for r in rows if (value := getattr(r, key, None))}
 
     users = dict((await session.execute(select(User.id, User.ident).where(User.id.in_(ids("user_id"))))).tuples().all())
     projects = dict((await session.execute(select(Project.id, Project.number).where(

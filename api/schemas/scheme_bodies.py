@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from api.schemas import Body
+from api.schemas.bodies import Body
 
 
 class ProjectBody(Body):

@@ -1,0 +1,55 @@
+"""Answers of the access decision, the audit log and the reports (API only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+
+class ReasonView(msgspec.Struct, kw_only=True):
+    """Why access is denied; the lock, case and end only when the reason has them."""
+
+    code: str
+    scope: str
+    message: str
+    lock_id: str | UnsetType = UNSET
+    case_id: str | UnsetType = UNSET
+    until: str | UnsetType = UNSET
+
+
+class DecisionView(msgspec.Struct):
+    allowed: bool
+    reasons: list[ReasonView]
+
+
+class AuditEntryView(msgspec.Struct):
+    seq: int
+    at: str
+    actor: str
+    action: str
+    subject: str
+    summary: dict[str, Any]
+    hash: str
+
+
+class AuditVerification(msgspec.Struct, kw_only=True):
+    """``first_bad`` and ``problem`` only when the chain is broken."""
+
+    ok: bool
+    checked: int
+    first_bad: int | UnsetType = UNSET
+    problem: str | None | UnsetType = UNSET
+
+
+class YearCounts(msgspec.Struct):
+    year: int
+    counts: dict[str, int]
+    total: int
+
+
+class ActiveProjectsReport(msgspec.Struct):
+    years: list[int]
+    schemes: list[str]
+    rows: list[YearCounts]

@@ -1,0 +1,97 @@
+"""The read models of the schemes: each loads what a page or an API answer shows in a fixed
+number of queries (never one per row), then presents it with :mod:`schemes.presenters`. The
+Structs they return are defined in :mod:`schemes.presenters` (both faces show them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from boa.kernel import clock
+from boa.people.models import User
+from schemes import presenters
+from schemes.authority import rules as authority_rules
+from schemes.authority.models import AuthorityScheme, PurposeDescription
+from schemes.law_model.models import LawModel
+from schemes.presenters import (
+    AuthoritySchemeView,
+    LawModelView,
+    MemberView,
+    ProjectDatabaseView,
+    ProjectView,
+    ProposalView,
+)
+from schemes.project_database.models import ProjectDatabase
+from schemes.project_database.service import manager_ids, sub_projects
+from schemes.projects.models import Project, ProjectMember
+from schemes.researcher.models import Proposal
+
+
+async def idents(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
+    """The IDENTs of the users, by id, in one query (none for no ids)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict((await session.execute(select(User.id, User.ident).where(User.id.in_(wanted)))).all())
+
+
+async def members(session: AsyncSession, project_id: int) -> list[MemberView]:
+    """The project's members by IDENT, in one query."""
+    rows = (await session.execute(select(ProjectMember, User.ident).join(User, User.id == ProjectMember.user_id)
+                                  .where(ProjectMember.project_id == project_id).order_by(User.ident))).all()
+    return [presenters.member(m, ident) for m, ident in rows]
+
+
+async def projects(session: AsyncSession, rows: Sequence[Project]) -> list[ProjectView]:
+    """A page of projects (without members and proposals): one query for the whole page."""
+    who = await idents(session, [i for p in rows for i in (p.contact_person_id, p.owner_id)])
+    return [presenters.project(p, who) for p in rows]
+
+
+async def project(session: AsyncSession, p: Project, *, full: bool = False) -> ProjectView:
+    """One project; ``full``: with its members and proposals (three queries, whatever their number)."""
+    if not full:
+        return presenters.project(p, await idents(session, [p.contact_person_id, p.owner_id]))
+    shown_members = await members(session, p.id)
+    found = list(await session.scalars(select(Proposal).where(Proposal.project_id == p.id)
+                                       .order_by(Proposal.version)))
+    who = await idents(session, [p.contact_person_id, p.owner_id,
+                                 *(i for x in found for i in (x.office_signed_by_id, x.signatory_id))])
+    return presenters.project(p, who, members=shown_members, proposals=[presenters.proposal(x, who) for x in found])
+
+
+async def proposal(session: AsyncSession, x: Proposal) -> ProposalView:
+    return presenters.proposal(x, await idents(session, [x.office_signed_by_id, x.signatory_id]))
+
+
+async def project_database(session: AsyncSession, pdb: ProjectDatabase, managers: list[int] | None = None,
+                           main: Project | None = None, subs: list[Project] | None = None) -> ProjectDatabaseView:
+    """The project database with its managers, main project and sub-projects; those not given are
+    loaded (a query each), the managers' IDENTs in one more."""
+    if managers is None:
+        managers = await manager_ids(session, pdb)
+    if main is None and pdb.main_project_id:
+        main = await session.get(Project, pdb.main_project_id)
+    if subs is None:
+        subs = await sub_projects(session, pdb)
+    who = await idents(session, managers)
+    return presenters.project_database(pdb, [who[m] for m in managers], main, subs)
+
+
+async def authority_scheme(session: AsyncSession, scheme: AuthorityScheme) -> AuthoritySchemeView:
+    """The scheme with its project, purpose descriptions (the current one among them) and members."""
+    project_row = await session.get(Project, scheme.project_id)
+    purposes = list(await session.scalars(select(PurposeDescription).where(
+        PurposeDescription.scheme_id == scheme.id).order_by(PurposeDescription.version)))
+    current = authority_rules.current_purpose(purposes, clock.now().date())
+    # type: ignore: the scheme's project always exists, and current_purpose gives back one of the rows
+    # it was given (typed by its protocol, Purpose).
+    return presenters.authority_scheme(scheme, project_row, purposes, current,  # type: ignore[arg-type]
+                                       await members(session, scheme.project_id))
+
+
+async def law_model(session: AsyncSession, model: LawModel) -> LawModelView:
+    project_row = await session.get(Project, model.project_id)
+    return presenters.law_model(model, project_row, await members(session, model.project_id))

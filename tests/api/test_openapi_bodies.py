@@ -1,0 +1,91 @@
+"""The OpenAPI document describes every successful body of the JSON API: each 2xx answer of
+every /v1 operation has a content schema, a typed one (a component, not a bare object), except
+204 No Content; the file download declares application/octet-stream."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+
+import msgspec
+
+from api.routes import CONTROLLERS
+
+DOWNLOAD = "/v1/transfers/{transfer_id}/files/{file_id}/content"
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+async def _document(client) -> dict:
+    r = await client.get("/schema/openapi.json")
+    assert r.status_code == 200
+    return r.json()
+
+
+def _successes(document: dict):
+    for path, item in document["paths"].items():
+        if not path.startswith("/v1/"):
+            continue
+        for method in METHODS:
+            if method in item:
+                for status, answer in item[method]["responses"].items():
+                    if status.startswith("2"):
+                        yield path, method, status, answer
+
+
+async def test_every_2xx_answer_of_v1_has_a_typed_content_schema(client):
+    document = await _document(client)
+    seen, untyped = 0, []
+    for path, method, status, answer in _successes(document):
+        seen += 1
+        if status == "204":
+            assert not answer.get("content"), f"{method.upper()} {path}: 204 has no body"
+            continue
+        content = answer.get("content") or {}
+        if path == DOWNLOAD:
+            assert list(content) == ["application/octet-stream"], content
+            continue
+        schema = content.get("application/json", {}).get("schema")
+        if not schema or "$ref" not in schema:
+            untyped.append(f"{method.upper()} {path} {status}: {schema}")
+    assert seen > 80
+    assert not untyped, "\n".join(untyped)
+
+
+async def test_every_referenced_component_is_in_the_document(client):
+    document = await _document(client)
+    components = document["components"]["schemas"]
+    refs = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                refs.add(node["$ref"].rsplit("/", 1)[-1])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(document)
+    assert refs - set(components) == set()
+
+
+def test_every_route_handler_returns_a_struct_not_a_dict():
+    """A handler answers a msgspec Struct (or a page of them), nothing, or a file; never a dict."""
+    wrong, handlers = [], 0
+    for controller in CONTROLLERS:
+        for name, member in inspect.getmembers(controller):
+            handler = getattr(member, "fn", None)
+            if handler is None:
+                continue
+            handlers += 1
+            returned = typing.get_type_hints(handler)["return"]
+            body = typing.get_args(returned)[0] if typing.get_origin(returned) is not None and \
+                getattr(typing.get_origin(returned), "__name__", "") == "Response" else returned
+            if body is type(None) or getattr(body, "__name__", "") == "File":
+                continue
+            target = typing.get_origin(body) or body
+            if not (isinstance(target, type) and issubclass(target, msgspec.Struct)):
+                wrong.append(f"{controller.__name__}.{name}: {returned}")
+    assert handlers > 90
+    assert not wrong, "\n".join(wrong)
