@@ -29,6 +29,7 @@ from tokens.lockout import check_ident
 from tokens.models import Token
 from tokens.otp import generate_secret, provisioning_uri
 from tokens.pin import WeakPin, validate_pin
+from tokens.states import TokenKind, TokenState
 
 
 @dataclass
@@ -60,7 +61,7 @@ async def activate(session: AsyncSession, ident: str, activation_code: str, pin:
 async def enrol_totp(session: AsyncSession, user: User, *, actor: str) -> str:
     """Enrols an authenticator-app token; the provisioning URI is shown once, then only the sealed seed exists."""
     secret = generate_secret()
-    token = Token(user_id=user.id, kind="totp", state="enrolled")
+    token = Token(user_id=user.id, kind=TokenKind.TOTP, state=TokenState.ENROLLED)
     session.add(token)
     await session.flush()
     seal_secret(token, secret)

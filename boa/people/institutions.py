@@ -16,6 +16,7 @@ from boa.kernel.queries import get_or_404, keyset_page
 from boa.people.lookups import can_see_institution, institutions_of, roles_at, user_by_ident
 from boa.people.models import AuthorisationAgreement, Institution, InstitutionRole, User
 from boa.people.permissions import may_assign_role
+from boa.people.states import AGREEMENT, AgreementState
 
 
 def _require_staff(actor: Actor) -> None:
@@ -51,7 +52,8 @@ async def create_institution(session: AsyncSession, *, actor: Actor, name: str, 
 async def active_agreement_for(session: AsyncSession, institution_id: int, scheme: str) -> AuthorisationAgreement | None:
     rows = await session.scalars(
         select(AuthorisationAgreement).where(
-            AuthorisationAgreement.institution_id == institution_id, AuthorisationAgreement.state == "active"
+            AuthorisationAgreement.institution_id == institution_id,
+            AuthorisationAgreement.state == AgreementState.ACTIVE,
         )
     )
     return next((a for a in rows if scheme in a.schemes), None)
@@ -91,7 +93,7 @@ async def create_agreement(session: AsyncSession, *, actor: Actor, institution_i
             raise Conflict(f"The institution already has an active agreement for {scheme}.")
     if "authority" in schemes and institution.kind not in ("ministry", "agency", "directorate", "region", "municipality"):
         raise ValidationFailed("The authority scheme is only for public authorities.", field="schemes")
-    agreement = AuthorisationAgreement(institution_id=institution.id, schemes=list(schemes), state="active",
+    agreement = AuthorisationAgreement(institution_id=institution.id, schemes=list(schemes), state=AgreementState.ACTIVE,
                                        responsible_user_id=responsible.id)
     session.add(agreement)
     await _grant(session, institution.id, responsible.id, "responsible", actor.user_id)
@@ -108,11 +110,11 @@ async def terminate_agreement(session: AsyncSession, *, actor: Actor, agreement_
                               reason: str) -> AuthorisationAgreement:
     _require_staff(actor)
     agreement = await get_or_404(session, AuthorisationAgreement, agreement_id, "agreement")
-    if agreement.state == "terminated":
-        raise Conflict("The agreement is already terminated.")
+    to = AGREEMENT.move(agreement.state, AgreementState.TERMINATED,
+                        refuse=Conflict("The agreement is already terminated."))
     if not reason.strip():
         raise ValidationFailed("A termination needs a reason.", field="reason")
-    agreement.state, agreement.terminated_at, agreement.termination_reason = "terminated", clock.now(), reason.strip()
+    agreement.state, agreement.terminated_at, agreement.termination_reason = to, clock.now(), reason.strip()
     await audit.record(session, actor=actor.label, action="agreement.terminate", subject=f"agreement:{agreement.id}",
                        before={"state": "active"}, after={"state": "terminated", "reason": reason.strip()})
     return agreement

@@ -17,9 +17,9 @@ from boa.kernel.queries import add_unique
 from boa.people.models import Association, User
 from schemes.projects.models import Project, ProjectMember
 from tokens.models import Token
+from tokens.states import PENDING_PHYSICAL, TokenKind, TokenState
 
 OPEN_STATES = ("requested", "pending", "active")
-AWAITING_TOKEN = ("requested", "approved", "shipped")
 
 
 async def check_eligible(session: AsyncSession, user: User, institution_ids: set[int]) -> None:
@@ -43,11 +43,11 @@ async def check_eligible(session: AsyncSession, user: User, institution_ids: set
 
 async def waits_for_physical_token(session: AsyncSession, user_id: int) -> bool:
     """A physical token is on its way and the user has no active token yet."""
-    active = await session.scalar(select(Token.id).where(Token.user_id == user_id, Token.state == "active"))
+    active = await session.scalar(select(Token.id).where(Token.user_id == user_id, Token.state == TokenState.ACTIVE))
     if active is not None:
         return False
     coming = await session.scalar(select(Token.id).where(
-        Token.user_id == user_id, Token.kind == "physical", Token.state.in_(AWAITING_TOKEN)))
+        Token.user_id == user_id, Token.kind == TokenKind.PHYSICAL, Token.state.in_(PENDING_PHYSICAL)))
     return coming is not None
 
 

@@ -1,0 +1,94 @@
+"""Every lifecycle as data: each edge in its table is taken (by whom it names), every pair not in
+the table is refused with 409 ``invalid_transition`` or the service's own refusal, and the
+stored values are the strings the database already holds."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from boa.kernel.errors import Conflict, InvalidTransition
+from boa.kernel.lifecycle import Lifecycle
+from boa.people import states as people
+from tokens import states as tokens
+
+LIFECYCLES: dict[str, Lifecycle] = {
+    "association": people.ASSOCIATION,
+    "user request": people.USER_REQUEST,
+    "agreement": people.AGREEMENT,
+    "token": tokens.TOKEN,
+}
+
+STORED = {
+    "association": ("pending", "approved", "refused", "ended"),
+    "user request": ("pending", "approved", "refused"),
+    "agreement": ("active", "terminated"),
+    "token": ("requested", "approved", "shipped", "enrolled", "active", "disabled", "revoked", "lost"),
+}
+
+EDGES = [(name, old, new) for name, table in LIFECYCLES.items() for old, new in table.edges]
+NOT_EDGES = [(name, old, new) for name, table in LIFECYCLES.items()
+             for old, new in itertools.product(table.states, table.states) if (old, new) not in table.edges]
+
+
+@pytest.mark.parametrize("name", LIFECYCLES)
+def test_the_states_are_the_stored_strings(name):
+    assert tuple(s.value for s in LIFECYCLES[name].states) == STORED[name]
+
+
+@pytest.mark.parametrize(("name", "old", "new"), EDGES)
+def test_each_edge_is_taken_by_whom_it_names(name, old, new):
+    table = LIFECYCLES[name]
+    who = table.who(old, new)
+    assert table.move(old.value, new) is new
+    for one in who or ("anyone",):
+        assert table.move(old.value, new, who={one}) is new
+    if who:
+        with pytest.raises(InvalidTransition):
+            table.move(old.value, new, who={"somebody else"})
+    assert old in table.sources(new) and new in table.targets(old.value)
+
+
+@pytest.mark.parametrize(("name", "old", "new"), NOT_EDGES)
+def test_a_pair_not_in_the_table_is_refused(name, old, new):
+    table = LIFECYCLES[name]
+    with pytest.raises(InvalidTransition) as err:
+        table.move(old.value, new)
+    assert (err.value.status, err.value.code) == (409, "invalid_transition")
+    with pytest.raises(Conflict) as own:
+        table.move(old.value, new, refuse=Conflict("kept", code="service_code"))
+    assert (own.value.code, own.value.detail) == ("service_code", "kept")
+
+
+@pytest.mark.parametrize("name", LIFECYCLES)
+def test_an_unknown_state_is_refused(name):
+    table = LIFECYCLES[name]
+    with pytest.raises(InvalidTransition):
+        table.move("no such state", next(iter(table.states)))
+    assert not table.allows(next(iter(table.states)), "no such state")
+
+
+def test_association_who_and_open_states():
+    A = people.AssociationState
+    assert people.OPEN_ASSOCIATION_STATES == (A.PENDING, A.APPROVED)
+    from boa.people.models import OPEN_ASSOCIATION
+    assert OPEN_ASSOCIATION == f"state IN ({', '.join(repr(s.value) for s in people.OPEN_ASSOCIATION_STATES)})"
+    assert people.ASSOCIATION.who(A.PENDING, A.APPROVED) == {"responsible", "substitute"}
+    assert people.ASSOCIATION.allows("approved", "ended", {people.SELF})
+    assert not people.ASSOCIATION.allows("pending", "approved", {"administrator"})
+
+
+def test_token_kinds_take_their_own_edges():
+    T, K = tokens.TokenState, tokens.TokenKind
+    assert tokens.TOKEN.allows("requested", "approved", {K.PHYSICAL})
+    assert not tokens.TOKEN.allows("enrolled", "approved", {K.TOTP})
+    assert tokens.TOKEN.sources(T.SHIPPED, {K.PHYSICAL}) == (T.REQUESTED, T.APPROVED)
+    assert tokens.TOKEN.sources(T.ACTIVE, {K.SMS}) == (T.ENROLLED, T.DISABLED)
+    # Revoked and lost are final; everything else ends by each verb.
+    assert tokens.TOKEN.targets("revoked") == () and tokens.TOKEN.targets("lost") == ()
+    for state in set(T) - {T.REVOKED, T.LOST}:
+        assert set(tokens.ENDS.values()) <= set(tokens.TOKEN.targets(state))
+    assert tokens.first_code_activates("totp", "enrolled") and tokens.first_code_activates("physical", "shipped")
+    assert not tokens.first_code_activates("sms", "enrolled")
+    assert all(tokens.TOKEN.allows(s, T.ACTIVE, {k}) for k, s in tokens.FIRST_CODE_ACTIVATES)
