@@ -32,15 +32,23 @@ from boa.people.lookups import institutions_of, roles_at, user_by_ident
 from boa.people.models import AuthorisationAgreement, InstitutionRole, User
 from boa.sanctions import letters, presenters
 from boa.sanctions.locks import lift_for_case, new_lock
-from boa.sanctions.models import BREACH_KINDS, CASE_STATES, BreachCase, Lock
+from boa.sanctions.models import BREACH_KINDS, BreachCase, Lock
 from boa.sanctions.periods import count_in_window
 from boa.sanctions.permissions import REPORTERS, may_register
 from boa.sanctions.rules import SanctionPlan, plan_sanction, table_kind_for, temporary_suspension
+from boa.sanctions.states import (
+    CASE,
+    DECISION_NEEDS_REPORT,
+    REPORT,
+    TAKES_REPORT,
+    CaseState,
+    ReportState,
+    takes_report,
+)
 from boa.sanctions.tables import InvalidSanctionInput, load_sanction_data
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.service import by_number
 
-DECISION_NEEDS_REPORT = ("submitted", "adequate")
 MAX_TEXT = 20_000
 
 
@@ -161,11 +169,12 @@ async def submit_report(session: AsyncSession, *, actor: Actor, case_id: str, re
     if not await roles_at(session, actor.user_id, case.institution_id) & REPORTERS:
         raise PermissionDenied("Only the person responsible for authorisation or a substitute submits the report.")
     report_text, plan_text = _text(report, "report"), _text(plan, "plan")
-    if case.state == "dismissed" or case.report_state == "adequate":
+    if not takes_report(case.state, case.report_state):
         raise Conflict("The case takes no report now.", code="report_not_expected")
     done = await session.execute(update(BreachCase).where(
-        BreachCase.id == case.id, BreachCase.report_state != "adequate", BreachCase.state != "dismissed").values(
-        report=report_text, plan=plan_text, report_state="submitted", report_submitted_at=clock.now(),
+        BreachCase.id == case.id, BreachCase.report_state.in_(REPORT.sources(ReportState.SUBMITTED)),
+        BreachCase.state.in_(TAKES_REPORT)).values(
+        report=report_text, plan=plan_text, report_state=ReportState.SUBMITTED, report_submitted_at=clock.now(),
         report_submitted_by_id=actor.user_id))
     if done.rowcount != 1:
         raise Conflict("The case takes no report now.", code="report_not_expected")
@@ -180,9 +189,9 @@ async def assess_report(session: AsyncSession, *, actor: Actor, case_id: str, ad
     _require_sanctions(actor)
     case = await get_or_404(session, BreachCase, case_id, "breach case")
     comment = _text(comment, "comment", required=not adequate)
-    new_state = "adequate" if adequate else "returned"
+    new_state = ReportState.ADEQUATE if adequate else ReportState.RETURNED
     done = await session.execute(update(BreachCase).where(
-        BreachCase.id == case.id, BreachCase.report_state == "submitted").values(
+        BreachCase.id == case.id, BreachCase.report_state.in_(REPORT.sources(new_state))).values(
         report_state=new_state, report_assessed_at=clock.now(), report_assessed_by_id=actor.user_id,
         assessment_comment=comment))
     if done.rowcount != 1:
@@ -210,12 +219,12 @@ async def counts(session: AsyncSession, case: BreachCase) -> Counts:
                 if cid != case.id and (t < this or (t == this and cid < case.id))]
 
     on_unit = (await session.execute(select(BreachCase.id, BreachCase.occurred_at).where(
-        BreachCase.state != "dismissed", BreachCase.table_kind == case.table_kind,
+        BreachCase.state != CaseState.DISMISSED, BreachCase.table_kind == case.table_kind,
         BreachCase.unit_institution_id == case.unit_institution_id,
         BreachCase.unit_scheme.is_(None) if case.unit_scheme is None else BreachCase.unit_scheme == case.unit_scheme,
     ))).all()
     by_user = (await session.execute(select(BreachCase.id, BreachCase.occurred_at).where(
-        BreachCase.state != "dismissed", BreachCase.user_id == case.user_id))).all()
+        BreachCase.state != CaseState.DISMISSED, BreachCase.user_id == case.user_id))).all()
     this = clock.aware(case.occurred_at)
     return Counts(unit=count_in_window(earlier(on_unit), this),  # type: ignore[arg-type]
                   user=count_in_window(earlier(by_user), this))  # type: ignore[arg-type]
@@ -251,14 +260,13 @@ async def decide(session: AsyncSession, *, actor: Actor, case_id: str, severity:
     case = await get_or_404(session, BreachCase, case_id, "breach case")
     severity = _severity(severity)
     comment = _text(comment, "comment", required=False)
-    if case.state != "open":
-        raise InvalidTransition(f"The case is {case.state}.")
+    CASE.move(case.state, CaseState.DECIDED, refuse=InvalidTransition(f"The case is {case.state}."))
     if case.report_state not in DECISION_NEEDS_REPORT:
         raise Conflict("The decision waits for the institution's report and plan.", code="report_required")
     plan, n = await plan_for(session, case, severity)
     now = clock.now()
-    done = await session.execute(update(BreachCase).where(BreachCase.id == case.id, BreachCase.state == "open")
-                                 .values(state="decided"))
+    done = await session.execute(update(BreachCase).where(
+        BreachCase.id == case.id, BreachCase.state.in_(CASE.sources(CaseState.DECIDED))).values(state=CaseState.DECIDED))
     if done.rowcount != 1:
         raise InvalidTransition("The case was decided meanwhile.")
     await lift_for_case(session, case, actor=actor, open_end="until_decision", why="case decided")
@@ -287,9 +295,9 @@ async def dismiss(session: AsyncSession, *, actor: Actor, case_id: str, comment:
     _require_sanctions(actor)
     case = await get_or_404(session, BreachCase, case_id, "breach case")
     comment = _text(comment, "comment")
-    done = await session.execute(update(BreachCase).where(BreachCase.id == case.id, BreachCase.state == "open")
-                                 .values(state="dismissed", decided_at=clock.now(), decided_by_id=actor.user_id,
-                                         decision_comment=comment))
+    done = await session.execute(update(BreachCase).where(
+        BreachCase.id == case.id, BreachCase.state.in_(CASE.sources(CaseState.DISMISSED))).values(
+        state=CaseState.DISMISSED, decided_at=clock.now(), decided_by_id=actor.user_id, decision_comment=comment))
     if done.rowcount != 1:
         raise InvalidTransition(f"The case is {case.state}.")
     await session.refresh(case)
@@ -309,8 +317,8 @@ async def list_cases(session: AsyncSession, *, actor: Actor, state: str | None, 
     their own."""
     query = select(BreachCase)
     if state is not None:
-        if state not in CASE_STATES:
-            raise ValidationFailed(f"state is one of {', '.join(CASE_STATES)}.", field="state")
+        if state not in tuple(CaseState):
+            raise ValidationFailed(f"state is one of {', '.join(CaseState)}.", field="state")
         query = query.where(BreachCase.state == state)
     if not actor.is_staff:
         if actor.user_id is None:

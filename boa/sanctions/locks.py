@@ -23,9 +23,9 @@ from boa.kernel.actor import Actor
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
 from boa.people.lookups import user_by_ident
-from boa.sanctions.models import LOCK_SCOPES, BreachCase, Lock
+from boa.sanctions.models import BreachCase, Lock
 from boa.sanctions.periods import lock_end
-from boa.sanctions.tables import LockSpec
+from boa.sanctions.tables import LockSpec, Scope
 
 PROJECT_ACTIONS = ("project_access", "transfer")
 
@@ -141,7 +141,7 @@ async def list_locks(session: AsyncSession, *, actor: Actor, active: bool | None
         case = await get_or_404(session, BreachCase, case_id, "breach case")
         query = query.where(Lock.case_id == case.id)
     if scope is not None:
-        if scope not in LOCK_SCOPES:
-            raise ValidationFailed(f"scope is one of {', '.join(LOCK_SCOPES)}.", field="scope")
+        if scope not in tuple(Scope):
+            raise ValidationFailed(f"scope is one of {', '.join(Scope)}.", field="scope")
         query = query.where(Lock.scope == scope)
     return await keyset_page(session, query, Lock.id, limit, cursor)

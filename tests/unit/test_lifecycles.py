@@ -11,6 +11,7 @@ import pytest
 from boa.kernel.errors import Conflict, InvalidTransition
 from boa.kernel.lifecycle import Lifecycle
 from boa.people import states as people
+from boa.sanctions import states as sanctions
 from tokens import states as tokens
 
 LIFECYCLES: dict[str, Lifecycle] = {
@@ -18,6 +19,8 @@ LIFECYCLES: dict[str, Lifecycle] = {
     "user request": people.USER_REQUEST,
     "agreement": people.AGREEMENT,
     "token": tokens.TOKEN,
+    "case": sanctions.CASE,
+    "report": sanctions.REPORT,
 }
 
 STORED = {
@@ -25,6 +28,8 @@ STORED = {
     "user request": ("pending", "approved", "refused"),
     "agreement": ("active", "terminated"),
     "token": ("requested", "approved", "shipped", "enrolled", "active", "disabled", "revoked", "lost"),
+    "case": ("open", "decided", "dismissed"),
+    "report": ("requested", "submitted", "adequate", "returned"),
 }
 
 EDGES = [(name, old, new) for name, table in LIFECYCLES.items() for old, new in table.edges]
@@ -92,3 +97,23 @@ def test_token_kinds_take_their_own_edges():
     assert tokens.first_code_activates("totp", "enrolled") and tokens.first_code_activates("physical", "shipped")
     assert not tokens.first_code_activates("sms", "enrolled")
     assert all(tokens.TOKEN.allows(s, T.ACTIVE, {k}) for k, s in tokens.FIRST_CODE_ACTIVATES)
+
+
+def test_a_report_is_taken_until_judged_adequate_and_never_on_a_dismissed_case():
+    assert sanctions.takes_report("open", "requested") and sanctions.takes_report("decided", "returned")
+    assert sanctions.takes_report("open", "submitted") and sanctions.takes_report("open", None)
+    assert not sanctions.takes_report("open", "adequate") and not sanctions.takes_report("dismissed", "requested")
+    R = sanctions.ReportState
+    assert sanctions.REPORT.sources(R.SUBMITTED) == (R.REQUESTED, R.SUBMITTED, R.RETURNED)
+    assert sanctions.CASE.sources(sanctions.CaseState.DISMISSED) == (sanctions.CaseState.OPEN,)
+
+
+def test_the_check_constraints_list_the_stored_values():
+    from boa.sanctions.models import BreachCase, Lock
+
+    checks = {c.name: str(c.sqltext) for t in (BreachCase.__table__, Lock.__table__) for c in t.constraints
+              if c.name in ("ck_breach_cases_breach_state", "ck_breach_cases_breach_report_state", "ck_locks_lock_scope")}
+    assert checks == {
+        "ck_breach_cases_breach_state": "state IN ('open', 'decided', 'dismissed')",
+        "ck_breach_cases_breach_report_state": "report_state IN ('requested', 'submitted', 'adequate', 'returned')",
+        "ck_locks_lock_scope": "scope IN ('user', 'project', 'institution', 'scheme')"}
