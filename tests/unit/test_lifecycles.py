@@ -12,6 +12,7 @@ from boa.kernel.errors import Conflict, InvalidTransition
 from boa.kernel.lifecycle import Lifecycle
 from boa.people import states as people
 from boa.sanctions import states as sanctions
+from boa.transfers import states as transfers
 from tokens import states as tokens
 
 LIFECYCLES: dict[str, Lifecycle] = {
@@ -21,6 +22,9 @@ LIFECYCLES: dict[str, Lifecycle] = {
     "token": tokens.TOKEN,
     "case": sanctions.CASE,
     "report": sanctions.REPORT,
+    "transfer": transfers.TRANSFER,
+    "transfer file": transfers.FILE,
+    "review": transfers.REVIEW,
 }
 
 STORED = {
@@ -30,6 +34,9 @@ STORED = {
     "token": ("requested", "approved", "shipped", "enrolled", "active", "disabled", "revoked", "lost"),
     "case": ("open", "decided", "dismissed"),
     "report": ("requested", "submitted", "adequate", "returned"),
+    "transfer": ("verifying", "ready", "transferred"),
+    "transfer file": ("staged", "rejected", "transferred", "deleted"),
+    "review": ("pending", "ok", "suspected_breach"),
 }
 
 EDGES = [(name, old, new) for name, table in LIFECYCLES.items() for old, new in table.edges]
@@ -117,3 +124,11 @@ def test_the_check_constraints_list_the_stored_values():
         "ck_breach_cases_breach_state": "state IN ('open', 'decided', 'dismissed')",
         "ck_breach_cases_breach_report_state": "report_state IN ('requested', 'submitted', 'adequate', 'returned')",
         "ck_locks_lock_scope": "scope IN ('user', 'project', 'institution', 'scheme')"}
+
+
+def test_the_transfer_gate_refuses_as_before():
+    with pytest.raises(InvalidTransition) as err:
+        transfers.FILE.move("staged", transfers.FileState.DELETED)
+    assert err.value.detail == "A file cannot go from staged to deleted."
+    assert err.value.extra == {"old": "staged", "new": "deleted"}
+    assert transfers.REVIEW_OUTCOMES == ("ok", "suspected_breach")
