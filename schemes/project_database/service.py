@@ -16,6 +16,7 @@ from boa.people.lookups import roles_at, user_by_ident
 from boa.people.models import Institution, InstitutionRole, User
 from schemes.project_database import rules
 from schemes.project_database.models import ProjectDatabase, ProjectDatabaseManager
+from schemes.project_database.states import PROJECT_DATABASE, DatabaseState
 from schemes.projects.members import add_member, check_eligible, end_member
 from schemes.projects.models import Project
 from schemes.projects.service import INSTITUTION_VIEWERS, new_project
@@ -51,7 +52,7 @@ async def create(session: AsyncSession, *, actor: Actor, institution_id: str, ma
             active_projects=await active_projects(session, institution.id))
     managers = await _candidates(session, institution, manager_idents)
     today = clock.now().date()
-    pdb = ProjectDatabase(institution_id=institution.id, datasets=clean_datasets(datasets), state="active",
+    pdb = ProjectDatabase(institution_id=institution.id, datasets=clean_datasets(datasets), state=DatabaseState.ACTIVE,
                           end_date=rules.default_end_date(today))
     await add_unique(session, pdb, Conflict("The institution already has a project database.", code="project_database_exists"))
     main = await new_project(session, actor=actor, institution=institution, scheme="project_database", kind="main",
@@ -100,7 +101,7 @@ async def visible_databases(session: AsyncSession, actor: Actor) -> list[Project
 
 
 def _open(pdb: ProjectDatabase) -> None:
-    if pdb.state != "active":
+    if pdb.state != DatabaseState.ACTIVE:
         raise Conflict("The project database is closed.", code="project_database_closed")
     if pdb.end_date < clock.now().date():
         raise Conflict("The project database has passed its end date.", code="project_database_expired")
@@ -172,7 +173,7 @@ async def extend(session: AsyncSession, *, actor: Actor, pdb_id: str, end_date: 
     if not actor.is_staff:
         raise PermissionDenied("Research Services extends a project database.")
     pdb = await visible(session, actor, pdb_id, lock=True)
-    if pdb.state != "active":
+    if pdb.state != DatabaseState.ACTIVE:
         raise Conflict("The project database is closed.", code="project_database_closed")
     rules.check_extension(pdb.end_date, end_date)
     before, pdb.end_date = pdb.end_date, end_date
@@ -190,12 +191,12 @@ async def close(session: AsyncSession, *, actor: Actor, pdb_id: str, reason: str
     if not actor.is_staff:
         raise PermissionDenied("Research Services closes a project database.")
     pdb = await visible(session, actor, pdb_id, lock=True)
-    if pdb.state != "active":
-        raise Conflict("The project database is already closed.", code="project_database_closed")
-    pdb.state, pdb.closed_at = "closed", clock.now()
+    pdb.state = PROJECT_DATABASE.move(pdb.state, DatabaseState.CLOSED, refuse=Conflict(
+        "The project database is already closed.", code="project_database_closed"))
+    pdb.closed_at = clock.now()
     main = await session.get(Project, pdb.main_project_id)
-    if main is not None:
-        main.closed_at, main.state = pdb.closed_at, "closed"
+    if main is not None:  # the main project closes with it, whatever its proposal state
+        main.closed_at, main.state = pdb.closed_at, DatabaseState.CLOSED.value
     await audit.record(session, actor=actor.label, action="project_database.close",
-                       subject=f"project_database:{pdb.id}", reason=reason, after={"state": "closed"})
+                       subject=f"project_database:{pdb.id}", reason=reason, after={"state": pdb.state})
     return pdb

@@ -5,6 +5,8 @@ stored values are the strings the database already holds."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,6 +15,8 @@ from boa.kernel.lifecycle import Lifecycle
 from boa.people import states as people
 from boa.sanctions import states as sanctions
 from boa.transfers import states as transfers
+from schemes.authority import states as authority
+from schemes.project_database import states as project_database
 from tokens import states as tokens
 
 LIFECYCLES: dict[str, Lifecycle] = {
@@ -25,6 +29,8 @@ LIFECYCLES: dict[str, Lifecycle] = {
     "transfer": transfers.TRANSFER,
     "transfer file": transfers.FILE,
     "review": transfers.REVIEW,
+    "project database": project_database.PROJECT_DATABASE,
+    "purpose description": authority.PURPOSE,
 }
 
 STORED = {
@@ -37,6 +43,8 @@ STORED = {
     "transfer": ("verifying", "ready", "transferred"),
     "transfer file": ("staged", "rejected", "transferred", "deleted"),
     "review": ("pending", "ok", "suspected_breach"),
+    "project database": ("active", "closed"),
+    "purpose description": ("upcoming", "current", "superseded", "expired"),
 }
 
 EDGES = [(name, old, new) for name, table in LIFECYCLES.items() for old, new in table.edges]
@@ -132,3 +140,41 @@ def test_the_transfer_gate_refuses_as_before():
     assert err.value.detail == "A file cannot go from staged to deleted."
     assert err.value.extra == {"old": "staged", "new": "deleted"}
     assert transfers.REVIEW_OUTCOMES == ("ok", "suspected_breach")
+
+
+@dataclass(eq=False)
+class Version:
+    version: int
+    valid_from: date
+    valid_until: date
+
+
+def _versions(*starts: tuple[int, int, int]) -> list[Version]:
+    return [Version(n, date(*s), date(*s).replace(year=date(*s).year + 1)) for n, s in enumerate(starts, start=1)]
+
+
+SCENARIOS = [
+    [(2025, 1, 1)],  # one version: upcoming, current, expired
+    [(2025, 1, 1), (2025, 6, 1)],  # a new version supersedes the current one
+    [(2025, 1, 1), (2026, 1, 1)],  # a renewal without a gap
+    [(2025, 1, 1), (2026, 3, 1)],  # a renewal after the period lapsed
+    [(2025, 1, 1), (2025, 6, 1), (2025, 6, 1)],  # two versions starting the same day
+]
+
+
+def test_a_purpose_description_moves_day_by_day_along_the_table_and_takes_every_edge():
+    taken = set()
+    for starts in SCENARIOS:
+        purposes = _versions(*starts)
+        day, last = date(2024, 12, 30), date(2027, 6, 1)
+        seen = {id(p): authority.purpose_state(p, purposes, day) for p in purposes}
+        while day < last:
+            day += timedelta(days=1)
+            for p in purposes:
+                now = authority.purpose_state(p, purposes, day)
+                if now != seen[id(p)]:
+                    authority.PURPOSE.move(seen[id(p)], now)  # raises on a move not in the table
+                    taken.add((seen[id(p)], now))
+                    seen[id(p)] = now
+            assert sum(s is authority.PurposeState.CURRENT for s in seen.values()) <= 1
+    assert taken == set(authority.PURPOSE.edges)
