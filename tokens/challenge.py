@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.decisions import enforce
 from boa.kernel.errors import AccessDenied, InvalidCredentials, NotAuthenticated
 from boa.kernel.settings import get_settings
@@ -55,7 +56,7 @@ async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
     if not ok:
         state = await login_state(session, norm)
         refuse_if_locked(state.locked_until)
-        await fail(session, state, "pin", InvalidCredentials(WRONG_CREDENTIALS))
+        await fail(session, state, AuditAction.LOGIN_FAILED_PIN, InvalidCredentials(WRONG_CREDENTIALS))
     # A lock may have landed while the PIN was hashed.
     refuse_if_locked(await session.scalar(select(LoginState.locked_until).where(LoginState.ident == norm)))
     if rehash is not None:
@@ -114,9 +115,9 @@ async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSess
         token.fail_count = (token.fail_count or 0) + 1
         if token.fail_count >= TOKEN_DISABLE_AFTER:
             token.state = TOKEN.move(token.state, TokenState.DISABLED, who={token.kind})
-            await audit.record(session, actor="system:boa", action="token.disabled_after_failures",
+            await audit.record(session, actor="system:boa", action=AuditAction.TOKEN_DISABLED_AFTER_FAILURES,
                                subject=f"token:{token.id}", failures=token.fail_count)
-        await fail(session, state or await login_state(session, user.ident), "code",
+        await fail(session, state or await login_state(session, user.ident), AuditAction.LOGIN_FAILED_CODE,
                     InvalidCode("The code is wrong or has been used."))
     token.last_counter = check.counter
     if token.fail_count:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, extensions
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404
 from boa.people.contact import ContactError, check_justification, check_postal_address, normalise_mobile
@@ -49,7 +50,8 @@ async def _replace_active(session: AsyncSession, token: Token, actor: Actor) -> 
     if old is not None:
         old.state, old.ended_at = TOKEN.move(old.state, TokenState.DISABLED, who={old.kind}), clock.now()
         await session.flush()
-        await audit.record(session, actor=actor.label, action="token.replaced", subject=f"token:{old.id}",
+        await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_REPLACED,
+                           subject=f"token:{old.id}",
                            replaced_by=token.id)
     token.state, token.activated_at, token.fail_count = new, clock.now(), 0
     await session.flush()
@@ -88,7 +90,8 @@ async def enrol(session: AsyncSession, *, actor: Actor, ident: str, kind: str, m
         await session.flush()
     else:
         raise ValidationFailed("kind is sms, totp or physical.", field="kind")
-    await audit.record(session, actor=actor.label, action="token.enrol", subject=f"token:{token.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_ENROL,
+                       subject=f"token:{token.id}",
                        kind=kind, ident=user.ident, state=token.state)
     return token, uri
 
@@ -99,7 +102,8 @@ async def approve(session: AsyncSession, *, actor: Actor, token_id: str) -> Toke
     token = await _owned(session, actor, token_id)
     token.state = TOKEN.move(token.state, TokenState.APPROVED, who={token.kind}, refuse=Conflict(
         f"Only a requested physical token can be approved (this one is {token.state})."))
-    await audit.record(session, actor=actor.label, action="token.approve", subject=f"token:{token.id}")
+    await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_APPROVE,
+                       subject=f"token:{token.id}")
     return token
 
 
@@ -120,7 +124,7 @@ async def ship(session: AsyncSession, *, actor: Actor, token_id: str, serial: st
     token.serial, token.state = seed.serial, shipped
     secret = secret_box().open(seed.secret_sealed, associated_data=f"seed:{seed.serial}".encode()).decode()
     seal_secret(token, secret)
-    await audit.record(session, actor=actor.label, action="token.ship", subject=f"token:{token.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_SHIP, subject=f"token:{token.id}",
                        serial=seed.serial, address=token.address, attention=token.attention)
     return token
 
@@ -156,11 +160,17 @@ async def activated_by_first_code(session: AsyncSession, token: Token, actor: Ac
     (here or at login) becomes the user's active token; a physical one also activates the project
     memberships that waited for it (the ``on_physical_token_activated`` extensions)."""
     await _replace_active(session, token, actor)
-    await audit.record(session, actor=actor.label, action="token.activate", subject=f"token:{token.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_ACTIVATE,
+                       subject=f"token:{token.id}",
                        kind=token.kind)
     if token.kind == "physical":
         for hook in extensions.current().on_physical_token_activated:
             await hook(session, token.user_id, actor)
+
+
+# The audit action of each way to end a token (tokens.states.ENDS).
+ENDED_BY = {"revoke": AuditAction.TOKEN_REVOKE, "disable": AuditAction.TOKEN_DISABLE,
+            "lost": AuditAction.TOKEN_LOST}
 
 
 async def end(session: AsyncSession, *, actor: Actor, token_id: str, how: str) -> Token:
@@ -171,14 +181,14 @@ async def end(session: AsyncSession, *, actor: Actor, token_id: str, how: str) -
     before = token.state
     token.state = TOKEN.move(before, ENDS[how], who={token.kind}, refuse=Conflict(f"The token is already {before}."))
     token.ended_at = clock.now()
-    await audit.record(session, actor=actor.label, action=f"token.{how}", subject=f"token:{token.id}",
+    await audit.record(session, actor=actor.label, action=ENDED_BY[how], subject=f"token:{token.id}",
                        before={"state": before})
     if how == "lost" and token.kind == "physical":
         replacement = Token(user_id=token.user_id, kind=TokenKind.PHYSICAL, state=TokenState.REQUESTED,
                             address=token.address, attention=token.attention, justification=token.justification)
         session.add(replacement)
         await session.flush()
-        await audit.record(session, actor=actor.label, action="token.replacement_requested",
+        await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_REPLACEMENT_REQUESTED,
                            subject=f"token:{replacement.id}", lost=token.id)
     return token
 
@@ -191,7 +201,8 @@ async def rebind(session: AsyncSession, *, actor: Actor, token_id: str) -> Token
         raise Conflict("Only a disabled token can be re-bound.")
     token.fail_count = 0
     await _replace_active(session, token, actor)
-    await audit.record(session, actor=actor.label, action="token.rebind", subject=f"token:{token.id}")
+    await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_REBIND,
+                       subject=f"token:{token.id}")
     return token
 
 
@@ -209,7 +220,7 @@ async def import_seeds(session: AsyncSession, records: list[SeedRecord], *, acto
                                  secret_sealed=secret_box().seal(secret_b32.encode(),
                                                                  associated_data=f"seed:{r.serial}".encode())))
     await session.flush()
-    await audit.record(session, actor=actor, action="token.seeds_import", subject="hardware_seeds",
+    await audit.record(session, actor=actor, action=AuditAction.TOKEN_SEEDS_IMPORT, subject="hardware_seeds",
                        count=len(records), serials=serials[:50])
     return len(records)
 

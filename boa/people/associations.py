@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, extensions
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import add_unique, get_or_404, keyset_page
 from boa.people.lookups import roles_at, user_by_ident
@@ -39,7 +40,8 @@ async def request_association(session: AsyncSession, *, actor: Actor, institutio
     association = Association(user_id=user.id, institution_id=institution.id, state=AssociationState.PENDING,
                               requested_by_id=actor.user_id)
     await add_unique(session, association, Conflict(f"{user.ident} is already associated with this institution.", code="already_associated"))
-    await audit.record(session, actor=actor.label, action="association.request", subject=f"association:{association.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.ASSOCIATION_REQUEST,
+                       subject=f"association:{association.id}",
                        after={"ident": user.ident, "institution": institution.authorisation_number, "state": "pending"})
     return association
 
@@ -52,6 +54,11 @@ async def _visible(session: AsyncSession, actor: Actor, association_id: str) -> 
     return association, roles
 
 
+# The audit action of each decision.
+DECIDED = {AssociationState.APPROVED: AuditAction.ASSOCIATION_APPROVED,
+           AssociationState.REFUSED: AuditAction.ASSOCIATION_REFUSED}
+
+
 async def decide_association(session: AsyncSession, *, actor: Actor, association_id: str,
                              approve: bool) -> Association:
     association, roles = await _visible(session, actor, association_id)
@@ -61,7 +68,7 @@ async def decide_association(session: AsyncSession, *, actor: Actor, association
     association.state = ASSOCIATION.move(association.state, to,
                                          refuse=Conflict(f"The association is {association.state}, not pending."))
     association.decided_by_id, association.decided_at = actor.user_id, clock.now()
-    await audit.record(session, actor=actor.label, action=f"association.{association.state}",
+    await audit.record(session, actor=actor.label, action=DECIDED[to],
                        subject=f"association:{association.id}", before={"state": "pending"},
                        after={"state": association.state})
     return association
@@ -77,7 +84,8 @@ async def end_association(session: AsyncSession, *, actor: Actor, association_id
     association.ended_by_id, association.ended_at = actor.user_id, clock.now()
     for hook in extensions.current().on_association_end:  # the schemes end the memberships there
         await hook(session, association, actor)
-    await audit.record(session, actor=actor.label, action="association.end", subject=f"association:{association.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.ASSOCIATION_END,
+                       subject=f"association:{association.id}",
                        before={"state": before}, after={"state": "ended"})
     return association
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.domain import INSTITUTION_KINDS, ROLE_ASSIGNERS, SCHEME_KINDS
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
@@ -44,7 +45,8 @@ async def create_institution(session: AsyncSession, *, actor: Actor, name: str, 
                               mail_domains=[d.lower() for d in mail_domains or []], address=address)
     session.add(institution)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="institution.create", subject=f"institution:{institution.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.INSTITUTION_CREATE,
+                       subject=f"institution:{institution.id}",
                        after={"name": institution.name, "authorisation_number": authorisation_number, "kind": kind})
     return institution
 
@@ -100,7 +102,8 @@ async def create_agreement(session: AsyncSession, *, actor: Actor, institution_i
     for sub in substitutes:
         await _grant(session, institution.id, sub.id, "substitute", actor.user_id)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="agreement.create", subject=f"agreement:{agreement.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.AGREEMENT_CREATE,
+                       subject=f"agreement:{agreement.id}",
                        after={"institution": institution.authorisation_number, "schemes": schemes,
                               "responsible": responsible.ident, "substitutes": [s.ident for s in substitutes]})
     return agreement
@@ -115,7 +118,8 @@ async def terminate_agreement(session: AsyncSession, *, actor: Actor, agreement_
     if not reason.strip():
         raise ValidationFailed("A termination needs a reason.", field="reason")
     agreement.state, agreement.terminated_at, agreement.termination_reason = to, clock.now(), reason.strip()
-    await audit.record(session, actor=actor.label, action="agreement.terminate", subject=f"agreement:{agreement.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.AGREEMENT_TERMINATE,
+                       subject=f"agreement:{agreement.id}",
                        before={"state": "active"}, after={"state": "terminated", "reason": reason.strip()})
     return agreement
 
@@ -140,7 +144,8 @@ async def assign_role(session: AsyncSession, *, actor: Actor, institution_id: st
     granted = InstitutionRole(institution_id=institution.id, user_id=user.id, role=role, granted_by_id=actor.user_id)
     session.add(granted)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="role.assign", subject=f"institution:{institution.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.ROLE_ASSIGN,
+                       subject=f"institution:{institution.id}",
                        after={"ident": user.ident, "role": role})
     return granted
 
@@ -159,7 +164,8 @@ async def remove_role(session: AsyncSession, *, actor: Actor, institution_id: st
     if row is None:
         raise NotFound(f"{user.ident} does not have the role {role}.")
     await session.delete(row)
-    await audit.record(session, actor=actor.label, action="role.remove", subject=f"institution:{institution.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.ROLE_REMOVE,
+                       subject=f"institution:{institution.id}",
                        before={"ident": user.ident, "role": role})
 
 

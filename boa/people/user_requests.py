@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
 from boa.people.lookups import roles_at
@@ -33,7 +34,8 @@ async def request_user(session: AsyncSession, *, actor: Actor, institution_id: s
                       email=check_email(email), mobile=normalise_mobile_or_none(mobile), state=UserRequestState.PENDING)
     session.add(req)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="user_request.create", subject=f"user_request:{req.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.USER_REQUEST_CREATE,
+                       subject=f"user_request:{req.id}",
                        after={"institution": institution.authorisation_number, "name": req.name, "email": req.email})
     return req
 
@@ -58,6 +60,11 @@ async def list_user_requests(session: AsyncSession, *, actor: Actor, institution
     return await keyset_page(session, query, UserRequest.id, limit, cursor)
 
 
+# The audit action of each decision.
+DECIDED = {UserRequestState.APPROVED: AuditAction.USER_REQUEST_APPROVED,
+           UserRequestState.REFUSED: AuditAction.USER_REQUEST_REFUSED}
+
+
 async def decide_user_request(session: AsyncSession, *, actor: Actor, request_id: str, approve: bool,
                               comment: str | None = None) -> UserRequest:
     if not actor.is_staff:
@@ -70,6 +77,6 @@ async def decide_user_request(session: AsyncSession, *, actor: Actor, request_id
         user = await create_user(session, actor=actor, name=req.name, email=req.email, mobile=req.mobile)
         req.user_id = user.id
     req.state = to
-    await audit.record(session, actor=actor.label, action=f"user_request.{req.state}", subject=f"user_request:{req.id}",
+    await audit.record(session, actor=actor.label, action=DECIDED[to], subject=f"user_request:{req.id}",
                        after={"state": req.state, "comment": comment})
     return req

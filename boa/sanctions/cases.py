@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
 from boa.people.lookups import institutions_of, roles_at, user_by_ident
@@ -143,7 +144,8 @@ async def register(session: AsyncSession, *, actor: Actor, ident: str, kind: str
              for spec in temporary_suspension() if spec.scope != "project" or proj is not None]
     session.add_all(locks)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="breach.registered", subject=f"case:{case.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.BREACH_REGISTERED,
+                       subject=f"case:{case.id}",
                        user=user.ident, project=proj.number if proj else None, institution=inst, kind=kind,
                        self_reported=self_reported, locks=[lock.id for lock in locks])
     await letters.registered(session, case, user, proj)
@@ -179,7 +181,8 @@ async def submit_report(session: AsyncSession, *, actor: Actor, case_id: str, re
     if done.rowcount != 1:
         raise Conflict("The case takes no report now.", code="report_not_expected")
     await session.refresh(case)
-    await audit.record(session, actor=actor.label, action="breach.report_submitted", subject=f"case:{case.id}")
+    await audit.record(session, actor=actor.label, action=AuditAction.BREACH_REPORT_SUBMITTED,
+                       subject=f"case:{case.id}")
     await letters.report_submitted(session, case)
     return case
 
@@ -197,7 +200,8 @@ async def assess_report(session: AsyncSession, *, actor: Actor, case_id: str, ad
     if done.rowcount != 1:
         raise Conflict("There is no submitted report to assess.", code="no_report")
     await session.refresh(case)
-    await audit.record(session, actor=actor.label, action="breach.report_assessed", subject=f"case:{case.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.BREACH_REPORT_ASSESSED,
+                       subject=f"case:{case.id}",
                        adequate=adequate, comment=comment)
     if adequate:
         await lift_for_case(session, case, actor=actor, open_end="until_report_approved", why="report approved")
@@ -283,7 +287,8 @@ async def decide(session: AsyncSession, *, actor: Actor, case_id: str, severity:
                      "columns": list(plan.columns), "termination_of": sorted(str(a) for a in plan.termination_of),
                      "unit_count": n.unit, "user_count": n.user, "locks": [lock.id for lock in locks]}
     await session.flush()
-    await audit.record(session, actor=actor.label, action="breach.decided", subject=f"case:{case.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.BREACH_DECIDED,
+                       subject=f"case:{case.id}",
                        severity=severity, columns=list(plan.columns), locks=[lock.id for lock in locks],
                        termination_possible=plan.termination_possible)
     await letters.decision(session, case, locks, plan)
@@ -302,7 +307,8 @@ async def dismiss(session: AsyncSession, *, actor: Actor, case_id: str, comment:
         raise InvalidTransition(f"The case is {case.state}.")
     await session.refresh(case)
     await lift_for_case(session, case, actor=actor, open_end="until_decision", why="case dismissed")
-    await audit.record(session, actor=actor.label, action="breach.dismissed", subject=f"case:{case.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.BREACH_DISMISSED,
+                       subject=f"case:{case.id}",
                        comment=comment)
     return case
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, Gone, NotFound
 from boa.kernel.queries import parse_cursor, parse_limit
 from boa.people.models import User
@@ -71,7 +72,8 @@ async def content(session: AsyncSession, *, actor: Actor, transfer_id: str, file
     if target.content_key is None or not path.is_file():
         log.error("blob %s of file %s is missing", target.sha256, target.id)
         raise Gone(f"The content of {target.name} is not available.", code="content_missing")
-    await audit.record(session, actor=actor.label, action="transfer.file.download", subject=f"transfer_file:{target.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_FILE_DOWNLOAD,
+                       subject=f"transfer_file:{target.id}",
                        transfer=str(transfer.id), sha256=target.sha256)
     return target, path
 
@@ -88,7 +90,8 @@ async def delete_file(session: AsyncSession, *, actor: Actor, transfer_id: str, 
     target.deleted_at, target.deleted_by_id = clock.now(), actor.user_id
     held = target.review_state in HOLDS_CONTENT
     removed = False if held else await release_content(session, target)
-    await audit.record(session, actor=actor.label, action="transfer.file.delete", subject=f"transfer_file:{target.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_FILE_DELETE,
+                       subject=f"transfer_file:{target.id}",
                        transfer=str(transfer.id), name=target.name, sha256=target.sha256, content_held=held,
                        blob_removed=removed)
     return target

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, extensions
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import keyset_page, parse_id
 from boa.people.models import User
@@ -94,7 +95,8 @@ async def review_file(session: AsyncSession, *, actor: Actor, file_id: str, outc
     if outcome == ReviewState.OK and target.state == FileState.DELETED:
         released = await release_content(session, target)  # the user deleted it while it waited
     transfer, owner = await _context(session, target)
-    await audit.record(session, actor=actor.label, action="transfer.review", subject=f"transfer_file:{target.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_REVIEW,
+                       subject=f"transfer_file:{target.id}",
                        transfer=str(transfer.id), project=str(transfer.project_number), owner=owner,
                        outcome=outcome, comment=comment, breach_case_id=target.breach_case_id,
                        review_reason=target.review_reason, blob_removed=released)

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import commit_early
 from boa.kernel.decisions import enforce
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
@@ -123,7 +124,8 @@ async def _record(session: AsyncSession, actor: Actor, project: Project, receive
     session.add_all(files)
     transfer.state = TRANSFER.move(transfer.state, TransferState.READY)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="transfer.upload", subject=f"transfer:{transfer.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_UPLOAD,
+                       subject=f"transfer:{transfer.id}",
                        project=str(project.number), total_bytes=transfer.total_bytes,
                        files=[{"id": f.id, "name": f.name, "size": f.size, "sha256": f.sha256, "verdict": f.verdict,
                                "reason": f.reason, "findings": f.finding_counts} for f in files])
@@ -143,7 +145,8 @@ async def set_note(session: AsyncSession, *, actor: Actor, transfer_id: str, fil
                                code="note_too_long")
     before = target.note
     target.note, target.noted_at = text, clock.now()
-    await audit.record(session, actor=actor.label, action="transfer.note", subject=f"transfer_file:{target.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_NOTE,
+                       subject=f"transfer_file:{target.id}",
                        transfer=str(transfer.id), name=target.name, replaced=before is not None, note=text)
     return target
 
@@ -178,12 +181,14 @@ async def submit(session: AsyncSession, *, actor: Actor, transfer_id: str,
         f.state, f.transferred_at = FILE.move(f.state, FileState.TRANSFERRED), now
         f.review_reason = rules.review_reason(f.verdict, rng.random(), settings.review_sample_rate)
         f.review_state = ReviewState.PENDING if f.review_reason else None
-        await audit.record(session, actor=actor.label, action="transfer.file.store", subject=f"transfer_file:{f.id}",
+        await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_FILE_STORE,
+                           subject=f"transfer_file:{f.id}",
                            transfer=str(transfer.id), name=f.name, sha256=f.sha256, size=f.size, verdict=f.verdict)
     transfer.state = TRANSFER.move(transfer.state, TransferState.TRANSFERRED)
     transfer.approved, transfer.submitted_at = True, now
     left = [{"id": str(f.id), "name": f.name, "reason": f.reason} for f in files if f.state == FileState.REJECTED]
-    await audit.record(session, actor=actor.label, action="transfer.submit", subject=f"transfer:{transfer.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_SUBMIT,
+                       subject=f"transfer:{transfer.id}",
                        project=str(transfer.project_number), approve=True,
                        transferred=[str(f.id) for f in staged], not_transferred=left,
                        review=[str(f.id) for f in staged if f.review_reason])

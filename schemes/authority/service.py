@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied
 from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
@@ -48,7 +49,8 @@ async def _add_purpose(session: AsyncSession, actor: Actor, scheme: AuthoritySch
                                  valid_from=start, valid_until=rules.period_end(start))
     session.add(purpose)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="authority.purpose", subject=f"authority_scheme:{scheme.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.AUTHORITY_PURPOSE,
+                       subject=f"authority_scheme:{scheme.id}",
                        after={"version": purpose.version, "topics": clean_topics, "registers": clean_registers,
                               "valid_from": purpose.valid_from, "valid_until": purpose.valid_until,
                               "link_own_data": link_own_data})
@@ -69,7 +71,8 @@ async def create(session: AsyncSession, *, actor: Actor, institution_id: str, to
                                 title=f"Authority scheme of {institution.name}", state="approved", approved=True)
     scheme = AuthorityScheme(institution_id=institution.id, project_id=project.id)
     await add_unique(session, scheme, Conflict("The institution already has an authority scheme.", code="authority_scheme_exists"))
-    await audit.record(session, actor=actor.label, action="authority.create", subject=f"authority_scheme:{scheme.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.AUTHORITY_CREATE,
+                       subject=f"authority_scheme:{scheme.id}",
                        after={"institution": institution.authorisation_number, "project": project.number})
     await _add_purpose(session, actor, scheme, topics, registers, valid_from, link_own_data)
     return scheme

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied
 from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
@@ -63,7 +64,7 @@ async def create(session: AsyncSession, *, actor: Actor, institution_id: str, ma
         session.add(ProjectDatabaseManager(project_database_id=pdb.id, user_id=user.id, slot=slot))
         await add_member(session, actor=actor, project=main, user=user)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="project_database.create",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_CREATE,
                        subject=f"project_database:{pdb.id}", after={
                            "institution": institution.authorisation_number, "main_project": main.number,
                            "managers": [u.ident for u in managers], "datasets": pdb.datasets,
@@ -127,7 +128,7 @@ async def set_managers(session: AsyncSession, *, actor: Actor, pdb_id: str, mana
         await end_member(session, actor=actor, project=main, user=await session.get(User, uid),  # type: ignore[arg-type]
                          reason="no longer a project database manager")
     await session.flush()
-    await audit.record(session, actor=actor.label, action="project_database.managers",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_MANAGERS,
                        subject=f"project_database:{pdb.id}", after={"managers": [u.ident for u in users]})
     return pdb
 
@@ -182,7 +183,7 @@ async def extend(session: AsyncSession, *, actor: Actor, pdb_id: str, end_date: 
         main.end_date = end_date
         if main.deletion_date is not None and main.deletion_date < end_date:
             main.deletion_date = end_date
-    await audit.record(session, actor=actor.label, action="project_database.extend",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_EXTEND,
                        subject=f"project_database:{pdb.id}", before={"end_date": before}, after={"end_date": end_date})
     return pdb
 
@@ -197,6 +198,6 @@ async def close(session: AsyncSession, *, actor: Actor, pdb_id: str, reason: str
     main = await session.get(Project, pdb.main_project_id)
     if main is not None:  # the main project closes with it, whatever its proposal state
         main.closed_at, main.state = pdb.closed_at, DatabaseState.CLOSED.value
-    await audit.record(session, actor=actor.label, action="project_database.close",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_CLOSE,
                        subject=f"project_database:{pdb.id}", reason=reason, after={"state": pdb.state})
     return pdb

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
 from boa.kernel.queries import add_unique
 from boa.people.models import Association, User
@@ -70,7 +71,8 @@ async def add_member(session: AsyncSession, *, actor: Actor, project: Project, u
     else:
         row.state, row.added_by_id, row.ended_at, row.ended_reason = state, actor.user_id, None, None
     row.activated_at = clock.now() if state == "active" else None
-    await audit.record(session, actor=actor.label, action="project.member.add", subject=f"project:{project.number}",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_MEMBER_ADD,
+                       subject=f"project:{project.number}",
                        ident=user.ident, before={"state": before}, after={"state": state})
     return row
 
@@ -83,7 +85,8 @@ async def end_member(session: AsyncSession, *, actor: Actor, project: Project, u
         raise Conflict(f"{user.ident} is not on project {project.number}.", code="not_member")
     before = row.state
     row.state, row.ended_at, row.ended_reason = "ended", clock.now(), reason
-    await audit.record(session, actor=actor.label, action="project.member.end", subject=f"project:{project.number}",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_MEMBER_END,
+                       subject=f"project:{project.number}",
                        ident=user.ident, reason=reason, before={"state": before}, after={"state": "ended"})
     return row
 
@@ -97,7 +100,8 @@ async def approve_requested(session: AsyncSession, *, actor: Actor, project: Pro
         raise Conflict(f"{user.ident} has no membership awaiting approval.", code="not_requested")
     row.state = "pending" if await waits_for_physical_token(session, user.id) else "active"
     row.activated_at = clock.now() if row.state == "active" else None
-    await audit.record(session, actor=actor.label, action="project.member.approve", subject=f"project:{project.number}",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_MEMBER_APPROVE,
+                       subject=f"project:{project.number}",
                        ident=user.ident, before={"state": "requested"}, after={"state": row.state})
     return row
 
@@ -113,7 +117,7 @@ async def activate_pending_memberships(session: AsyncSession, user_id: int, *, a
         row.state, row.activated_at = "active", clock.now()
         project = await session.get(Project, row.project_id)
         numbers.append(project.number if project else row.project_id)
-        await audit.record(session, actor=actor, action="project.member.activate",
+        await audit.record(session, actor=actor, action=AuditAction.PROJECT_MEMBER_ACTIVATE,
                            subject=f"project:{numbers[-1]}", ident=user.ident if user else str(user_id),
                            before={"state": "pending"}, after={"state": "active"}, reason="physical token activated")
     return numbers
