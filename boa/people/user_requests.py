@@ -70,8 +70,8 @@ async def decide_user_request(session: AsyncSession, *, actor: Actor, request_id
     if not actor.is_staff:
         raise PermissionDenied("Only Research Services decides user requests.")
     req = await get_or_404(session, UserRequest, request_id, "user request")
-    to = UserRequestState.APPROVED if approve else UserRequestState.REFUSED
-    USER_REQUEST.move(req.state, to, refuse=Conflict(f"The request is already {req.state}."))
+    to = USER_REQUEST.move(req.state, UserRequestState.APPROVED if approve else UserRequestState.REFUSED,
+                           refuse=Conflict(f"The request is already {req.state}."))
     req.decided_by_id, req.comment = actor.user_id, comment
     if approve:
         user = await create_user(session, actor=actor, name=req.name, email=req.email, mobile=req.mobile)

@@ -21,6 +21,7 @@ from schemes.authority.models import AuthorityScheme, PurposeDescription
 from schemes.projects import members
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.service import INSTITUTION_VIEWERS, new_project
+from schemes.projects.states import OPEN_STATES
 
 
 def _staff(actor: Actor, what: str) -> None:
@@ -85,7 +86,7 @@ async def visible(session: AsyncSession, actor: Actor, scheme_id: str) -> tuple[
         roles.add("office")
     member = await session.scalar(select(ProjectMember.state).where(
         ProjectMember.project_id == scheme.project_id, ProjectMember.user_id == (actor.user_id or 0)))
-    if not (roles & (INSTITUTION_VIEWERS | {"office"}) or member in members.OPEN_STATES):
+    if not (roles & (INSTITUTION_VIEWERS | {"office"}) or member in OPEN_STATES):
         raise NotFound(f"No authority scheme with id {scheme_id!r}.")
     return scheme, roles
 

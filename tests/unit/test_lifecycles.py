@@ -17,6 +17,7 @@ from boa.sanctions import states as sanctions
 from boa.transfers import states as transfers
 from schemes.authority import states as authority
 from schemes.project_database import states as project_database
+from schemes.projects import states as projects
 from tokens import states as tokens
 
 LIFECYCLES: dict[str, Lifecycle] = {
@@ -31,6 +32,7 @@ LIFECYCLES: dict[str, Lifecycle] = {
     "review": transfers.REVIEW,
     "project database": project_database.PROJECT_DATABASE,
     "purpose description": authority.PURPOSE,
+    "membership": projects.MEMBERSHIP,
 }
 
 STORED = {
@@ -45,6 +47,7 @@ STORED = {
     "review": ("pending", "ok", "suspected_breach"),
     "project database": ("active", "closed"),
     "purpose description": ("upcoming", "current", "superseded", "expired"),
+    "membership": ("requested", "pending", "active", "ended"),
 }
 
 EDGES = [(name, old, new) for name, table in LIFECYCLES.items() for old, new in table.edges]
@@ -97,6 +100,10 @@ def test_association_who_and_open_states():
     assert people.ASSOCIATION.who(A.PENDING, A.APPROVED) == {"responsible", "substitute"}
     assert people.ASSOCIATION.allows("approved", "ended", {people.SELF})
     assert not people.ASSOCIATION.allows("pending", "approved", {"administrator"})
+
+
+def test_an_open_membership_is_one_not_ended():
+    assert projects.OPEN_STATES == ("requested", "pending", "active")
 
 
 def test_token_kinds_take_their_own_edges():
