@@ -20,6 +20,7 @@ from boa.kernel.access import FactRequest, Facts, ProjectFact
 from schemes.authority import rules as authority_rules
 from schemes.authority.models import AuthorityScheme, PurposeDescription
 from schemes.project_database.models import ProjectDatabase
+from schemes.project_database.states import DatabaseState
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.numbers import is_number
 
@@ -46,7 +47,7 @@ async def _database_period(session: AsyncSession, project: Project) -> tuple[dat
     pdb = await session.scalar(select(ProjectDatabase).where(ProjectDatabase.institution_id == project.institution_id))
     if pdb is None:
         return None, False
-    if pdb.state == "closed":
+    if pdb.state == DatabaseState.CLOSED:
         return clock.aware(pdb.closed_at), project.kind == "main"
     return day_end(pdb.end_date), False
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import (
     BoaError,
     InvalidCredentials,
@@ -29,6 +30,10 @@ from tokens.lockout import check_ident
 from tokens.models import Token
 from tokens.otp import generate_secret, provisioning_uri
 from tokens.pin import WeakPin, validate_pin
+from tokens.states import TokenKind, TokenState
+
+# The PIN set with an activation code, per the code's purpose (boa.people.activation_codes).
+PIN_SET = {"activate": AuditAction.USER_PIN_SET_ACTIVATE, "reset": AuditAction.USER_PIN_SET_RESET}
 
 
 @dataclass
@@ -49,7 +54,7 @@ async def activate(session: AsyncSession, ident: str, activation_code: str, pin:
     _validate(pin)
     match.used_at = clock.now()
     user.pin_hash = await asyncio.to_thread(pin_hasher().hash, pin)
-    await audit.record(session, actor=f"user:{user.ident}", action=f"user.pin_set.{match.purpose}",
+    await audit.record(session, actor=f"user:{user.ident}", action=PIN_SET[match.purpose],
                        subject=f"user:{user.ident}")
     uri = None
     if await login_token(session, user.id) is None:
@@ -60,11 +65,12 @@ async def activate(session: AsyncSession, ident: str, activation_code: str, pin:
 async def enrol_totp(session: AsyncSession, user: User, *, actor: str) -> str:
     """Enrols an authenticator-app token; the provisioning URI is shown once, then only the sealed seed exists."""
     secret = generate_secret()
-    token = Token(user_id=user.id, kind="totp", state="enrolled")
+    token = Token(user_id=user.id, kind=TokenKind.TOTP, state=TokenState.ENROLLED)
     session.add(token)
     await session.flush()
     seal_secret(token, secret)
-    await audit.record(session, actor=actor, action="token.enrol", subject=f"token:{token.id}", kind="totp")
+    await audit.record(session, actor=actor, action=AuditAction.TOKEN_ENROL,
+                       subject=f"token:{token.id}", kind="totp")
     return provisioning_uri(secret, user.ident)
 
 
@@ -83,7 +89,8 @@ async def change_pin(session: AsyncSession, actor: Actor, old_pin: str, new_pin:
         raise InvalidCredentials("The current PIN is wrong.")
     _validate(new_pin)
     user.pin_hash = await asyncio.to_thread(pin_hasher().hash, new_pin)
-    await audit.record(session, actor=actor.label, action="user.pin_change", subject=f"user:{user.ident}")
+    await audit.record(session, actor=actor.label, action=AuditAction.USER_PIN_CHANGE,
+                       subject=f"user:{user.ident}")
 
 
 async def reset_pin(session: AsyncSession, *, actor: Actor, ident: str) -> User:
@@ -93,5 +100,6 @@ async def reset_pin(session: AsyncSession, *, actor: Actor, ident: str) -> User:
     user = await user_by_ident(session, ident)
     user.pin_hash = None
     await activation_codes.issue(session, user, "reset")
-    await audit.record(session, actor=actor.label, action="user.pin_reset", subject=f"user:{user.ident}")
+    await audit.record(session, actor=actor.label, action=AuditAction.USER_PIN_RESET,
+                       subject=f"user:{user.ident}")
     return user

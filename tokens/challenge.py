@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.decisions import enforce
 from boa.kernel.errors import AccessDenied, InvalidCredentials, NotAuthenticated
 from boa.kernel.settings import get_settings
@@ -23,10 +24,10 @@ from tokens.lockout import check_ident, fail, login_state, refuse_if_locked
 from tokens.models import LoginChallenge, LoginState, Token
 from tokens.service import activated_by_first_code
 from tokens.sessions import NewSession, open_session
+from tokens.states import FIRST_CODE_STATES, LOGIN_STATES, TOKEN, TokenState, first_code_activates
 
 TOKEN_DISABLE_AFTER = 100
 WRONG_CREDENTIALS = "The IDENT or PIN is wrong."
-FIRST_CODE_ACTIVATES = ("enrolled", "shipped")
 
 
 class InvalidCode(NotAuthenticated):
@@ -55,7 +56,7 @@ async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
     if not ok:
         state = await login_state(session, norm)
         refuse_if_locked(state.locked_until)
-        await fail(session, state, "pin", InvalidCredentials(WRONG_CREDENTIALS))
+        await fail(session, state, AuditAction.LOGIN_FAILED_PIN, InvalidCredentials(WRONG_CREDENTIALS))
     # A lock may have landed while the PIN was hashed.
     refuse_if_locked(await session.scalar(select(LoginState.locked_until).where(LoginState.ident == norm)))
     if rehash is not None:
@@ -78,18 +79,15 @@ def _verify_and_rehash(hasher, pin: str, pin_hash: str) -> tuple[bool, str | Non
     return True, hasher.hash(pin) if hasher.needs_rehash(pin_hash) else None
 
 
-FIRST_CODE_ACTIVATES = ("enrolled", "shipped")
-
-
 async def login_token(session: AsyncSession, user_id: int) -> Token | None:
     """The active token; else a TOTP app token enrolled at activation or a shipped physical token,
     which its first valid code activates."""
     tokens = list(await session.scalars(select(Token).where(
-        Token.user_id == user_id, Token.state.in_(("active", *FIRST_CODE_ACTIVATES))).order_by(Token.id)))
-    active = [t for t in tokens if t.state == "active"]
+        Token.user_id == user_id, Token.state.in_(LOGIN_STATES)).order_by(Token.id)))
+    active = [t for t in tokens if t.state == TokenState.ACTIVE]
     if active:
         return active[0]
-    waiting = [t for t in tokens if (t.kind, t.state) in (("totp", "enrolled"), ("physical", "shipped"))]
+    waiting = [t for t in tokens if first_code_activates(t.kind, t.state)]
     return waiting[-1] if waiting else None
 
 
@@ -110,23 +108,23 @@ async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSess
     state = await session.scalar(select(LoginState).where(LoginState.ident == user.ident).with_for_update())
     if state is not None:
         refuse_if_locked(state.locked_until)
-    if token.state not in ("active", *FIRST_CODE_ACTIVATES):
+    if token.state not in LOGIN_STATES:
         raise InvalidCode("The token is not active. Log in again.")
     check = kind_of(token).check(token, challenge, code, clock.now())
     if not check.ok:
         token.fail_count = (token.fail_count or 0) + 1
         if token.fail_count >= TOKEN_DISABLE_AFTER:
-            token.state = "disabled"
-            await audit.record(session, actor="system:boa", action="token.disabled_after_failures",
+            token.state = TOKEN.move(token.state, TokenState.DISABLED, who={token.kind})
+            await audit.record(session, actor="system:boa", action=AuditAction.TOKEN_DISABLED_AFTER_FAILURES,
                                subject=f"token:{token.id}", failures=token.fail_count)
-        await fail(session, state or await login_state(session, user.ident), "code",
+        await fail(session, state or await login_state(session, user.ident), AuditAction.LOGIN_FAILED_CODE,
                     InvalidCode("The code is wrong or has been used."))
     token.last_counter = check.counter
     if token.fail_count:
         token.fail_count = 0
     if check.drift is not None and check.drift != token.drift:
         token.drift = check.drift
-    if token.state in FIRST_CODE_ACTIVATES:
+    if token.state in FIRST_CODE_STATES:
         await activated_by_first_code(session, token, Actor(user=user))
     challenge.used = True
     if state is not None and state.failures:

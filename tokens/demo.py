@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import SEED
+from boa.kernel.audit_actions import AuditAction
 from boa.people.models import User, UserAgreementAcceptance
 from tokens.keys import pin_hasher
 from tokens.kinds import seal_secret
@@ -32,7 +33,8 @@ async def load_users(session: AsyncSession, data: dict[str, Any], version: int) 
     await session.flush()
     for user in users.values():
         session.add(UserAgreementAcceptance(user_id=user.id, version=version, accepted_at=now))
-        await audit.record(session, actor=SEED.label, action="user.create", subject=f"user:{user.ident}",
+        await audit.record(session, actor=SEED.label, action=AuditAction.USER_CREATE,
+                           subject=f"user:{user.ident}",
                            after={"name": user.name, "staff_roles": user.staff_roles})
     return users
 
@@ -43,5 +45,6 @@ async def load_tokens(session: AsyncSession, data: dict[str, Any], users: dict[s
         session.add(token)
         await session.flush()
         seal_secret(token, spec["totp_secret"])
-        await audit.record(session, actor=SEED.label, action="token.enrol", subject=f"token:{token.id}",
+        await audit.record(session, actor=SEED.label, action=AuditAction.TOKEN_ENROL,
+                           subject=f"token:{token.id}",
                            kind="totp", ident=spec["ident"])

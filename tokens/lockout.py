@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import keep_on_error
 from boa.kernel.domain import normalise_ident
 from boa.kernel.errors import BoaError, LockedOut, PermissionDenied, ValidationFailed
@@ -54,14 +55,15 @@ def refuse_if_locked(locked_until: datetime | None) -> None:
         raise LockedOut(LOCKED_MESSAGE, retry_after=retry)
 
 
-async def fail(session: AsyncSession, state: LoginState, what: str, error: BoaError) -> None:
-    """Counts a failure (PIN or code), locks at the fifth, audits and keeps it, and raises."""
+async def fail(session: AsyncSession, state: LoginState, action: AuditAction, error: BoaError) -> None:
+    """Counts a failure (``action``: a wrong PIN or a wrong code), locks at the fifth, audits and
+    keeps it, and raises."""
     state.failures += 1
     locked = state.failures >= MAX_FAILURES
     if locked:
         state.locked_until = clock.now() + LOCKOUT
         state.failures = 0
-    await audit.record(session, actor="anonymous", action=f"login.failed.{what}", subject=f"ident:{state.ident}",
+    await audit.record(session, actor="anonymous", action=action, subject=f"ident:{state.ident}",
                        locked=locked)
     keep_on_error(session)
     if locked:
@@ -95,4 +97,5 @@ async def clear_lockout(session: AsyncSession, *, actor: Actor, ident: str) -> N
     state = await session.scalar(select(LoginState).where(LoginState.ident == user.ident).with_for_update())
     if state is not None:
         state.failures, state.locked_until = 0, None
-    await audit.record(session, actor=actor.label, action="login.lockout_cleared", subject=f"user:{user.ident}")
+    await audit.record(session, actor=actor.label, action=AuditAction.LOGIN_LOCKOUT_CLEARED,
+                       subject=f"user:{user.ident}")

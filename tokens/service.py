@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, extensions
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404
 from boa.people.contact import ContactError, check_justification, check_postal_address, normalise_mobile
@@ -25,8 +26,7 @@ from tokens.kinds import seal_secret, token_secret
 from tokens.models import HardwareSeed, Token
 from tokens.otp import generate_secret, provisioning_uri, verify_totp
 from tokens.seedfile import SeedRecord
-
-PENDING_PHYSICAL = ("requested", "approved", "shipped")
+from tokens.states import ENDS, PENDING_PHYSICAL, TOKEN, TokenKind, TokenState, first_code_activates
 
 
 def _contact(call: Callable[[], Any]) -> Any:
@@ -44,14 +44,16 @@ async def _owned(session: AsyncSession, actor: Actor, token_id: str) -> Token:
 
 
 async def _replace_active(session: AsyncSession, token: Token, actor: Actor) -> None:
-    old = await session.scalar(select(Token).where(Token.user_id == token.user_id, Token.state == "active",
+    new = TOKEN.move(token.state, TokenState.ACTIVE, who={token.kind})
+    old = await session.scalar(select(Token).where(Token.user_id == token.user_id, Token.state == TokenState.ACTIVE,
                                                    Token.id != token.id).with_for_update())
     if old is not None:
-        old.state, old.ended_at = "disabled", clock.now()
+        old.state, old.ended_at = TOKEN.move(old.state, TokenState.DISABLED, who={old.kind}), clock.now()
         await session.flush()
-        await audit.record(session, actor=actor.label, action="token.replaced", subject=f"token:{old.id}",
+        await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_REPLACED,
+                           subject=f"token:{old.id}",
                            replaced_by=token.id)
-    token.state, token.activated_at, token.fail_count = "active", clock.now(), 0
+    token.state, token.activated_at, token.fail_count = new, clock.now(), 0
     await session.flush()
 
 
@@ -64,12 +66,12 @@ async def enrol(session: AsyncSession, *, actor: Actor, ident: str, kind: str, m
     uri = None
     if kind == "sms":
         number = _contact(lambda: normalise_mobile(mobile or user.mobile or ""))
-        token = Token(user_id=user.id, kind="sms", state="enrolled", mobile=number)
+        token = Token(user_id=user.id, kind=TokenKind.SMS, state=TokenState.ENROLLED, mobile=number)
         session.add(token)
         await session.flush()
         await _replace_active(session, token, actor)
     elif kind == "totp":
-        token = Token(user_id=user.id, kind="totp", state="enrolled")
+        token = Token(user_id=user.id, kind=TokenKind.TOTP, state=TokenState.ENROLLED)
         session.add(token)
         await session.flush()
         secret = generate_secret()
@@ -82,13 +84,14 @@ async def enrol(session: AsyncSession, *, actor: Actor, ident: str, kind: str, m
                                                                Token.state.in_(PENDING_PHYSICAL)))
         if open_one is not None:
             raise Conflict("A physical token is already on its way.", code="token_pending")
-        token = Token(user_id=user.id, kind="physical", state="requested", address=clean,
+        token = Token(user_id=user.id, kind=TokenKind.PHYSICAL, state=TokenState.REQUESTED, address=clean,
                       attention=attention.strip(), justification=reason)  # type: ignore[union-attr]
         session.add(token)
         await session.flush()
     else:
         raise ValidationFailed("kind is sms, totp or physical.", field="kind")
-    await audit.record(session, actor=actor.label, action="token.enrol", subject=f"token:{token.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_ENROL,
+                       subject=f"token:{token.id}",
                        kind=kind, ident=user.ident, state=token.state)
     return token, uri
 
@@ -97,10 +100,10 @@ async def approve(session: AsyncSession, *, actor: Actor, token_id: str) -> Toke
     if not actor.is_staff:
         raise PermissionDenied("Only Research Services approve physical tokens.")
     token = await _owned(session, actor, token_id)
-    if token.kind != "physical" or token.state != "requested":
-        raise Conflict(f"Only a requested physical token can be approved (this one is {token.state}).")
-    token.state = "approved"
-    await audit.record(session, actor=actor.label, action="token.approve", subject=f"token:{token.id}")
+    token.state = TOKEN.move(token.state, TokenState.APPROVED, who={token.kind}, refuse=Conflict(
+        f"Only a requested physical token can be approved (this one is {token.state})."))
+    await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_APPROVE,
+                       subject=f"token:{token.id}")
     return token
 
 
@@ -108,8 +111,8 @@ async def ship(session: AsyncSession, *, actor: Actor, token_id: str, serial: st
     if not actor.is_staff:
         raise PermissionDenied("Only Research Services ship tokens.")
     token = await _owned(session, actor, token_id)
-    if token.kind != "physical" or token.state not in ("requested", "approved"):
-        raise Conflict(f"Only an approved physical token can be shipped (this one is {token.state}).")
+    shipped = TOKEN.move(token.state, TokenState.SHIPPED, who={token.kind}, refuse=Conflict(
+        f"Only an approved physical token can be shipped (this one is {token.state})."))
     query = select(HardwareSeed).where(HardwareSeed.token_id.is_(None))
     if serial:
         query = query.where(HardwareSeed.serial == serial)
@@ -118,17 +121,17 @@ async def ship(session: AsyncSession, *, actor: Actor, token_id: str, serial: st
         raise Conflict("No imported seed is free for that serial; import the vendor's seed file first.",
                        code="no_seed")
     seed.token_id = token.id
-    token.serial, token.state = seed.serial, "shipped"
+    token.serial, token.state = seed.serial, shipped
     secret = secret_box().open(seed.secret_sealed, associated_data=f"seed:{seed.serial}".encode()).decode()
     seal_secret(token, secret)
-    await audit.record(session, actor=actor.label, action="token.ship", subject=f"token:{token.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_SHIP, subject=f"token:{token.id}",
                        serial=seed.serial, address=token.address, attention=token.attention)
     return token
 
 
 def activatable(token: Token) -> bool:
     """An enrolled authenticator app or a shipped physical token is activated by its first code."""
-    return (token.kind, token.state) in (("totp", "enrolled"), ("physical", "shipped"))
+    return first_code_activates(token.kind, token.state)
 
 
 async def tokens_of(session: AsyncSession, *, actor: Actor, ident: str) -> list[Token]:
@@ -157,11 +160,17 @@ async def activated_by_first_code(session: AsyncSession, token: Token, actor: Ac
     (here or at login) becomes the user's active token; a physical one also activates the project
     memberships that waited for it (the ``on_physical_token_activated`` extensions)."""
     await _replace_active(session, token, actor)
-    await audit.record(session, actor=actor.label, action="token.activate", subject=f"token:{token.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_ACTIVATE,
+                       subject=f"token:{token.id}",
                        kind=token.kind)
     if token.kind == "physical":
         for hook in extensions.current().on_physical_token_activated:
             await hook(session, token.user_id, actor)
+
+
+# The audit action of each way to end a token (tokens.states.ENDS).
+ENDED_BY = {"revoke": AuditAction.TOKEN_REVOKE, "disable": AuditAction.TOKEN_DISABLE,
+            "lost": AuditAction.TOKEN_LOST}
 
 
 async def end(session: AsyncSession, *, actor: Actor, token_id: str, how: str) -> Token:
@@ -169,18 +178,17 @@ async def end(session: AsyncSession, *, actor: Actor, token_id: str, how: str) -
     token = await _owned(session, actor, token_id)
     if how == "disable" and not actor.is_staff:
         raise PermissionDenied("Only Research Services disable a token.")
-    if token.state in ("revoked", "lost"):
-        raise Conflict(f"The token is already {token.state}.")
     before = token.state
-    token.state, token.ended_at = {"revoke": "revoked", "disable": "disabled", "lost": "lost"}[how], clock.now()
-    await audit.record(session, actor=actor.label, action=f"token.{how}", subject=f"token:{token.id}",
+    token.state = TOKEN.move(before, ENDS[how], who={token.kind}, refuse=Conflict(f"The token is already {before}."))
+    token.ended_at = clock.now()
+    await audit.record(session, actor=actor.label, action=ENDED_BY[how], subject=f"token:{token.id}",
                        before={"state": before})
     if how == "lost" and token.kind == "physical":
-        replacement = Token(user_id=token.user_id, kind="physical", state="requested", address=token.address,
-                            attention=token.attention, justification=token.justification)
+        replacement = Token(user_id=token.user_id, kind=TokenKind.PHYSICAL, state=TokenState.REQUESTED,
+                            address=token.address, attention=token.attention, justification=token.justification)
         session.add(replacement)
         await session.flush()
-        await audit.record(session, actor=actor.label, action="token.replacement_requested",
+        await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_REPLACEMENT_REQUESTED,
                            subject=f"token:{replacement.id}", lost=token.id)
     return token
 
@@ -189,11 +197,12 @@ async def rebind(session: AsyncSession, *, actor: Actor, token_id: str) -> Token
     if not actor.is_staff:
         raise PermissionDenied("Only Research Services re-bind a token.")
     token = await _owned(session, actor, token_id)
-    if token.state != "disabled":
+    if token.state != TokenState.DISABLED:
         raise Conflict("Only a disabled token can be re-bound.")
     token.fail_count = 0
     await _replace_active(session, token, actor)
-    await audit.record(session, actor=actor.label, action="token.rebind", subject=f"token:{token.id}")
+    await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_REBIND,
+                       subject=f"token:{token.id}")
     return token
 
 
@@ -211,7 +220,7 @@ async def import_seeds(session: AsyncSession, records: list[SeedRecord], *, acto
                                  secret_sealed=secret_box().seal(secret_b32.encode(),
                                                                  associated_data=f"seed:{r.serial}".encode())))
     await session.flush()
-    await audit.record(session, actor=actor, action="token.seeds_import", subject="hardware_seeds",
+    await audit.record(session, actor=actor, action=AuditAction.TOKEN_SEEDS_IMPORT, subject="hardware_seeds",
                        count=len(records), serials=serials[:50])
     return len(records)
 

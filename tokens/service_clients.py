@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.access_cache import AccessCache
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import keep_on_error
 from boa.kernel.errors import BoaError, NotAuthenticated, ValidationFailed
 from boa.kernel.settings import get_settings
@@ -112,7 +113,8 @@ async def create_client(session: AsyncSession, name: str, scopes: list[str], *, 
                            scopes=scopes)
     session.add(client)
     await session.flush()
-    await audit.record(session, actor=actor, action="service_client.create", subject=f"client:{client.client_id}",
+    await audit.record(session, actor=actor, action=AuditAction.SERVICE_CLIENT_CREATE,
+                       subject=f"client:{client.client_id}",
                        name=name, scopes=scopes)
     return Registered(client, secret)
 
@@ -130,7 +132,8 @@ async def issue_token(session: AsyncSession, client_id: str, client_secret: str,
         client.failures += 1
         if client.failures >= MAX_FAILURES:
             client.locked_until, client.failures = clock.now() + LOCK, 0
-        await audit.record(session, actor="anonymous", action="service_client.failed", subject=f"client:{client_id}")
+        await audit.record(session, actor="anonymous", action=AuditAction.SERVICE_CLIENT_FAILED,
+                           subject=f"client:{client_id}")
         keep_on_error(session)
         raise InvalidClient("Unknown client or wrong secret.")
     granted = client.scopes if not scope else scope.split()

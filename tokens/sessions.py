@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.decisions import enforce
 from boa.kernel.errors import NotAuthenticated, PermissionDenied
 from boa.kernel.settings import get_settings
@@ -46,14 +47,16 @@ async def open_session(session: AsyncSession, user: User) -> NewSession:
                   expires_at=now + timedelta(hours=settings.session_absolute_hours))
     session.add(row)
     await session.flush()
-    await audit.record(session, actor=f"user:{user.ident}", action="login.success", subject=f"user:{user.ident}",
+    await audit.record(session, actor=f"user:{user.ident}", action=AuditAction.LOGIN_SUCCESS,
+                       subject=f"user:{user.ident}",
                        session_id=row.id)
     return NewSession(raw, csrf, row, user)
 
 
 async def logout(session: AsyncSession, actor: Actor, row: Session) -> None:
     row.revoked_at, row.revoked_reason = clock.now(), "logout"
-    await audit.record(session, actor=actor.label, action="logout", subject=f"user:{actor.user.ident}")  # type: ignore[union-attr]
+    await audit.record(session, actor=actor.label, action=AuditAction.LOGOUT,
+                       subject=f"user:{actor.user.ident}")  # type: ignore[union-attr]
 
 
 async def revoke_sessions(session: AsyncSession, user_id: int, reason: str) -> int:
@@ -71,7 +74,8 @@ async def force_logout(session: AsyncSession, *, actor: Actor, ident: str) -> tu
         raise PermissionDenied("Only Research Services end a user's sessions.")
     user = await user_by_ident(session, ident)
     count = await revoke_sessions(session, user.id, "forced by Research Services")
-    await audit.record(session, actor=actor.label, action="session.forced_logout", subject=f"user:{user.ident}",
+    await audit.record(session, actor=actor.label, action=AuditAction.SESSION_FORCED_LOGOUT,
+                       subject=f"user:{user.ident}",
                        sessions=count)
     return user, count
 

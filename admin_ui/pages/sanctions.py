@@ -29,9 +29,10 @@ from admin_ui.viewer import Viewer, viewer_of
 from boa.kernel.domain import SCHEME_KINDS
 from boa.kernel.errors import ValidationFailed
 from boa.sanctions import cases, locks, overview, presenters, views
-from boa.sanctions.models import BREACH_KINDS, CASE_STATES
+from boa.sanctions.models import BREACH_KINDS
 from boa.sanctions.permissions import may_register, may_report, may_sanction
 from boa.sanctions.presenters import CaseView
+from boa.sanctions.states import CaseState
 from boa.web.auth import require_staff
 
 PAGE_SIZE = 25
@@ -80,7 +81,7 @@ class SanctionStaffPages(Controller):
                                            cursor=cursor)
         items = await views.cases(db_session, rows)
         return render(request, "sanctions_staff_list.html", items=items, next_cursor=nxt, state=case_state or "",
-                      states=CASE_STATES, can_register=may_register(actor), kinds=BREACH_KINDS,
+                      states=tuple(CaseState), can_register=may_register(actor), kinds=BREACH_KINDS,
                       schemes=SCHEME_KINDS, institutions=await overview.institutions(db_session) if may_register(actor) else [])
 
     @post("/breaches")
@@ -168,7 +169,7 @@ class BreachPages(Controller):
         items = await views.cases(db_session, rows)
         places = {str(p.id): f"{p.name} ({p.number})" for p in viewer.places}
         return render(request, "sanctions_list.html", items=items, next_cursor=nxt, state=case_state or "",
-                      states=CASE_STATES, places=places,
+                      states=tuple(CaseState), places=places,
                       reporting={i.id for i in items if _may_report(viewer, i)})
 
     @get("/{case_id:str}")

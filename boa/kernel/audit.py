@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import clock
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -43,18 +44,22 @@ async def record(
     session: AsyncSession,
     *,
     actor: str,
-    action: str,
+    action: AuditAction,
     subject: str,
     **summary: Any,
 ) -> AuditEntry:
-    """Append one audit row; the head row lock serialises concurrent appends."""
+    """Append one audit row; the head row lock serialises concurrent appends. ``action`` is a
+    member of the log's vocabulary (:class:`AuditAction`), never a string built on the spot."""
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit action {action!r} is not an AuditAction")
+    name = action.value  # the row and the hash hold the plain string
     head = await _locked_head(session)
     at = clock.now()
     body = _canonical(summary)
     seq = head.seq + 1
-    digest = entry_hash(head.hash, seq=seq, at=_stamp(at), actor=actor, action=action,
+    digest = entry_hash(head.hash, seq=seq, at=_stamp(at), actor=actor, action=name,
                         subject=subject, summary=body)
-    entry = AuditEntry(seq=seq, at=at, actor=actor, action=action, subject=subject, summary=body,
+    entry = AuditEntry(seq=seq, at=at, actor=actor, action=name, subject=subject, summary=body,
                        prev_hash=head.hash, hash=digest)
     session.add(entry)
     head.seq, head.hash, head.count = seq, digest, head.count + 1

@@ -15,9 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa.kernel import audit, clock, extensions
 from boa.kernel.access import Decision, FactRequest, Facts, decide
 from boa.kernel.access_cache import AccessCache
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import keep_on_error
 from boa.kernel.domain import normalise_ident
 from boa.kernel.errors import AccessDenied
+
+# A denial is audited per action of boa.kernel.access.ACTIONS.
+DENIED: dict[str, AuditAction] = {
+    "login": AuditAction.ACCESS_DENIED_LOGIN,
+    "project_access": AuditAction.ACCESS_DENIED_PROJECT_ACCESS,
+    "transfer": AuditAction.ACCESS_DENIED_TRANSFER,
+}
 
 
 async def load_facts(session: AsyncSession, ident: str, action: str, project: str | None = None, *,
@@ -76,5 +84,5 @@ async def gateway_decision(cache: AccessCache, session: Callable[[], AsyncSessio
 
 async def _record_denial(session: AsyncSession, actor: str, action: str, project: str | None, facts: Facts,
                          decision: Decision) -> None:
-    await audit.record(session, actor=actor, action=f"access.denied.{action}", subject=f"user:{facts.ident}",
+    await audit.record(session, actor=actor, action=DENIED[action], subject=f"user:{facts.ident}",
                        project=project, reasons=[r.as_dict() for r in decision.reasons])

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, extensions
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import add_unique, get_or_404, keyset_page
 from boa.people.lookups import roles_at, user_by_ident
@@ -19,6 +20,7 @@ from boa.people.permissions import (
     may_list_associations,
     may_request_association,
 )
+from boa.people.states import ASSOCIATION, OPEN_ASSOCIATION_STATES, AssociationState
 
 
 async def request_association(session: AsyncSession, *, actor: Actor, institution_id: str, ident: str) -> Association:
@@ -31,14 +33,15 @@ async def request_association(session: AsyncSession, *, actor: Actor, institutio
     user = await user_by_ident(session, ident)
     open_one = await session.scalar(select(Association).where(
         Association.user_id == user.id, Association.institution_id == institution.id,
-        Association.state.in_(("pending", "approved"))))
+        Association.state.in_(OPEN_ASSOCIATION_STATES)))
     if open_one is not None:
         raise Conflict(f"{user.ident} already has a {open_one.state} association with this institution.",
                        code="already_associated")
-    association = Association(user_id=user.id, institution_id=institution.id, state="pending",
+    association = Association(user_id=user.id, institution_id=institution.id, state=AssociationState.PENDING,
                               requested_by_id=actor.user_id)
     await add_unique(session, association, Conflict(f"{user.ident} is already associated with this institution.", code="already_associated"))
-    await audit.record(session, actor=actor.label, action="association.request", subject=f"association:{association.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.ASSOCIATION_REQUEST,
+                       subject=f"association:{association.id}",
                        after={"ident": user.ident, "institution": institution.authorisation_number, "state": "pending"})
     return association
 
@@ -51,16 +54,21 @@ async def _visible(session: AsyncSession, actor: Actor, association_id: str) -> 
     return association, roles
 
 
+# The audit action of each decision.
+DECIDED = {AssociationState.APPROVED: AuditAction.ASSOCIATION_APPROVED,
+           AssociationState.REFUSED: AuditAction.ASSOCIATION_REFUSED}
+
+
 async def decide_association(session: AsyncSession, *, actor: Actor, association_id: str,
                              approve: bool) -> Association:
     association, roles = await _visible(session, actor, association_id)
     if not may_decide_association(roles):
         raise PermissionDenied("Only the person responsible for authorisation or a substitute decides associations.")
-    if association.state != "pending":
-        raise Conflict(f"The association is {association.state}, not pending.")
-    association.state = "approved" if approve else "refused"
+    to = AssociationState.APPROVED if approve else AssociationState.REFUSED
+    association.state = ASSOCIATION.move(association.state, to,
+                                         refuse=Conflict(f"The association is {association.state}, not pending."))
     association.decided_by_id, association.decided_at = actor.user_id, clock.now()
-    await audit.record(session, actor=actor.label, action=f"association.{association.state}",
+    await audit.record(session, actor=actor.label, action=DECIDED[to],
                        subject=f"association:{association.id}", before={"state": "pending"},
                        after={"state": association.state})
     return association
@@ -70,18 +78,16 @@ async def end_association(session: AsyncSession, *, actor: Actor, association_id
     association, roles = await _visible(session, actor, association_id)
     if not may_end_association(roles, own=actor.user_id == association.user_id):
         raise PermissionDenied("Only the user, an administrator, the responsible person or a substitute ends it.")
-    if association.state not in ("pending", "approved"):
-        raise Conflict(f"The association is already {association.state}.")
     before = association.state
-    association.state, association.ended_by_id, association.ended_at = "ended", actor.user_id, clock.now()
+    association.state = ASSOCIATION.move(before, AssociationState.ENDED,
+                                         refuse=Conflict(f"The association is already {before}."))
+    association.ended_by_id, association.ended_at = actor.user_id, clock.now()
     for hook in extensions.current().on_association_end:  # the schemes end the memberships there
         await hook(session, association, actor)
-    await audit.record(session, actor=actor.label, action="association.end", subject=f"association:{association.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.ASSOCIATION_END,
+                       subject=f"association:{association.id}",
                        before={"state": before}, after={"state": "ended"})
     return association
-
-
-ASSOCIATION_STATES = ("pending", "approved", "refused", "ended")
 
 
 async def list_associations(session: AsyncSession, *, actor: Actor, institution_id: str, state: str | None = None,
@@ -96,8 +102,8 @@ async def list_associations(session: AsyncSession, *, actor: Actor, institution_
     query = select(Association).join(User, User.id == Association.user_id).where(
         Association.institution_id == institution.id)
     if state:
-        if state not in ASSOCIATION_STATES:
-            raise ValidationFailed(f"state must be one of {', '.join(ASSOCIATION_STATES)}.", field="state")
+        if state not in tuple(AssociationState):
+            raise ValidationFailed(f"state must be one of {', '.join(AssociationState)}.", field="state")
         query = query.where(Association.state == state)
     if q and q.strip():
         term = q.strip()

@@ -9,13 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import SEED, Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.people import institutions
 from boa.people.models import Association, Institution, InstitutionRole, User, UserAgreementVersion
 
 
 async def publish_user_agreement(session: AsyncSession, version: int, text: str, actor: Actor) -> None:
     session.add(UserAgreementVersion(version=version, text=text, published_at=clock.now()))
-    await audit.record(session, actor=actor.label, action="user_agreement.publish", subject=f"user_agreement:{version}")
+    await audit.record(session, actor=actor.label, action=AuditAction.USER_AGREEMENT_PUBLISH,
+                       subject=f"user_agreement:{version}")
 
 
 async def load_institutions(session: AsyncSession, data: dict[str, Any], users: dict[str, User]) -> dict[int, Institution]:
@@ -45,6 +47,7 @@ async def load_roles(session: AsyncSession, data: dict[str, Any], users: dict[st
                                         requested_by_id=user.id, decided_at=clock.now()))
             else:
                 session.add(InstitutionRole(institution_id=inst.id, user_id=user.id, role=role["role"]))
-            await audit.record(session, actor=SEED.label, action="role.assign", subject=f"institution:{inst.id}",
+            await audit.record(session, actor=SEED.label, action=AuditAction.ROLE_ASSIGN,
+                               subject=f"institution:{inst.id}",
                                after={"ident": user.ident, "role": role["role"]})
     await session.flush()

@@ -10,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.domain import INSTITUTION_KINDS, ROLE_ASSIGNERS, SCHEME_KINDS
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
 from boa.people.lookups import can_see_institution, institutions_of, roles_at, user_by_ident
 from boa.people.models import AuthorisationAgreement, Institution, InstitutionRole, User
 from boa.people.permissions import may_assign_role
+from boa.people.states import AGREEMENT, AgreementState
 
 
 def _require_staff(actor: Actor) -> None:
@@ -43,7 +45,8 @@ async def create_institution(session: AsyncSession, *, actor: Actor, name: str, 
                               mail_domains=[d.lower() for d in mail_domains or []], address=address)
     session.add(institution)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="institution.create", subject=f"institution:{institution.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.INSTITUTION_CREATE,
+                       subject=f"institution:{institution.id}",
                        after={"name": institution.name, "authorisation_number": authorisation_number, "kind": kind})
     return institution
 
@@ -51,7 +54,8 @@ async def create_institution(session: AsyncSession, *, actor: Actor, name: str, 
 async def active_agreement_for(session: AsyncSession, institution_id: int, scheme: str) -> AuthorisationAgreement | None:
     rows = await session.scalars(
         select(AuthorisationAgreement).where(
-            AuthorisationAgreement.institution_id == institution_id, AuthorisationAgreement.state == "active"
+            AuthorisationAgreement.institution_id == institution_id,
+            AuthorisationAgreement.state == AgreementState.ACTIVE,
         )
     )
     return next((a for a in rows if scheme in a.schemes), None)
@@ -91,14 +95,15 @@ async def create_agreement(session: AsyncSession, *, actor: Actor, institution_i
             raise Conflict(f"The institution already has an active agreement for {scheme}.")
     if "authority" in schemes and institution.kind not in ("ministry", "agency", "directorate", "region", "municipality"):
         raise ValidationFailed("The authority scheme is only for public authorities.", field="schemes")
-    agreement = AuthorisationAgreement(institution_id=institution.id, schemes=list(schemes), state="active",
+    agreement = AuthorisationAgreement(institution_id=institution.id, schemes=list(schemes), state=AgreementState.ACTIVE,
                                        responsible_user_id=responsible.id)
     session.add(agreement)
     await _grant(session, institution.id, responsible.id, "responsible", actor.user_id)
     for sub in substitutes:
         await _grant(session, institution.id, sub.id, "substitute", actor.user_id)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="agreement.create", subject=f"agreement:{agreement.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.AGREEMENT_CREATE,
+                       subject=f"agreement:{agreement.id}",
                        after={"institution": institution.authorisation_number, "schemes": schemes,
                               "responsible": responsible.ident, "substitutes": [s.ident for s in substitutes]})
     return agreement
@@ -108,12 +113,13 @@ async def terminate_agreement(session: AsyncSession, *, actor: Actor, agreement_
                               reason: str) -> AuthorisationAgreement:
     _require_staff(actor)
     agreement = await get_or_404(session, AuthorisationAgreement, agreement_id, "agreement")
-    if agreement.state == "terminated":
-        raise Conflict("The agreement is already terminated.")
+    to = AGREEMENT.move(agreement.state, AgreementState.TERMINATED,
+                        refuse=Conflict("The agreement is already terminated."))
     if not reason.strip():
         raise ValidationFailed("A termination needs a reason.", field="reason")
-    agreement.state, agreement.terminated_at, agreement.termination_reason = "terminated", clock.now(), reason.strip()
-    await audit.record(session, actor=actor.label, action="agreement.terminate", subject=f"agreement:{agreement.id}",
+    agreement.state, agreement.terminated_at, agreement.termination_reason = to, clock.now(), reason.strip()
+    await audit.record(session, actor=actor.label, action=AuditAction.AGREEMENT_TERMINATE,
+                       subject=f"agreement:{agreement.id}",
                        before={"state": "active"}, after={"state": "terminated", "reason": reason.strip()})
     return agreement
 
@@ -138,7 +144,8 @@ async def assign_role(session: AsyncSession, *, actor: Actor, institution_id: st
     granted = InstitutionRole(institution_id=institution.id, user_id=user.id, role=role, granted_by_id=actor.user_id)
     session.add(granted)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="role.assign", subject=f"institution:{institution.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.ROLE_ASSIGN,
+                       subject=f"institution:{institution.id}",
                        after={"ident": user.ident, "role": role})
     return granted
 
@@ -157,7 +164,8 @@ async def remove_role(session: AsyncSession, *, actor: Actor, institution_id: st
     if row is None:
         raise NotFound(f"{user.ident} does not have the role {role}.")
     await session.delete(row)
-    await audit.record(session, actor=actor.label, action="role.remove", subject=f"institution:{institution.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.ROLE_REMOVE,
+                       subject=f"institution:{institution.id}",
                        before={"ident": user.ident, "role": role})
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, PermissionDenied, TooManyRequests, ValidationFailed
 from boa.kernel.settings import SEED_DATA
 from boa.people.models import Certification, User, UserAgreementAcceptance, UserAgreementVersion
@@ -37,7 +38,8 @@ async def accept_user_agreement(session: AsyncSession, *, actor: Actor, version:
     if already is None:
         session.add(UserAgreementAcceptance(user_id=user.id, version=version, accepted_at=clock.now()))
     user.user_agreement_version = version
-    await audit.record(session, actor=actor.label, action="user_agreement.accept", subject=f"user:{user.ident}",
+    await audit.record(session, actor=actor.label, action=AuditAction.USER_AGREEMENT_ACCEPT,
+                       subject=f"user:{user.ident}",
                        after={"version": version})
     return user
 
@@ -66,7 +68,8 @@ async def take_certification(session: AsyncSession, *, actor: Actor, answers: li
     if passed:
         user.certified_at = clock.now()
         user.certification_expires_at = _one_year_after(user.certified_at)
-    await audit.record(session, actor=actor.label, action="certification.attempt", subject=f"user:{user.ident}",
+    await audit.record(session, actor=actor.label, action=AuditAction.CERTIFICATION_ATTEMPT,
+                       subject=f"user:{user.ident}",
                        after={"correct": correct, "passed": passed})
     return attempt
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Set
 
-from boa.kernel.domain import ASSOCIATION_APPROVERS, ASSOCIATION_ENDERS, ROLE_ASSIGNERS
+from boa.kernel.domain import ASSOCIATION_ENDERS, ROLE_ASSIGNERS
+from boa.people.states import ASSOCIATION, SELF, AssociationState
 
 # Who sees and manages the institution's users (search, details).
 USER_MANAGERS = frozenset({"responsible", "substitute", "administrator"})
@@ -26,12 +27,13 @@ def may_request_user(roles: Set[str]) -> bool:
 
 def may_decide_association(roles: Set[str]) -> bool:
     """The person responsible for authorisation or a substitute approves or refuses."""
-    return bool(roles & ASSOCIATION_APPROVERS)
+    return bool(roles & ASSOCIATION.who(AssociationState.PENDING, AssociationState.APPROVED))
 
 
 def may_end_association(roles: Set[str], *, own: bool) -> bool:
     """The user themself, an administrator, the responsible person or a substitute."""
-    return own or bool(roles & ASSOCIATION_ENDERS)
+    who = ASSOCIATION.who(AssociationState.APPROVED, AssociationState.ENDED)
+    return bool((set(roles) | ({SELF} if own else set())) & who)
 
 
 def may_list_associations(roles: Set[str], *, staff: bool) -> bool:

@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
 from boa.people.lookups import roles_at
 from boa.people.models import Institution, UserRequest
 from boa.people.permissions import may_list_user_requests, may_request_user
+from boa.people.states import USER_REQUEST, UserRequestState
 from boa.people.users import check_email, create_user, normalise_mobile_or_none
 
 
@@ -29,15 +31,13 @@ async def request_user(session: AsyncSession, *, actor: Actor, institution_id: s
     if not name.strip():
         raise ValidationFailed("name must not be empty.", field="name")
     req = UserRequest(institution_id=institution.id, requested_by_id=actor.user_id, name=name.strip(),
-                      email=check_email(email), mobile=normalise_mobile_or_none(mobile), state="pending")
+                      email=check_email(email), mobile=normalise_mobile_or_none(mobile), state=UserRequestState.PENDING)
     session.add(req)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="user_request.create", subject=f"user_request:{req.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.USER_REQUEST_CREATE,
+                       subject=f"user_request:{req.id}",
                        after={"institution": institution.authorisation_number, "name": req.name, "email": req.email})
     return req
-
-
-USER_REQUEST_STATES = ("pending", "approved", "refused")
 
 
 async def list_user_requests(session: AsyncSession, *, actor: Actor, institution_id: str | None = None,
@@ -54,10 +54,15 @@ async def list_user_requests(session: AsyncSession, *, actor: Actor, institution
     elif not actor.is_staff:
         raise PermissionDenied("Only Research Services lists every institution's user requests.")
     if state:
-        if state not in USER_REQUEST_STATES:
-            raise ValidationFailed(f"state must be one of {', '.join(USER_REQUEST_STATES)}.", field="state")
+        if state not in tuple(UserRequestState):
+            raise ValidationFailed(f"state must be one of {', '.join(UserRequestState)}.", field="state")
         query = query.where(UserRequest.state == state)
     return await keyset_page(session, query, UserRequest.id, limit, cursor)
+
+
+# The audit action of each decision.
+DECIDED = {UserRequestState.APPROVED: AuditAction.USER_REQUEST_APPROVED,
+           UserRequestState.REFUSED: AuditAction.USER_REQUEST_REFUSED}
 
 
 async def decide_user_request(session: AsyncSession, *, actor: Actor, request_id: str, approve: bool,
@@ -65,14 +70,13 @@ async def decide_user_request(session: AsyncSession, *, actor: Actor, request_id
     if not actor.is_staff:
         raise PermissionDenied("Only Research Services decides user requests.")
     req = await get_or_404(session, UserRequest, request_id, "user request")
-    if req.state != "pending":
-        raise Conflict(f"The request is already {req.state}.")
+    to = USER_REQUEST.move(req.state, UserRequestState.APPROVED if approve else UserRequestState.REFUSED,
+                           refuse=Conflict(f"The request is already {req.state}."))
     req.decided_by_id, req.comment = actor.user_id, comment
     if approve:
         user = await create_user(session, actor=actor, name=req.name, email=req.email, mobile=req.mobile)
-        req.user_id, req.state = user.id, "approved"
-    else:
-        req.state = "refused"
-    await audit.record(session, actor=actor.label, action=f"user_request.{req.state}", subject=f"user_request:{req.id}",
+        req.user_id = user.id
+    req.state = to
+    await audit.record(session, actor=actor.label, action=DECIDED[to], subject=f"user_request:{req.id}",
                        after={"state": req.state, "comment": comment})
     return req

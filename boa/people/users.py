@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.domain import STAFF_ROLES
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import keyset_page
@@ -54,7 +55,8 @@ async def create_user(session: AsyncSession, *, actor: Actor, name: str, email: 
     session.add(user)
     await session.flush()
     await activation_codes.issue(session, user, "activate")
-    await audit.record(session, actor=actor.label, action="user.create", subject=f"user:{user.ident}",
+    await audit.record(session, actor=actor.label, action=AuditAction.USER_CREATE,
+                       subject=f"user:{user.ident}",
                        after={"name": user.name, "email": user.email, "staff_roles": user.staff_roles})
     return user
 
@@ -144,6 +146,7 @@ async def update_contact(session: AsyncSession, *, actor: Actor, email: str | No
             raise ValidationFailed("language is da or en.", field="language")
         user.language = language
     after = {"email": user.email, "mobile": user.mobile, "address": user.address, "language": user.language}
-    await audit.record(session, actor=actor.label, action="user.contact_update", subject=f"user:{user.ident}",
+    await audit.record(session, actor=actor.label, action=AuditAction.USER_CONTACT_UPDATE,
+                       subject=f"user:{user.ident}",
                        before=before, after=after)
     return user

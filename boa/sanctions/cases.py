@@ -26,21 +26,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
 from boa.people.lookups import institutions_of, roles_at, user_by_ident
 from boa.people.models import AuthorisationAgreement, InstitutionRole, User
 from boa.sanctions import letters
 from boa.sanctions.locks import lift_for_case, new_lock
-from boa.sanctions.models import BREACH_KINDS, CASE_STATES, BreachCase, Lock
+from boa.sanctions.models import BREACH_KINDS, BreachCase, Lock
 from boa.sanctions.periods import count_in_window
 from boa.sanctions.permissions import REPORTERS, may_register
 from boa.sanctions.rules import SanctionPlan, plan_sanction, table_kind_for, temporary_suspension
+from boa.sanctions.states import (
+    CASE,
+    DECISION_NEEDS_REPORT,
+    REPORT,
+    TAKES_REPORT,
+    CaseState,
+    ReportState,
+    takes_report,
+)
 from boa.sanctions.tables import InvalidSanctionInput, load_sanction_data
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.service import by_number
 
-DECISION_NEEDS_REPORT = ("submitted", "adequate")
 MAX_TEXT = 20_000
 
 
@@ -135,7 +144,8 @@ async def register(session: AsyncSession, *, actor: Actor, ident: str, kind: str
              for spec in temporary_suspension() if spec.scope != "project" or proj is not None]
     session.add_all(locks)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="breach.registered", subject=f"case:{case.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.BREACH_REGISTERED,
+                       subject=f"case:{case.id}",
                        user=user.ident, project=proj.number if proj else None, institution=inst, kind=kind,
                        self_reported=self_reported, locks=[lock.id for lock in locks])
     await letters.registered(session, case, user, proj)
@@ -161,16 +171,18 @@ async def submit_report(session: AsyncSession, *, actor: Actor, case_id: str, re
     if not await roles_at(session, actor.user_id, case.institution_id) & REPORTERS:
         raise PermissionDenied("Only the person responsible for authorisation or a substitute submits the report.")
     report_text, plan_text = _text(report, "report"), _text(plan, "plan")
-    if case.state == "dismissed" or case.report_state == "adequate":
+    if not takes_report(case.state, case.report_state):
         raise Conflict("The case takes no report now.", code="report_not_expected")
     done = await session.execute(update(BreachCase).where(
-        BreachCase.id == case.id, BreachCase.report_state != "adequate", BreachCase.state != "dismissed").values(
-        report=report_text, plan=plan_text, report_state="submitted", report_submitted_at=clock.now(),
+        BreachCase.id == case.id, BreachCase.report_state.in_(REPORT.sources(ReportState.SUBMITTED)),
+        BreachCase.state.in_(TAKES_REPORT)).values(
+        report=report_text, plan=plan_text, report_state=ReportState.SUBMITTED, report_submitted_at=clock.now(),
         report_submitted_by_id=actor.user_id))
     if done.rowcount != 1:
         raise Conflict("The case takes no report now.", code="report_not_expected")
     await session.refresh(case)
-    await audit.record(session, actor=actor.label, action="breach.report_submitted", subject=f"case:{case.id}")
+    await audit.record(session, actor=actor.label, action=AuditAction.BREACH_REPORT_SUBMITTED,
+                       subject=f"case:{case.id}")
     await letters.report_submitted(session, case)
     return case
 
@@ -180,15 +192,16 @@ async def assess_report(session: AsyncSession, *, actor: Actor, case_id: str, ad
     _require_sanctions(actor)
     case = await get_or_404(session, BreachCase, case_id, "breach case")
     comment = _text(comment, "comment", required=not adequate)
-    new_state = "adequate" if adequate else "returned"
+    new_state = ReportState.ADEQUATE if adequate else ReportState.RETURNED
     done = await session.execute(update(BreachCase).where(
-        BreachCase.id == case.id, BreachCase.report_state == "submitted").values(
+        BreachCase.id == case.id, BreachCase.report_state.in_(REPORT.sources(new_state))).values(
         report_state=new_state, report_assessed_at=clock.now(), report_assessed_by_id=actor.user_id,
         assessment_comment=comment))
     if done.rowcount != 1:
         raise Conflict("There is no submitted report to assess.", code="no_report")
     await session.refresh(case)
-    await audit.record(session, actor=actor.label, action="breach.report_assessed", subject=f"case:{case.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.BREACH_REPORT_ASSESSED,
+                       subject=f"case:{case.id}",
                        adequate=adequate, comment=comment)
     if adequate:
         await lift_for_case(session, case, actor=actor, open_end="until_report_approved", why="report approved")
@@ -210,12 +223,12 @@ async def counts(session: AsyncSession, case: BreachCase) -> Counts:
                 if cid != case.id and (t < this or (t == this and cid < case.id))]
 
     on_unit = (await session.execute(select(BreachCase.id, BreachCase.occurred_at).where(
-        BreachCase.state != "dismissed", BreachCase.table_kind == case.table_kind,
+        BreachCase.state != CaseState.DISMISSED, BreachCase.table_kind == case.table_kind,
         BreachCase.unit_institution_id == case.unit_institution_id,
         BreachCase.unit_scheme.is_(None) if case.unit_scheme is None else BreachCase.unit_scheme == case.unit_scheme,
     ))).all()
     by_user = (await session.execute(select(BreachCase.id, BreachCase.occurred_at).where(
-        BreachCase.state != "dismissed", BreachCase.user_id == case.user_id))).all()
+        BreachCase.state != CaseState.DISMISSED, BreachCase.user_id == case.user_id))).all()
     this = clock.aware(case.occurred_at)
     return Counts(unit=count_in_window(earlier(on_unit), this),  # type: ignore[arg-type]
                   user=count_in_window(earlier(by_user), this))  # type: ignore[arg-type]
@@ -251,14 +264,13 @@ async def decide(session: AsyncSession, *, actor: Actor, case_id: str, severity:
     case = await get_or_404(session, BreachCase, case_id, "breach case")
     severity = _severity(severity)
     comment = _text(comment, "comment", required=False)
-    if case.state != "open":
-        raise InvalidTransition(f"The case is {case.state}.")
+    CASE.move(case.state, CaseState.DECIDED, refuse=InvalidTransition(f"The case is {case.state}."))
     if case.report_state not in DECISION_NEEDS_REPORT:
         raise Conflict("The decision waits for the institution's report and plan.", code="report_required")
     plan, n = await plan_for(session, case, severity)
     now = clock.now()
-    done = await session.execute(update(BreachCase).where(BreachCase.id == case.id, BreachCase.state == "open")
-                                 .values(state="decided"))
+    done = await session.execute(update(BreachCase).where(
+        BreachCase.id == case.id, BreachCase.state.in_(CASE.sources(CaseState.DECIDED))).values(state=CaseState.DECIDED))
     if done.rowcount != 1:
         raise InvalidTransition("The case was decided meanwhile.")
     await lift_for_case(session, case, actor=actor, open_end="until_decision", why="case decided")
@@ -275,7 +287,8 @@ async def decide(session: AsyncSession, *, actor: Actor, case_id: str, severity:
                      "columns": list(plan.columns), "termination_of": sorted(str(a) for a in plan.termination_of),
                      "unit_count": n.unit, "user_count": n.user, "locks": [lock.id for lock in locks]}
     await session.flush()
-    await audit.record(session, actor=actor.label, action="breach.decided", subject=f"case:{case.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.BREACH_DECIDED,
+                       subject=f"case:{case.id}",
                        severity=severity, columns=list(plan.columns), locks=[lock.id for lock in locks],
                        termination_possible=plan.termination_possible)
     await letters.decision(session, case, locks, plan)
@@ -287,14 +300,15 @@ async def dismiss(session: AsyncSession, *, actor: Actor, case_id: str, comment:
     _require_sanctions(actor)
     case = await get_or_404(session, BreachCase, case_id, "breach case")
     comment = _text(comment, "comment")
-    done = await session.execute(update(BreachCase).where(BreachCase.id == case.id, BreachCase.state == "open")
-                                 .values(state="dismissed", decided_at=clock.now(), decided_by_id=actor.user_id,
-                                         decision_comment=comment))
+    done = await session.execute(update(BreachCase).where(
+        BreachCase.id == case.id, BreachCase.state.in_(CASE.sources(CaseState.DISMISSED))).values(
+        state=CaseState.DISMISSED, decided_at=clock.now(), decided_by_id=actor.user_id, decision_comment=comment))
     if done.rowcount != 1:
         raise InvalidTransition(f"The case is {case.state}.")
     await session.refresh(case)
     await lift_for_case(session, case, actor=actor, open_end="until_decision", why="case dismissed")
-    await audit.record(session, actor=actor.label, action="breach.dismissed", subject=f"case:{case.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.BREACH_DISMISSED,
+                       subject=f"case:{case.id}",
                        comment=comment)
     return case
 
@@ -305,8 +319,8 @@ async def list_cases(session: AsyncSession, *, actor: Actor, state: str | None, 
     their own."""
     query = select(BreachCase)
     if state is not None:
-        if state not in CASE_STATES:
-            raise ValidationFailed(f"state is one of {', '.join(CASE_STATES)}.", field="state")
+        if state not in tuple(CaseState):
+            raise ValidationFailed(f"state is one of {', '.join(CaseState)}.", field="state")
         query = query.where(BreachCase.state == state)
     if not actor.is_staff:
         if actor.user_id is None:

@@ -20,12 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa.kernel import audit, clock
 from boa.kernel.access import FactRequest, Facts, LockFact
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
 from boa.people.lookups import user_by_ident
-from boa.sanctions.models import LOCK_SCOPES, BreachCase, Lock
+from boa.sanctions.models import BreachCase, Lock
 from boa.sanctions.periods import lock_end
-from boa.sanctions.tables import LockSpec
+from boa.sanctions.tables import LockSpec, Scope
 
 PROJECT_ACTIONS = ("project_access", "transfer")
 
@@ -76,7 +77,7 @@ async def lift(session: AsyncSession, *, actor: Actor, lock_id: str, comment: st
     if done.rowcount != 1:
         raise Conflict("The lock is already lifted.", code="already_lifted")
     await session.refresh(lock)
-    await audit.record(session, actor=actor.label, action="lock.lifted", subject=f"lock:{lock.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.LOCK_LIFTED, subject=f"lock:{lock.id}",
                        case=lock.case_id, comment=comment.strip())
     return lock
 
@@ -90,7 +91,8 @@ async def lift_for_case(session: AsyncSession, case: BreachCase, *, actor: Actor
     if ids:
         await session.execute(update(Lock).where(Lock.id.in_(ids))
                               .values(lifted_at=now, lifted_by=actor.label, lift_comment=why))
-        await audit.record(session, actor=actor.label, action="lock.lifted", subject=f"case:{case.id}",
+        await audit.record(session, actor=actor.label, action=AuditAction.LOCK_LIFTED,
+                           subject=f"case:{case.id}",
                            locks=ids, comment=why)
     return ids
 
@@ -141,7 +143,7 @@ async def list_locks(session: AsyncSession, *, actor: Actor, active: bool | None
         case = await get_or_404(session, BreachCase, case_id, "breach case")
         query = query.where(Lock.case_id == case.id)
     if scope is not None:
-        if scope not in LOCK_SCOPES:
-            raise ValidationFailed(f"scope is one of {', '.join(LOCK_SCOPES)}.", field="scope")
+        if scope not in tuple(Scope):
+            raise ValidationFailed(f"scope is one of {', '.join(Scope)}.", field="scope")
         query = query.where(Lock.scope == scope)
     return await keyset_page(session, query, Lock.id, limit, cursor)

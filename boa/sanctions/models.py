@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from advanced_alchemy.types import DateTimeUTC
@@ -9,16 +10,15 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from boa.kernel.models import Base, JsonType
+from boa.sanctions.states import CaseState, ReportState
+from boa.sanctions.tables import Scope
 
 BREACH_KINDS = ("microdata_transfer", "credential_sharing", "screen_capture", "other")
-CASE_STATES = ("open", "decided", "dismissed")
-REPORT_STATES = ("requested", "submitted", "adequate", "returned")
-LOCK_SCOPES = ("user", "project", "institution", "scheme")
 OPEN_ENDS = ("until_decision", "until_report_approved", "case_by_case")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+def _in(column: str, values: Iterable[str]) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class BreachCase(Base):
@@ -28,8 +28,8 @@ class BreachCase(Base):
     __tablename__ = "breach_cases"
     __table_args__ = (
         CheckConstraint(_in("kind", BREACH_KINDS), name="breach_kind"),
-        CheckConstraint(_in("state", CASE_STATES), name="breach_state"),
-        CheckConstraint(_in("report_state", REPORT_STATES), name="breach_report_state"),
+        CheckConstraint(_in("state", CaseState), name="breach_state"),
+        CheckConstraint(_in("report_state", ReportState), name="breach_report_state"),
         CheckConstraint("severity IS NULL OR severity IN ('minor', 'severe')", name="breach_severity"),
         Index("ix_breach_cases_unit", "table_kind", "unit_institution_id", "unit_scheme", "occurred_at"),
         Index("ix_breach_cases_user_occurred", "user_id", "occurred_at"),
@@ -58,8 +58,8 @@ class BreachCase(Base):
     transfer_file_id: Mapped[int | None] = mapped_column(Integer, default=None)
     registered_by: Mapped[str] = mapped_column(String(80))
 
-    state: Mapped[str] = mapped_column(String(20), default="open")
-    report_state: Mapped[str] = mapped_column(String(20), default="requested")
+    state: Mapped[str] = mapped_column(String(20), default=CaseState.OPEN.value)
+    report_state: Mapped[str] = mapped_column(String(20), default=ReportState.REQUESTED.value)
     report: Mapped[str | None] = mapped_column(Text, default=None)
     plan: Mapped[str | None] = mapped_column(Text, default=None)
     report_submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
@@ -85,7 +85,7 @@ class Lock(Base):
 
     __tablename__ = "locks"
     __table_args__ = (
-        CheckConstraint(_in("scope", LOCK_SCOPES), name="lock_scope"),
+        CheckConstraint(_in("scope", Scope), name="lock_scope"),
         CheckConstraint("open_end IS NULL OR " + _in("open_end", OPEN_ENDS), name="lock_open_end"),
         CheckConstraint("(ends_at IS NULL) <> (open_end IS NULL)", name="lock_end_or_open_end"),
         CheckConstraint(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Set
 
 from boa.kernel.actor import Actor
+from boa.sanctions.states import takes_report
 
 # Office rights that register a breach (a reviewer's "suspected breach" registers one too).
 REGISTRARS = ("sanctions", "review")
@@ -29,4 +30,4 @@ def is_reporter(roles: Set[str]) -> bool:
 def may_report(roles: Set[str], *, state: str, report_state: str | None) -> bool:
     """The responsible person or a substitute of the case's institution, while the case is open
     and the report is not yet judged adequate."""
-    return is_reporter(roles) and state != "dismissed" and report_state != "adequate"
+    return is_reporter(roles) and takes_report(state, report_state)

@@ -4,6 +4,7 @@ Every constraint and index is named explicitly (PostgreSQL index names are globa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -22,10 +23,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from boa.kernel.models import Base, JsonType
-from boa.transfers.rules import FILE_STATES, REVIEW_STATES, TRANSFER_STATES, VERDICTS
+from boa.transfers.rules import VERDICTS
+from boa.transfers.states import FileState, ReviewState, TransferState
 
 
-def _one_of(column: str, values: tuple[str, ...], *, nullable: bool = False) -> str:
+def _one_of(column: str, values: Iterable[str], *, nullable: bool = False) -> str:
     listed = ", ".join(f"'{v}'" for v in values)
     check = f"{column} IN ({listed})"
     return f"{column} IS NULL OR {check}" if nullable else check
@@ -36,7 +38,7 @@ class Transfer(Base):
 
     __tablename__ = "transfers"
     __table_args__ = (
-        CheckConstraint(_one_of("state", TRANSFER_STATES), name="state"),
+        CheckConstraint(_one_of("state", TransferState), name="state"),
         Index("ix_transfers_project_state", "project_id", "state"),
         Index("ix_transfers_user", "user_id"),
     )
@@ -60,9 +62,9 @@ class TransferFile(Base):
     __tablename__ = "transfer_files"
     __table_args__ = (
         UniqueConstraint("transfer_id", "name", name="uq_transfer_files_transfer_name"),
-        CheckConstraint(_one_of("state", FILE_STATES), name="state"),
+        CheckConstraint(_one_of("state", FileState), name="state"),
         CheckConstraint(_one_of("verdict", VERDICTS), name="verdict"),
-        CheckConstraint(_one_of("review_state", REVIEW_STATES, nullable=True), name="review_state"),
+        CheckConstraint(_one_of("review_state", ReviewState, nullable=True), name="review_state"),
         Index("ix_transfer_files_transfer", "transfer_id"),
         Index("ix_transfer_files_content_key", "content_key"),
         Index("ix_transfer_files_review_state", "review_state"),

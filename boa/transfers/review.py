@@ -16,14 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, extensions
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import keyset_page, parse_id
 from boa.people.models import User
-from boa.transfers import rules
 from boa.transfers.content import release_content
 from boa.transfers.models import Transfer, TransferFile
+from boa.transfers.states import REVIEW, REVIEW_OUTCOMES, FileState, ReviewState
 
-QUEUE_FILTERS = ("pending", "ok", "suspected_breach", "all")
+QUEUE_FILTERS = (*ReviewState, "all")
 MAX_COMMENT_CHARS = 4000
 
 
@@ -67,8 +68,8 @@ async def _context(session: AsyncSession, f: TransferFile) -> tuple[Transfer, st
 async def review_file(session: AsyncSession, *, actor: Actor, file_id: str, outcome: str,
                       comment: str | None) -> tuple[TransferFile, Transfer, str]:
     require_reviewer(actor)
-    if outcome not in rules.REVIEW_OUTCOMES:
-        raise ValidationFailed(f"outcome must be one of {', '.join(rules.REVIEW_OUTCOMES)}.", field="outcome",
+    if outcome not in REVIEW_OUTCOMES:
+        raise ValidationFailed(f"outcome must be one of {', '.join(REVIEW_OUTCOMES)}.", field="outcome",
                                code="invalid_outcome")
     comment = (comment or "").strip() or None
     if outcome == "suspected_breach" and not comment:
@@ -83,18 +84,19 @@ async def review_file(session: AsyncSession, *, actor: Actor, file_id: str, outc
     if target.transferred_at is None:
         raise Conflict(f"{target.name} has not been transferred; only transferred files are reviewed.",
                        code="not_transferred")
-    if target.review_state in rules.REVIEW_OUTCOMES:
-        raise Conflict(f"{target.name} has already been reviewed ({target.review_state}).", code="already_reviewed")
+    reviewed = REVIEW.move(target.review_state or ReviewState.PENDING, ReviewState(outcome), refuse=Conflict(
+        f"{target.name} has already been reviewed ({target.review_state}).", code="already_reviewed"))
     target.review_reason = target.review_reason or "manual"
-    target.review_state, target.review_comment = outcome, comment
+    target.review_state, target.review_comment = reviewed, comment
     target.reviewed_at, target.reviewer_id = clock.now(), actor.user_id
     if outcome == "suspected_breach":
         await _open_cases(session, actor, target, comment or "")
     released = False
-    if outcome == "ok" and target.state == "deleted":
+    if outcome == ReviewState.OK and target.state == FileState.DELETED:
         released = await release_content(session, target)  # the user deleted it while it waited
     transfer, owner = await _context(session, target)
-    await audit.record(session, actor=actor.label, action="transfer.review", subject=f"transfer_file:{target.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_REVIEW,
+                       subject=f"transfer_file:{target.id}",
                        transfer=str(transfer.id), project=str(transfer.project_number), owner=owner,
                        outcome=outcome, comment=comment, breach_case_id=target.breach_case_id,
                        review_reason=target.review_reason, blob_removed=released)

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import commit_early
 from boa.kernel.decisions import enforce
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
@@ -40,6 +41,7 @@ from boa.transfers import rules
 from boa.transfers.content import current_store, store_content
 from boa.transfers.lookups import file_in, files_of, own_transfer
 from boa.transfers.models import Transfer, TransferFile
+from boa.transfers.states import FILE, TRANSFER, FileState, ReviewState, TransferState
 from boa.transfers.storage import StorageIntegrityError
 from boa.transfers.upload import Limits, Preamble, Received, read_upload, too_large
 from schemes.projects.models import Project
@@ -106,7 +108,7 @@ async def _record(session: AsyncSession, actor: Actor, project: Project, receive
     config = scan_config(lim)
     reports = [await anyio.to_thread.run_sync(_scan, r.incoming.path, r.name, config) for r in received]
     transfer = Transfer(project_id=project.id, project_number=project.number, user_id=actor.user_id,
-                        state="verifying", file_count=len(received), total_bytes=sum(r.size for r in received))
+                        state=TransferState.VERIFYING, file_count=len(received), total_bytes=sum(r.size for r in received))
     session.add(transfer)
     await session.flush()
     files = []
@@ -116,14 +118,14 @@ async def _record(session: AsyncSession, actor: Actor, project: Project, receive
             transfer_id=transfer.id, name=r.name, size=r.size, sha256=r.incoming.sha256, kind=report.kind,
             verdict=report.verdict, reason=report.reason, message=report.message,
             findings=[f.to_dict() for f in report.findings], finding_counts=dict(report.finding_counts),
-            row_count=report.rows, state=state, staged_key=r.incoming.key if state == "staged" else None))
-        if state == "rejected":
+            row_count=report.rows, state=state, staged_key=r.incoming.key if state == FileState.STAGED else None))
+        if state == FileState.REJECTED:
             r.incoming.abort()
     session.add_all(files)
-    rules.check_transition("transfer", transfer.state, "ready")
-    transfer.state = "ready"
+    transfer.state = TRANSFER.move(transfer.state, TransferState.READY)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="transfer.upload", subject=f"transfer:{transfer.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_UPLOAD,
+                       subject=f"transfer:{transfer.id}",
                        project=str(project.number), total_bytes=transfer.total_bytes,
                        files=[{"id": f.id, "name": f.name, "size": f.size, "sha256": f.sha256, "verdict": f.verdict,
                                "reason": f.reason, "findings": f.finding_counts} for f in files])
@@ -132,7 +134,7 @@ async def _record(session: AsyncSession, actor: Actor, project: Project, receive
 
 async def set_note(session: AsyncSession, *, actor: Actor, transfer_id: str, file_id: str, text: str) -> TransferFile:
     transfer = await own_transfer(session, actor, transfer_id, lock=True)
-    if transfer.state != "ready":
+    if transfer.state != TransferState.READY:
         raise Conflict("The transfer has been submitted; its notes can no longer change.", code="already_transferred")
     target = await file_in(session, transfer, file_id)
     text = (text or "").strip()
@@ -143,7 +145,8 @@ async def set_note(session: AsyncSession, *, actor: Actor, transfer_id: str, fil
                                code="note_too_long")
     before = target.note
     target.note, target.noted_at = text, clock.now()
-    await audit.record(session, actor=actor.label, action="transfer.note", subject=f"transfer_file:{target.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_NOTE,
+                       subject=f"transfer_file:{target.id}",
                        transfer=str(transfer.id), name=target.name, replaced=before is not None, note=text)
     return target
 
@@ -175,16 +178,17 @@ async def submit(session: AsyncSession, *, actor: Actor, transfer_id: str,
     settings, rng, now = get_settings(), sampler(transfer.id), clock.now()
     for f in staged:
         await store_content(session, f, store, checked=checked)
-        rules.check_transition("file", f.state, "transferred")
-        f.state, f.transferred_at = "transferred", now
+        f.state, f.transferred_at = FILE.move(f.state, FileState.TRANSFERRED), now
         f.review_reason = rules.review_reason(f.verdict, rng.random(), settings.review_sample_rate)
-        f.review_state = "pending" if f.review_reason else None
-        await audit.record(session, actor=actor.label, action="transfer.file.store", subject=f"transfer_file:{f.id}",
+        f.review_state = ReviewState.PENDING if f.review_reason else None
+        await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_FILE_STORE,
+                           subject=f"transfer_file:{f.id}",
                            transfer=str(transfer.id), name=f.name, sha256=f.sha256, size=f.size, verdict=f.verdict)
-    rules.check_transition("transfer", transfer.state, "transferred")
-    transfer.state, transfer.approved, transfer.submitted_at = "transferred", True, now
-    left = [{"id": str(f.id), "name": f.name, "reason": f.reason} for f in files if f.state == "rejected"]
-    await audit.record(session, actor=actor.label, action="transfer.submit", subject=f"transfer:{transfer.id}",
+    transfer.state = TRANSFER.move(transfer.state, TransferState.TRANSFERRED)
+    transfer.approved, transfer.submitted_at = True, now
+    left = [{"id": str(f.id), "name": f.name, "reason": f.reason} for f in files if f.state == FileState.REJECTED]
+    await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_SUBMIT,
+                       subject=f"transfer:{transfer.id}",
                        project=str(transfer.project_number), approve=True,
                        transferred=[str(f.id) for f in staged], not_transferred=left,
                        review=[str(f.id) for f in staged if f.review_reason])
@@ -194,14 +198,14 @@ async def submit(session: AsyncSession, *, actor: Actor, transfer_id: str,
 async def _submittable(session: AsyncSession, actor: Actor, transfer_id: str, *,
                        lock: bool = False) -> tuple[Transfer, list[TransferFile], list[TransferFile]]:
     transfer = await own_transfer(session, actor, transfer_id, lock=lock)
-    if transfer.state == "transferred":
+    if transfer.state == TransferState.TRANSFERRED:
         raise Conflict("The transfer has already been submitted.", code="already_transferred")
     files = await files_of(session, transfer, lock=lock)
     missing = [f for f in files if rules.needs_note(f.verdict, f.note)]
     if missing:
         raise Conflict("Every flagged file needs a note explaining its content before the transfer.",
                        code="note_required", files=[{"id": str(f.id), "name": f.name} for f in missing])
-    staged = [f for f in files if f.state == "staged"]
+    staged = [f for f in files if f.state == FileState.STAGED]
     if not staged:
         raise Conflict("No file of this transfer can be transferred: every file was rejected.",
                        code="nothing_to_transfer")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from boa.kernel import audit
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import transaction
 from boa.transfers.models import TransferFile
 from boa.transfers.storage import SHA256_RE, Store
@@ -72,6 +73,6 @@ async def sweep(engine: AsyncEngine, store: Store, *, older_than: timedelta = ti
                     store.blob_path(sha).chmod(0o600)
                     store.blob_path(sha).unlink(missing_ok=True)
         if not dry_run and any(report.as_dict().values()):
-            await audit.record(s, actor="system:sweep", action="transfers.swept", subject="store",
+            await audit.record(s, actor="system:sweep", action=AuditAction.TRANSFERS_SWEPT, subject="store",
                                **report.as_dict())
     return report

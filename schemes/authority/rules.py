@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Protocol
 
 from boa.kernel.domain import AUTHORITY_KINDS
 from boa.kernel.errors import ValidationFailed
+from schemes.authority.states import Purpose, PurposeState, purpose_state
 
 PERIOD_YEARS = 1
-
-
-class Purpose(Protocol):
-    version: int
-    valid_from: date
-    valid_until: date
 
 
 def check_institution_kind(kind: str) -> None:
@@ -54,11 +48,7 @@ def check_new_version_start(previous: Purpose | None, valid_from: date, today: d
 
 def current_purpose(purposes: Sequence[Purpose], today: date) -> Purpose | None:
     """The newest version that has started and whose period has not ended; access follows it."""
-    started = [p for p in purposes if p.valid_from <= today]
-    if not started:
-        return None
-    newest = max(started, key=lambda p: (p.valid_from, p.version))
-    return newest if today < newest.valid_until else None
+    return next((p for p in purposes if purpose_state(p, purposes, today) is PurposeState.CURRENT), None)
 
 
 def renewal_start(current: Purpose | None, latest: Purpose | None, today: date) -> date:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied
 from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
@@ -20,6 +21,7 @@ from schemes.authority.models import AuthorityScheme, PurposeDescription
 from schemes.projects import members
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.service import INSTITUTION_VIEWERS, new_project
+from schemes.projects.states import OPEN_STATES
 
 
 def _staff(actor: Actor, what: str) -> None:
@@ -48,7 +50,8 @@ async def _add_purpose(session: AsyncSession, actor: Actor, scheme: AuthoritySch
                                  valid_from=start, valid_until=rules.period_end(start))
     session.add(purpose)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="authority.purpose", subject=f"authority_scheme:{scheme.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.AUTHORITY_PURPOSE,
+                       subject=f"authority_scheme:{scheme.id}",
                        after={"version": purpose.version, "topics": clean_topics, "registers": clean_registers,
                               "valid_from": purpose.valid_from, "valid_until": purpose.valid_until,
                               "link_own_data": link_own_data})
@@ -69,7 +72,8 @@ async def create(session: AsyncSession, *, actor: Actor, institution_id: str, to
                                 title=f"Authority scheme of {institution.name}", state="approved", approved=True)
     scheme = AuthorityScheme(institution_id=institution.id, project_id=project.id)
     await add_unique(session, scheme, Conflict("The institution already has an authority scheme.", code="authority_scheme_exists"))
-    await audit.record(session, actor=actor.label, action="authority.create", subject=f"authority_scheme:{scheme.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.AUTHORITY_CREATE,
+                       subject=f"authority_scheme:{scheme.id}",
                        after={"institution": institution.authorisation_number, "project": project.number})
     await _add_purpose(session, actor, scheme, topics, registers, valid_from, link_own_data)
     return scheme
@@ -82,7 +86,7 @@ async def visible(session: AsyncSession, actor: Actor, scheme_id: str) -> tuple[
         roles.add("office")
     member = await session.scalar(select(ProjectMember.state).where(
         ProjectMember.project_id == scheme.project_id, ProjectMember.user_id == (actor.user_id or 0)))
-    if not (roles & (INSTITUTION_VIEWERS | {"office"}) or member in members.OPEN_STATES):
+    if not (roles & (INSTITUTION_VIEWERS | {"office"}) or member in OPEN_STATES):
         raise NotFound(f"No authority scheme with id {scheme_id!r}.")
     return scheme, roles
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied
 from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
@@ -43,7 +44,8 @@ async def establish(session: AsyncSession, *, actor: Actor, institution_id: str,
                                 title="Lovmodellen (law model)", state="approved", approved=True)
     model = LawModel(singleton=1, institution_id=institution.id, project_id=project.id, rule_set=rules_now)
     await add_unique(session, model, Conflict("The law model is already established.", code="law_model_exists"))
-    await audit.record(session, actor=actor.label, action="law_model.establish", subject=f"law_model:{model.id}",
+    await audit.record(session, actor=actor.label, action=AuditAction.LAW_MODEL_ESTABLISH,
+                       subject=f"law_model:{model.id}",
                        after={"institution": institution.authorisation_number, "project": project.number,
                               "rule_set": rules_now})
     return model

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied
 from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
@@ -16,6 +17,7 @@ from boa.people.lookups import roles_at, user_by_ident
 from boa.people.models import Institution, InstitutionRole, User
 from schemes.project_database import rules
 from schemes.project_database.models import ProjectDatabase, ProjectDatabaseManager
+from schemes.project_database.states import PROJECT_DATABASE, DatabaseState
 from schemes.projects.members import add_member, check_eligible, end_member
 from schemes.projects.models import Project
 from schemes.projects.service import INSTITUTION_VIEWERS, new_project
@@ -51,7 +53,7 @@ async def create(session: AsyncSession, *, actor: Actor, institution_id: str, ma
             active_projects=await active_projects(session, institution.id))
     managers = await _candidates(session, institution, manager_idents)
     today = clock.now().date()
-    pdb = ProjectDatabase(institution_id=institution.id, datasets=clean_datasets(datasets), state="active",
+    pdb = ProjectDatabase(institution_id=institution.id, datasets=clean_datasets(datasets), state=DatabaseState.ACTIVE,
                           end_date=rules.default_end_date(today))
     await add_unique(session, pdb, Conflict("The institution already has a project database.", code="project_database_exists"))
     main = await new_project(session, actor=actor, institution=institution, scheme="project_database", kind="main",
@@ -62,7 +64,7 @@ async def create(session: AsyncSession, *, actor: Actor, institution_id: str, ma
         session.add(ProjectDatabaseManager(project_database_id=pdb.id, user_id=user.id, slot=slot))
         await add_member(session, actor=actor, project=main, user=user)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="project_database.create",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_CREATE,
                        subject=f"project_database:{pdb.id}", after={
                            "institution": institution.authorisation_number, "main_project": main.number,
                            "managers": [u.ident for u in managers], "datasets": pdb.datasets,
@@ -100,7 +102,7 @@ async def visible_databases(session: AsyncSession, actor: Actor) -> list[Project
 
 
 def _open(pdb: ProjectDatabase) -> None:
-    if pdb.state != "active":
+    if pdb.state != DatabaseState.ACTIVE:
         raise Conflict("The project database is closed.", code="project_database_closed")
     if pdb.end_date < clock.now().date():
         raise Conflict("The project database has passed its end date.", code="project_database_expired")
@@ -126,7 +128,7 @@ async def set_managers(session: AsyncSession, *, actor: Actor, pdb_id: str, mana
         await end_member(session, actor=actor, project=main, user=await session.get(User, uid),  # type: ignore[arg-type]
                          reason="no longer a project database manager")
     await session.flush()
-    await audit.record(session, actor=actor.label, action="project_database.managers",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_MANAGERS,
                        subject=f"project_database:{pdb.id}", after={"managers": [u.ident for u in users]})
     return pdb
 
@@ -172,7 +174,7 @@ async def extend(session: AsyncSession, *, actor: Actor, pdb_id: str, end_date: 
     if not actor.is_staff:
         raise PermissionDenied("Research Services extends a project database.")
     pdb = await visible(session, actor, pdb_id, lock=True)
-    if pdb.state != "active":
+    if pdb.state != DatabaseState.ACTIVE:
         raise Conflict("The project database is closed.", code="project_database_closed")
     rules.check_extension(pdb.end_date, end_date)
     before, pdb.end_date = pdb.end_date, end_date
@@ -181,7 +183,7 @@ async def extend(session: AsyncSession, *, actor: Actor, pdb_id: str, end_date: 
         main.end_date = end_date
         if main.deletion_date is not None and main.deletion_date < end_date:
             main.deletion_date = end_date
-    await audit.record(session, actor=actor.label, action="project_database.extend",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_EXTEND,
                        subject=f"project_database:{pdb.id}", before={"end_date": before}, after={"end_date": end_date})
     return pdb
 
@@ -190,12 +192,12 @@ async def close(session: AsyncSession, *, actor: Actor, pdb_id: str, reason: str
     if not actor.is_staff:
         raise PermissionDenied("Research Services closes a project database.")
     pdb = await visible(session, actor, pdb_id, lock=True)
-    if pdb.state != "active":
-        raise Conflict("The project database is already closed.", code="project_database_closed")
-    pdb.state, pdb.closed_at = "closed", clock.now()
+    pdb.state = PROJECT_DATABASE.move(pdb.state, DatabaseState.CLOSED, refuse=Conflict(
+        "The project database is already closed.", code="project_database_closed"))
+    pdb.closed_at = clock.now()
     main = await session.get(Project, pdb.main_project_id)
-    if main is not None:
-        main.closed_at, main.state = pdb.closed_at, "closed"
-    await audit.record(session, actor=actor.label, action="project_database.close",
-                       subject=f"project_database:{pdb.id}", reason=reason, after={"state": "closed"})
+    if main is not None:  # the main project closes with it, whatever its proposal state
+        main.closed_at, main.state = pdb.closed_at, DatabaseState.CLOSED.value
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_CLOSE,
+                       subject=f"project_database:{pdb.id}", reason=reason, after={"state": pdb.state})
     return pdb

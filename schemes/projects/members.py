@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
 from boa.kernel.queries import add_unique
 from boa.people.models import Association, User
 from schemes.projects.models import Project, ProjectMember
+from schemes.projects.states import MEMBERSHIP, OPEN_STATES, MemberState
 from tokens.models import Token
-
-OPEN_STATES = ("requested", "pending", "active")
-AWAITING_TOKEN = ("requested", "approved", "shipped")
+from tokens.states import PENDING_PHYSICAL, TokenKind, TokenState
 
 
 async def check_eligible(session: AsyncSession, user: User, institution_ids: set[int]) -> None:
@@ -43,12 +43,17 @@ async def check_eligible(session: AsyncSession, user: User, institution_ids: set
 
 async def waits_for_physical_token(session: AsyncSession, user_id: int) -> bool:
     """A physical token is on its way and the user has no active token yet."""
-    active = await session.scalar(select(Token.id).where(Token.user_id == user_id, Token.state == "active"))
+    active = await session.scalar(select(Token.id).where(Token.user_id == user_id, Token.state == TokenState.ACTIVE))
     if active is not None:
         return False
     coming = await session.scalar(select(Token.id).where(
-        Token.user_id == user_id, Token.kind == "physical", Token.state.in_(AWAITING_TOKEN)))
+        Token.user_id == user_id, Token.kind == TokenKind.PHYSICAL, Token.state.in_(PENDING_PHYSICAL)))
     return coming is not None
+
+
+async def _approved_state(session: AsyncSession, user_id: int) -> MemberState:
+    """An approved membership is active, or pending while the user's physical token is on its way."""
+    return MemberState.PENDING if await waits_for_physical_token(session, user_id) else MemberState.ACTIVE
 
 
 async def add_member(session: AsyncSession, *, actor: Actor, project: Project, user: User,
@@ -59,18 +64,17 @@ async def add_member(session: AsyncSession, *, actor: Actor, project: Project, u
         ProjectMember.project_id == project.id, ProjectMember.user_id == user.id).with_for_update())
     if row is not None and row.state in OPEN_STATES:
         raise Conflict(f"{user.ident} is already on project {project.number} ({row.state}).", code="already_member")
-    if requested:
-        state = "requested"
-    else:
-        state = "pending" if await waits_for_physical_token(session, user.id) else "active"
+    state = MemberState.REQUESTED if requested else await _approved_state(session, user.id)
     before = row.state if row is not None else None
     if row is None:
         row = ProjectMember(project_id=project.id, user_id=user.id, state=state, added_by_id=actor.user_id)
         await add_unique(session, row, Conflict(f"{user.ident} is already on project {project.number}.", code="already_member"))
     else:
-        row.state, row.added_by_id, row.ended_at, row.ended_reason = state, actor.user_id, None, None
-    row.activated_at = clock.now() if state == "active" else None
-    await audit.record(session, actor=actor.label, action="project.member.add", subject=f"project:{project.number}",
+        row.state = MEMBERSHIP.move(row.state, state)
+        row.added_by_id, row.ended_at, row.ended_reason = actor.user_id, None, None
+    row.activated_at = clock.now() if state == MemberState.ACTIVE else None
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_MEMBER_ADD,
+                       subject=f"project:{project.number}",
                        ident=user.ident, before={"state": before}, after={"state": state})
     return row
 
@@ -79,11 +83,14 @@ async def end_member(session: AsyncSession, *, actor: Actor, project: Project, u
                      reason: str) -> ProjectMember:
     row = await session.scalar(select(ProjectMember).where(
         ProjectMember.project_id == project.id, ProjectMember.user_id == user.id).with_for_update())
-    if row is None or row.state not in OPEN_STATES:
-        raise Conflict(f"{user.ident} is not on project {project.number}.", code="not_member")
+    not_member = Conflict(f"{user.ident} is not on project {project.number}.", code="not_member")
+    if row is None:
+        raise not_member
     before = row.state
-    row.state, row.ended_at, row.ended_reason = "ended", clock.now(), reason
-    await audit.record(session, actor=actor.label, action="project.member.end", subject=f"project:{project.number}",
+    row.state = MEMBERSHIP.move(before, MemberState.ENDED, refuse=not_member)
+    row.ended_at, row.ended_reason = clock.now(), reason
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_MEMBER_END,
+                       subject=f"project:{project.number}",
                        ident=user.ident, reason=reason, before={"state": before}, after={"state": "ended"})
     return row
 
@@ -93,11 +100,12 @@ async def approve_requested(session: AsyncSession, *, actor: Actor, project: Pro
         raise PermissionDenied("Only Research Services approves this member.")
     row = await session.scalar(select(ProjectMember).where(
         ProjectMember.project_id == project.id, ProjectMember.user_id == user.id).with_for_update())
-    if row is None or row.state != "requested":
+    if row is None or row.state != MemberState.REQUESTED:
         raise Conflict(f"{user.ident} has no membership awaiting approval.", code="not_requested")
-    row.state = "pending" if await waits_for_physical_token(session, user.id) else "active"
-    row.activated_at = clock.now() if row.state == "active" else None
-    await audit.record(session, actor=actor.label, action="project.member.approve", subject=f"project:{project.number}",
+    row.state = MEMBERSHIP.move(row.state, await _approved_state(session, user.id))
+    row.activated_at = clock.now() if row.state == MemberState.ACTIVE else None
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_MEMBER_APPROVE,
+                       subject=f"project:{project.number}",
                        ident=user.ident, before={"state": "requested"}, after={"state": row.state})
     return row
 
@@ -106,14 +114,14 @@ async def activate_pending_memberships(session: AsyncSession, user_id: int, *, a
     """Called by the tokens area when the user's physical token is activated: every pending
     membership becomes active (in the caller's transaction). Returns the project numbers."""
     rows = list(await session.scalars(select(ProjectMember).where(
-        ProjectMember.user_id == user_id, ProjectMember.state == "pending").with_for_update()))
+        ProjectMember.user_id == user_id, ProjectMember.state == MemberState.PENDING).with_for_update()))
     numbers: list[int] = []
     user = await session.get(User, user_id)
     for row in rows:
-        row.state, row.activated_at = "active", clock.now()
+        row.state, row.activated_at = MEMBERSHIP.move(row.state, MemberState.ACTIVE), clock.now()
         project = await session.get(Project, row.project_id)
         numbers.append(project.number if project else row.project_id)
-        await audit.record(session, actor=actor, action="project.member.activate",
+        await audit.record(session, actor=actor, action=AuditAction.PROJECT_MEMBER_ACTIVATE,
                            subject=f"project:{numbers[-1]}", ident=user.ident if user else str(user_id),
                            before={"state": "pending"}, after={"state": "active"}, reason="physical token activated")
     return numbers
@@ -135,8 +143,8 @@ async def end_memberships_at(session: AsyncSession, *, actor: Actor, user_id: in
 
 async def end_all_memberships(session: AsyncSession, project: Project, reason: str) -> None:
     await session.execute(update(ProjectMember).where(
-        ProjectMember.project_id == project.id, ProjectMember.state.in_(OPEN_STATES)).values(
-        state="ended", ended_at=clock.now(), ended_reason=reason))
+        ProjectMember.project_id == project.id, ProjectMember.state.in_(MEMBERSHIP.sources(MemberState.ENDED))).values(
+        state=MemberState.ENDED, ended_at=clock.now(), ended_reason=reason))
 
 
 async def end_memberships_on_association_end(session: AsyncSession, association: Association, actor: Actor) -> None:

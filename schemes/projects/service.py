@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, mail
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import keyset_page
 from boa.people.lookups import roles_at
@@ -92,7 +93,8 @@ async def new_project(session: AsyncSession, *, actor: Actor, institution: Insti
                       approved_at=clock.now() if approved else None, created_by_id=actor.user_id, deleted=False)
     session.add(project)
     await session.flush()
-    await audit.record(session, actor=actor.label, action="project.create", subject=f"project:{project.number}",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_CREATE,
+                       subject=f"project:{project.number}",
                        after={"institution": institution.authorisation_number, "scheme": scheme, "kind": kind,
                               "title": project.title, "state": state})
     return project
@@ -141,7 +143,8 @@ async def set_deletion_date(session: AsyncSession, *, actor: Actor, number: str,
     check_dates(project.end_date, deletion_date)
     before = project.deletion_date
     project.deletion_date = deletion_date
-    await audit.record(session, actor=actor.label, action="project.deletion_date", subject=f"project:{project.number}",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DELETION_DATE,
+                       subject=f"project:{project.number}",
                        before={"deletion_date": before}, after={"deletion_date": deletion_date})
     return project
 
@@ -159,7 +162,7 @@ async def approve_deletion(session: AsyncSession, *, actor: Actor, number: str) 
         raise Conflict("The deletion is already approved.", code="project_deleted")
     project.deleted = True
     project.deletion_approved_at, project.deletion_approved_by_id = clock.now(), actor.user_id
-    await audit.record(session, actor=actor.label, action="project.deletion_approved",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DELETION_APPROVED,
                        subject=f"project:{project.number}", after={"deleted": True,
                                                                   "deletion_date": project.deletion_date})
     contact = await session.get(User, project.contact_person_id) if project.contact_person_id else None

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, mail
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
 from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
@@ -76,7 +77,8 @@ async def add_proposal(session: AsyncSession, project: Project, *, title: str, d
                         title=title.strip(), description=description, datasets=datasets, details=details)
     await add_unique(session, proposal, Conflict("Another proposal for this project is in progress.", code="proposal_in_progress"))
     project.state = proposal.state
-    await audit.record(session, actor=actor.label, action="proposal.create", subject=f"project:{project.number}",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROPOSAL_CREATE,
+                       subject=f"project:{project.number}",
                        version=proposal.version, after={"title": proposal.title, "datasets": datasets})
     return proposal
 
@@ -102,7 +104,8 @@ async def edit_proposal(session: AsyncSession, *, actor: Actor, number: str, tit
         proposal.description = description
     if datasets is not None:
         proposal.datasets = clean_datasets(datasets)
-    await audit.record(session, actor=actor.label, action="proposal.edit", subject=f"project:{project.number}",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROPOSAL_EDIT,
+                       subject=f"project:{project.number}",
                        version=proposal.version, after={"title": proposal.title, "datasets": proposal.datasets})
     return proposal
 
@@ -136,7 +139,8 @@ async def transition(session: AsyncSession, *, actor: Actor, number: str, to: st
     await _dispatch(session, actor, project, proposal, old, new, comment)
     proposal.state = project.state = new.value
     proposal.last_comment = comment
-    await audit.record(session, actor=actor.label, action="proposal.transition", subject=f"project:{project.number}",
+    await audit.record(session, actor=actor.label, action=AuditAction.PROPOSAL_TRANSITION,
+                       subject=f"project:{project.number}",
                        version=proposal.version, before={"state": old.value}, after={"state": new.value},
                        comment=comment)
     await _notify(session, project, old, new, actor, comment)
