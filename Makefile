@@ -43,6 +43,7 @@ screenshots: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var

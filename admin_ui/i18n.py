@@ -44,7 +44,7 @@ def pick_language(cookie: str | None, profile: str | None = None) -> str:
     """The cookie (the latest explicit choice), else the user's profile, else Danish."""
     for choice in (cookie, profile):
         if choice in LANGUAGES:
-            return choice  # type: ignore[return-value]
+            return choice
     return DEFAULT_LANGUAGE
 
 

@@ -46,7 +46,7 @@ def _date(value: date | datetime | str | None, lang: str) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
-        value = clock.aware(value).astimezone(LOCAL_TIME).date()  # type: ignore[union-attr]
+        value = clock.aware(value).astimezone(LOCAL_TIME).date()
     return format_date(value, "medium", locale=lang)
 
 
@@ -55,7 +55,7 @@ def _datetime(value: datetime | str | None, lang: str) -> str:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return format_datetime(clock.aware(value), "short", tzinfo=LOCAL_TIME, locale=lang)  # type: ignore[arg-type]
+    return format_datetime(clock.aware(value), "short", tzinfo=LOCAL_TIME, locale=lang)
 
 
 def _size(value: int | None, lang: str) -> str:
@@ -78,7 +78,7 @@ def environment(lang: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]  # added to Environment by the i18n extension
     env.filters["label"] = lambda value, kind: label(value, kind, lang)
     env.filters["day"] = lambda value: _date(value, lang)
     env.filters["moment"] = lambda value: _datetime(value, lang)

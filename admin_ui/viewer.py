@@ -50,7 +50,14 @@ class Viewer:
 
     @property
     def user(self) -> User | None:
-        return self.actor.user
+        return self.actor.user if isinstance(self.actor.user, User) else None
+
+    @property
+    def signed_in(self) -> User:
+        """The signed-in user, on a page behind the login guard."""
+        if self.user is None:
+            raise NotAuthenticated("Log in first.")
+        return self.user
 
     @property
     def is_staff(self) -> bool:

@@ -12,7 +12,7 @@ from boa.kernel.access import ACTIONS
 from boa.kernel.settings import get_settings
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine():
     from boa.kernel.db import make_engine
 
     return make_engine(get_settings())
@@ -44,7 +44,7 @@ def cmd_audit_verify(_: argparse.Namespace) -> int:
     from boa.kernel import audit
     from boa.kernel.db import transaction
 
-    async def run():  # type: ignore[no-untyped-def]
+    async def run():
         engine = _engine()
         try:
             async with transaction(engine) as session:
@@ -76,7 +76,7 @@ def cmd_transfers_sweep(args: argparse.Namespace) -> int:
     from boa.transfers.storage import store_at
     from boa.transfers.sweep import sweep
 
-    async def run():  # type: ignore[no-untyped-def]
+    async def run():
         engine = _engine()
         try:
             return await sweep(engine, store_at(get_settings().transfer_store_dir),
@@ -98,7 +98,7 @@ def cmd_clients_create(args: argparse.Namespace) -> int:
     from boa.kernel.db import transaction
     from tokens.service_clients import create_client
 
-    async def run():  # type: ignore[no-untyped-def]
+    async def run():
         engine = _engine()
         try:
             async with transaction(engine) as session:
@@ -153,7 +153,7 @@ def cmd_access_decide(args: argparse.Namespace) -> int:
     from boa.kernel.db import transaction
     from boa.kernel.decisions import decision_for
 
-    async def run():  # type: ignore[no-untyped-def]
+    async def run():
         engine = _engine()
         try:
             async with transaction(engine) as session:

@@ -82,13 +82,11 @@ async def project_database(session: AsyncSession, pdb: ProjectDatabase, managers
 
 async def authority_scheme(session: AsyncSession, scheme: AuthorityScheme) -> AuthoritySchemeView:
     """The scheme with its project, purpose descriptions (the current one among them) and members."""
-    project_row = await session.get(Project, scheme.project_id)
+    project_row = await session.get_one(Project, scheme.project_id)
     purposes = list(await session.scalars(select(PurposeDescription).where(
         PurposeDescription.scheme_id == scheme.id).order_by(PurposeDescription.version)))
     current = authority_rules.current_purpose(purposes, clock.now().date())
-    # type: ignore: the scheme's project always exists, and current_purpose gives back one of the rows
-    # it was given (typed by its protocol, Purpose).
-    return presenters.authority_scheme(scheme, project_row, purposes, current,  # type: ignore[arg-type]
+    return presenters.authority_scheme(scheme, project_row, purposes, current,
                                        await members(session, scheme.project_id))
 
 

@@ -21,7 +21,7 @@ from boa.kernel.errors import (
     ValidationFailed,
 )
 from boa.people import activation_codes
-from boa.people.lookups import user_by_ident
+from boa.people.lookups import user_by_ident, user_of
 from boa.people.models import User
 from tokens.challenge import login_token
 from tokens.keys import pin_hasher
@@ -82,8 +82,8 @@ def _validate(pin: str) -> None:
 
 
 async def change_pin(session: AsyncSession, actor: Actor, old_pin: str, new_pin: str) -> None:
-    user = actor.user
-    if user is None or user.pin_hash is None:
+    user = user_of(actor)
+    if user.pin_hash is None:
         raise NotAuthenticated("Log in first.")
     if not await asyncio.to_thread(pin_hasher().verify, old_pin, user.pin_hash):
         raise InvalidCredentials("The current PIN is wrong.")

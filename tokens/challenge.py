@@ -61,7 +61,7 @@ async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
     refuse_if_locked(await session.scalar(select(LoginState.locked_until).where(LoginState.ident == norm)))
     if rehash is not None:
         await session.execute(update(User).where(User.id == user_id, User.pin_hash == pin_hash).values(pin_hash=rehash))
-    token = await login_token(session, user_id)  # type: ignore[arg-type]
+    token = await login_token(session, user_id)
     if token is None:
         raise AccessDenied("You have no active token. Enrol one first.",
                            [{"code": "no_active_token", "scope": "token", "message": "The user has no active token."}])
@@ -72,7 +72,7 @@ async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
     return challenge
 
 
-def _verify_and_rehash(hasher, pin: str, pin_hash: str) -> tuple[bool, str | None]:  # type: ignore[no-untyped-def]
+def _verify_and_rehash(hasher, pin: str, pin_hash: str) -> tuple[bool, str | None]:
     """Verifies the PIN; a hash made with other parameters is replaced by one with the current ones."""
     if not hasher.verify(pin, pin_hash):
         return False, None
@@ -103,7 +103,7 @@ async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSess
     if found is None:
         raise InvalidCode("The login has expired or was used. Log in again.")
     challenge, user, token = found
-    if challenge.used or clock.aware(challenge.expires_at) <= clock.now():  # type: ignore[operator]
+    if challenge.used or clock.aware(challenge.expires_at) <= clock.now():
         raise InvalidCode("The login has expired or was used. Log in again.")
     state = await session.scalar(select(LoginState).where(LoginState.ident == user.ident).with_for_update())
     if state is not None:

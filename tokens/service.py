@@ -85,7 +85,7 @@ async def enrol(session: AsyncSession, *, actor: Actor, ident: str, kind: str, m
         if open_one is not None:
             raise Conflict("A physical token is already on its way.", code="token_pending")
         token = Token(user_id=user.id, kind=TokenKind.PHYSICAL, state=TokenState.REQUESTED, address=clean,
-                      attention=attention.strip(), justification=reason)  # type: ignore[union-attr]
+                      attention=(attention or "").strip(), justification=reason)
         session.add(token)
         await session.flush()
     else:
@@ -226,4 +226,4 @@ async def import_seeds(session: AsyncSession, records: list[SeedRecord], *, acto
 
 
 async def user_of(session: AsyncSession, token: Token) -> User:
-    return await session.get(User, token.user_id)  # type: ignore[return-value]
+    return await session.get_one(User, token.user_id)

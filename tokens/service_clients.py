@@ -78,7 +78,7 @@ def key_set() -> KeySet:
         rotate_key()
         files = sorted(directory.glob("*.json"), reverse=True)
     keys = [ECKey.import_key(json.loads(f.read_text())) for f in files]
-    return KeySet(keys)  # type: ignore[arg-type]
+    return KeySet(keys)  # type: ignore[arg-type]  # joserfc types KeySet's list as its base Key; ECKeys are Keys
 
 
 def rotate_key() -> str:

@@ -18,7 +18,7 @@ from boa.kernel.audit_actions import AuditAction
 from boa.kernel.decisions import enforce
 from boa.kernel.errors import NotAuthenticated, PermissionDenied
 from boa.kernel.settings import get_settings
-from boa.people.lookups import user_by_ident
+from boa.people.lookups import user_by_ident, user_of
 from boa.people.models import User
 from tokens.models import Session
 
@@ -56,7 +56,7 @@ async def open_session(session: AsyncSession, user: User) -> NewSession:
 async def logout(session: AsyncSession, actor: Actor, row: Session) -> None:
     row.revoked_at, row.revoked_reason = clock.now(), "logout"
     await audit.record(session, actor=actor.label, action=AuditAction.LOGOUT,
-                       subject=f"user:{actor.user.ident}")  # type: ignore[union-attr]
+                       subject=f"user:{user_of(actor).ident}")
 
 
 async def revoke_sessions(session: AsyncSession, user_id: int, reason: str) -> int:
@@ -89,9 +89,9 @@ async def resolve_session(session: AsyncSession, raw_token: str) -> tuple[Sessio
         raise NotAuthenticated("Not logged in.", code="session_invalid")
     row, user = found
     idle = timedelta(minutes=get_settings().session_idle_minutes)
-    if clock.aware(row.expires_at) <= now or clock.aware(row.last_seen_at) + idle <= now:  # type: ignore[operator]
+    if clock.aware(row.expires_at) <= now or clock.aware(row.last_seen_at) + idle <= now:
         raise NotAuthenticated("The session has expired. Log in again.", code="session_expired")
     await enforce(session, user.ident, "login", actor=f"user:{user.ident}", user=user)
-    if now - clock.aware(row.last_seen_at) >= LAST_SEEN_RESOLUTION:  # type: ignore[operator]
+    if now - clock.aware(row.last_seen_at) >= LAST_SEEN_RESOLUTION:
         row.last_seen_at = now
     return row, user

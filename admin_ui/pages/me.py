@@ -18,7 +18,7 @@ from schemes.projects.service import memberships_of
 from tokens import service as tokens
 
 
-def _user(request: Request):  # type: ignore[no-untyped-def]
+def _user(request: Request):
     return viewer_of(request).actor.user
 
 
@@ -28,7 +28,7 @@ class HomePage(Controller):
     @get("/")
     async def home(self, request: Request, db_session: AsyncSession) -> Response:
         viewer: Viewer = viewer_of(request)
-        decision = await decision_for(db_session, viewer.user.ident, "login", record_denial=False)  # type: ignore[union-attr]
+        decision = await decision_for(db_session, viewer.signed_in.ident, "login", record_denial=False)
         return render(request, "home.html", sections=nav.sections(viewer),
                       reasons=reason_texts([r.as_dict() for r in decision.reasons], viewer.lang))
 
@@ -53,14 +53,14 @@ class MyPages(Controller):
     @get("/token")
     async def token(self, request: Request, db_session: AsyncSession) -> Response:
         viewer = viewer_of(request)
-        rows = await tokens.tokens_of(db_session, actor=viewer.actor, ident=viewer.user.ident)  # type: ignore[union-attr]
+        rows = await tokens.tokens_of(db_session, actor=viewer.actor, ident=viewer.signed_in.ident)
         return render(request, "token.html", tokens=rows, activatable={t.id for t in rows if tokens.activatable(t)},
                       user=viewer.user, justifications=JUSTIFICATIONS)
 
     @post("/token/sms")
     async def request_sms(self, request: Request, db_session: AsyncSession) -> Response:
         form, viewer = await read_form(request), viewer_of(request)
-        await tokens.enrol(db_session, actor=viewer.actor, ident=viewer.user.ident, kind="sms",  # type: ignore[union-attr]
+        await tokens.enrol(db_session, actor=viewer.actor, ident=viewer.signed_in.ident, kind="sms",
                            mobile=form.text("mobile"))
         return done(request, "/me/token", N_("Your SMS token is active. Your next login asks for a code by SMS."))
 
@@ -69,7 +69,7 @@ class MyPages(Controller):
         form, viewer = await read_form(request), viewer_of(request)
         address = {"street": form.text("street"), "postal_code": form.text("postal_code"), "city": form.text("city"),
                    "country": form.text("country") or "DK"}
-        await tokens.enrol(db_session, actor=viewer.actor, ident=viewer.user.ident, kind="physical",  # type: ignore[union-attr]
+        await tokens.enrol(db_session, actor=viewer.actor, ident=viewer.signed_in.ident, kind="physical",
                            address=address, attention=form.text("attention"),
                            justification={"reason": form.text("reason"), "text": form.text("justification")})
         return done(request, "/me/token", N_("Your physical token is requested. Research Services sends it by post."))
@@ -84,8 +84,8 @@ class MyPages(Controller):
     async def projects(self, request: Request, db_session: AsyncSession) -> Response:
         viewer = viewer_of(request)
         rows = []
-        for member, project in await memberships_of(db_session, viewer.user.id):  # type: ignore[union-attr]
-            decision = await decision_for(db_session, viewer.user.ident, "project_access", str(project.number),  # type: ignore[union-attr]
+        for member, project in await memberships_of(db_session, viewer.signed_in.id):
+            decision = await decision_for(db_session, viewer.signed_in.ident, "project_access", str(project.number),
                                           record_denial=False)
             rows.append({"member": member, "project": project, "allowed": decision.allowed,
                          "reasons": reason_texts([r.as_dict() for r in decision.reasons], viewer.lang)})

@@ -18,7 +18,7 @@ from schemes.researcher import service as researcher
 from schemes.researcher.states import COMMENT_REQUIRED, next_states
 
 
-async def project_actions(db: AsyncSession, actor, project) -> dict:  # type: ignore[no-untyped-def]
+async def project_actions(db: AsyncSession, actor, project) -> dict:
     """What the viewer may do with the project, from the rules the API enforces."""
     roles = await service.project_roles(db, actor, project)
     has_proposal = await researcher.current_proposal(db, project) is not None

@@ -104,8 +104,9 @@ class SanctionStaffPages(Controller):
         case = await cases.visible_case(db_session, actor, case_id)
         shown = await views.case(db_session, case)
         preview = None
-        if _choice(severity, SEVERITIES, "severity"):
-            found = await cases.preview(db_session, actor=actor, case_id=case_id, severity=severity)  # type: ignore[arg-type]
+        chosen = _choice(severity, SEVERITIES, "severity")
+        if chosen is not None:
+            found = await cases.preview(db_session, actor=actor, case_id=case_id, severity=chosen)
             preview = presenters.plan(found["plan"], found["counts"], found["locks"], found["report_ready"])
         names = await overview.names(db_session, [shown, *shown.locks, *(preview.locks if preview else [])])
         return render(request, "sanctions_case.html", case=shown, preview=preview, severity=severity or "",

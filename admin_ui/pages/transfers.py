@@ -71,7 +71,7 @@ async def _transfer_page(request: Request, db: AsyncSession, transfer: Transfer,
                   reasons=reason_texts(error.reasons, viewer.lang) if isinstance(error, AccessDenied) else None)
 
 
-async def _save_notes(db: AsyncSession, viewer: Viewer, transfer_id: str, form) -> int:  # type: ignore[no-untyped-def]
+async def _save_notes(db: AsyncSession, viewer: Viewer, transfer_id: str, form) -> int:
     """Each non-empty note field that differs from the file's note, through the service (as the API's PUT)."""
     transfer = await lookups.own_transfer(db, viewer.actor, transfer_id)
     saved = 0

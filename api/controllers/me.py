@@ -21,15 +21,16 @@ from boa.kernel.actor import Actor
 from boa.kernel.decisions import decision_for
 from boa.kernel.errors import PermissionDenied
 from boa.people import onboarding, users
+from boa.people.lookups import user_of
 from boa.people.models import Association, Institution, InstitutionRole
 from schemes.projects import service as project_service
 from tokens.models import Token
 
 
 async def me_view(db: AsyncSession, actor: Actor) -> MeView:
-    user = actor.user
-    if user is None:
+    if actor.user is None:
         raise PermissionDenied("A service client has no profile.")
+    user = user_of(actor)
     roles = (await db.execute(
         select(InstitutionRole.role, Institution.id, Institution.authorisation_number, Institution.name)
         .join(Institution, Institution.id == InstitutionRole.institution_id)
@@ -75,7 +76,7 @@ class MeController(Controller):
         current = await onboarding.current_user_agreement(db_session)
         return UserAgreementView(version=current.version if current else None,
                                  text=current.text if current else None,
-                                 accepted_version=actor.user.user_agreement_version if actor.user else None)
+                                 accepted_version=user_of(actor).user_agreement_version)
 
     @post("/user-agreement", status_code=200)
     async def accept(self, db_session: AsyncSession, actor: Actor, data: AgreementAcceptBody) -> AgreementAccepted:
@@ -86,13 +87,12 @@ class MeController(Controller):
     async def certification_test(self, actor: Actor) -> CertificationTest:
         questions = [Question(number=n, question=q["question"], options=q["options"])
                      for n, q in enumerate(onboarding.certification_questions(), start=1)]
-        return CertificationTest(questions=questions, expires_at=presenters.ts(actor.user.certification_expires_at)
-                                 if actor.user else None)
+        return CertificationTest(questions=questions,
+                                 expires_at=presenters.ts(user_of(actor).certification_expires_at))
 
     @post("/certification", status_code=200)
     async def take_certification(self, db_session: AsyncSession, actor: Actor,
                                  data: CertificationBody) -> CertificationResult:
         attempt = await onboarding.take_certification(db_session, actor=actor, answers=data.answers)
         return CertificationResult(passed=attempt.passed, correct=attempt.correct, questions=attempt.questions,
-                                   expires_at=presenters.ts(actor.user.certification_expires_at)
-                                   if actor.user else None)
+                                   expires_at=presenters.ts(user_of(actor).certification_expires_at))

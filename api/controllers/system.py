@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import msgspec
 from litestar import Controller, Request, get
@@ -39,7 +40,8 @@ class AccessController(Controller):
         if action != "login" and not project:
             raise ValidationFailed("project is required for this action.", field="project")
         decision = await gateway_decision(request.app.state.access_cache, lambda: request_session(request),
-                                          ident, action, project, actor=actor.label, request=request.scope)
+                                          ident, action, project, actor=actor.label,
+                                          request=cast(MutableMapping[str, Any], request.scope))
         return presenters.decision(decision)
 
 

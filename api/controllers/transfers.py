@@ -16,6 +16,7 @@ from api.schemas.common import Page, extended
 from api.schemas.transfers import NotTransferred, PortalDay, PortalPage, SubmittedTransfer
 from boa.kernel.actor import Actor
 from boa.kernel.errors import ValidationFailed
+from boa.people.lookups import user_of
 from boa.transfers import lookups, portal, presenters, review, service, views
 from boa.transfers.presenters import FileView, QueueItemView, TransferView
 
@@ -33,7 +34,7 @@ class TransferController(Controller):
         transfer, files = await service.upload(db_session, actor=actor, chunks=request.stream(),
                                                boundary=options.get("boundary", ""),
                                                content_length=request.content_length)
-        return presenters.transfer(transfer, files, actor.user.ident)  # type: ignore[union-attr]
+        return presenters.transfer(transfer, files, user_of(actor).ident)
 
     @get("/")
     async def results(self, db_session: AsyncSession, actor: Actor, project: str | None = None,
@@ -64,7 +65,7 @@ class TransferController(Controller):
                      data: SubmitBody) -> SubmittedTransfer:
         transfer, files = await service.submit(db_session, actor=actor, transfer_id=transfer_id,
                                                approve=data.approve)
-        shown = presenters.transfer(transfer, files, actor.user.ident)  # type: ignore[union-attr]  # a user submits
+        shown = presenters.transfer(transfer, files, user_of(actor).ident)
         return extended(SubmittedTransfer, shown, not_transferred=[
             NotTransferred(id=str(f.id), name=f.name, reason=f.reason) for f in files if f.state == "rejected"])
 

@@ -42,7 +42,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, MutableMapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -162,7 +162,7 @@ class AccessCache:
             await source.stop()
 
 
-class _Source:
+class _Source(Protocol):
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
     def usable(self) -> bool: ...
@@ -356,20 +356,20 @@ def _watch_local_commits() -> None:
     _watching = True
 
     @event.listens_for(Engine, "before_cursor_execute")
-    def _flag(conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+    def _flag(conn, _cursor, statement, _params, _context, _many):
         if statement.lstrip()[:8].upper().startswith(_WRITES):
             conn.info["boa_wrote"] = True
 
     @event.listens_for(Engine, "commit")
-    def _committing(conn):  # type: ignore[no-untyped-def]
+    def _committing(conn):
         if conn.info.get("boa_wrote"):
             _invalidate_all()
 
     @event.listens_for(Engine, "rollback")
-    def _rolled_back(conn):  # type: ignore[no-untyped-def]
+    def _rolled_back(conn):
         conn.info.pop("boa_wrote", None)
 
     @event.listens_for(Pool, "checkin")
-    def _returned(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+    def _returned(_dbapi_connection, record):
         if record is not None and record.info.pop("boa_wrote", False):
             _invalidate_all()

@@ -9,11 +9,20 @@ from typing import Protocol
 class Person(Protocol):
     """What the kernel needs of a signed-in user (the row is :class:`boa.people.models.User`)."""
 
-    id: int
-    ident: str
-    name: str
-    language: str
-    staff_roles: list[str]
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def ident(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def staff_roles(self) -> list[str]: ...
 
     @property
     def is_staff(self) -> bool: ...

@@ -9,13 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import clock
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.models import AuditEntry, AuditHead
+from boa.kernel.queries import insert_if_absent
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -36,8 +35,8 @@ def entry_hash(prev_hash: str, *, seq: int, at: str, actor: str, action: str, su
     return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
 
 
-def _stamp(value) -> str:  # type: ignore[no-untyped-def]
-    return clock.aware(value).isoformat(timespec="microseconds")  # type: ignore[union-attr]
+def _stamp(value) -> str:
+    return clock.aware(value).isoformat(timespec="microseconds")
 
 
 async def record(
@@ -72,11 +71,11 @@ async def _locked_head(session: AsyncSession) -> AuditHead:
     head = await session.scalar(query)
     if head is None:
         now = clock.now()
-        values = {"id": HEAD_ID, "seq": 0, "hash": GENESIS, "count": 0, "created_at": now, "updated_at": now}
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-        await session.execute(insert(AuditHead).values(**values).on_conflict_do_nothing())
+        await insert_if_absent(session, AuditHead, id=HEAD_ID, seq=0, hash=GENESIS, count=0, created_at=now,
+                               updated_at=now)
         head = await session.scalar(query.execution_options(populate_existing=True))
-    return head  # type: ignore[return-value]
+    assert head is not None  # made just above if it was missing
+    return head
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 _offset = timedelta(0)
 
@@ -22,6 +23,18 @@ def reset() -> None:
     _offset = timedelta(0)
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+
+
+@overload
+def aware(value: None) -> None: ...
+
+
+@overload
+def aware(value: datetime | None) -> datetime | None: ...
+
+
 def aware(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; treat them as UTC."""
     if value is None or value.tzinfo is not None:
@@ -31,4 +44,4 @@ def aware(value: datetime | None) -> datetime | None:
 
 def iso(value: datetime | None) -> str | None:
     """A stored time as ISO 8601 UTC for JSON (None stays None)."""
-    return aware(value).isoformat() if value is not None else None  # type: ignore[union-attr]
+    return aware(value).isoformat() if value is not None else None

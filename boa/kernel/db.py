@@ -39,7 +39,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     dialect = engine.sync_engine.dialect
 
     @event.listens_for(engine.sync_engine, "connect")
-    def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -47,7 +47,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    def _release(connection) -> None:  # type: ignore[no-untyped-def]
+    def _release(connection) -> None:
         # The dialect is handed the pool's proxy or the driver's connection: key by the latter.
         lock = held.pop(id(getattr(connection, "dbapi_connection", connection)), None)
         if lock is not None and lock.locked():
@@ -56,7 +56,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     def _wrap(name: str) -> None:
         original = getattr(dialect, name)
 
-        def finish(dbapi_connection, *args):  # type: ignore[no-untyped-def]
+        def finish(dbapi_connection, *args):
             try:
                 return original(dbapi_connection, *args)
             finally:
@@ -68,7 +68,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     _wrap("do_rollback")
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _begin(conn):  # type: ignore[no-untyped-def]
+    def _begin(conn):
         dbapi_connection = conn.connection.dbapi_connection
         if in_greenlet() and id(dbapi_connection) not in held:
             loop = asyncio.get_running_loop()

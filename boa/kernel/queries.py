@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select
+from sqlalchemy import CursorResult, Select, Update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,7 +49,7 @@ def parse_cursor(cursor: str | None) -> int | None:
     if cursor in (None, ""):
         return None
     try:
-        value = int(cursor)  # type: ignore[arg-type]
+        value = int(cursor)
     except ValueError:
         raise ValidationFailed("Malformed cursor.", field="cursor") from None
     if value < 0 or value > 2**62:  # beyond a BIGINT PostgreSQL would refuse the comparison
@@ -77,3 +79,22 @@ async def add_unique(session: AsyncSession, row: Any, conflict: Conflict) -> Non
             await session.flush()
     except IntegrityError:
         raise conflict from None
+
+
+def dialect(session: AsyncSession) -> str:
+    """``postgresql`` or ``sqlite``."""
+    return session.get_bind().dialect.name
+
+
+async def insert_if_absent(session: AsyncSession, model: type[Any], **values: Any) -> None:
+    """``INSERT ... ON CONFLICT DO NOTHING``: a singleton row (the audit head, a counter, a blob's
+    row) made by whichever of two concurrent transactions comes first."""
+    insert = pg_insert if dialect(session) == "postgresql" else sqlite_insert
+    await session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+async def changed(session: AsyncSession, statement: Update) -> int:
+    """Runs a conditional UPDATE and answers how many rows it changed (0: the condition no longer
+    held, e.g. another request got there first)."""
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return result.rowcount

@@ -14,9 +14,18 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import overload
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_DATA = REPO_ROOT / "seed_data"
+
+
+@overload
+def _env(name: str) -> str | None: ...
+
+
+@overload
+def _env(name: str, default: str) -> str: ...
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -25,7 +34,7 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 
 def _int(name: str, default: int) -> int:
-    return int(_env(name, str(default)))  # type: ignore[arg-type]
+    return int(_env(name, str(default)))
 
 
 def _secret_from_env_or_file(name: str, var_dir: Path, size: int = 32) -> bytes:
@@ -90,7 +99,7 @@ class Settings:
 
 
 def _float(name: str, default: float) -> float:
-    return float(_env(name, str(default)))  # type: ignore[arg-type]
+    return float(_env(name, str(default)))
 
 
 def _sample_rate(value: float) -> float:
@@ -109,29 +118,29 @@ def load_settings() -> Settings:
     limits = json.loads(transfer_rules_path().read_text(encoding="utf-8"))["limits"]
     seed = _env("REVIEW_SAMPLE_SEED")
     transfer_dir = _env("TRANSFER_DIR")
-    var_dir = Path(_env("VAR_DIR", str(Path.cwd() / "var"))).resolve()  # type: ignore[arg-type]
+    var_dir = Path(_env("VAR_DIR", str(Path.cwd() / "var"))).resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     default_db = f"sqlite+aiosqlite:///{var_dir / 'boa.sqlite3'}"
     return Settings(
         var_dir=var_dir,
-        database_url=_env("DATABASE_URL", default_db),  # type: ignore[arg-type]
+        database_url=_env("DATABASE_URL", default_db),
         pin_pepper=_secret_from_env_or_file("PIN_PEPPER", var_dir),
         seed_key=_secret_from_env_or_file("SEED_KEY", var_dir),
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
         session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 12),
-        cookie_secure=_env("COOKIE_SECURE", "true").lower() != "false",  # type: ignore[union-attr]
+        cookie_secure=_env("COOKIE_SECURE", "true").lower() != "false",
         smtp_host=_env("SMTP_HOST"),
         smtp_port=_int("SMTP_PORT", 25),
         smtp_user=_env("SMTP_USER"),
         smtp_password=_env("SMTP_PASSWORD"),
-        smtp_starttls=_env("SMTP_STARTTLS", "false").lower() == "true",  # type: ignore[union-attr]
-        mail_from=_env("MAIL_FROM", "boa@localhost"),  # type: ignore[arg-type]
-        office_email=_env("OFFICE_EMAIL", "research-services@localhost"),  # type: ignore[arg-type]
+        smtp_starttls=_env("SMTP_STARTTLS", "false").lower() == "true",
+        mail_from=_env("MAIL_FROM", "boa@localhost"),
+        office_email=_env("OFFICE_EMAIL", "research-services@localhost"),
         sms_gateway_url=_env("SMS_GATEWAY_URL"),
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 7168),
         argon2_time_cost=_int("ARGON2_TIME_COST", 5),
         argon2_parallelism=_int("ARGON2_PARALLELISM", 1),
-        sql_echo=_env("SQL_ECHO", "false").lower() == "true",  # type: ignore[union-attr]
+        sql_echo=_env("SQL_ECHO", "false").lower() == "true",
         access_cache_seconds=_float("ACCESS_CACHE_SECONDS", 10.0),
         transfer_dir=Path(transfer_dir).resolve() if transfer_dir else None,
         transfer_max_file_bytes=_int("TRANSFER_MAX_FILE_BYTES", limits["max_file_bytes"]),

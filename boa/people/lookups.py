@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel.actor import Actor
 from boa.kernel.domain import normalise_ident
-from boa.kernel.errors import NotFound, ValidationFailed
+from boa.kernel.errors import NotAuthenticated, NotFound, ValidationFailed
 from boa.people.models import Association, Institution, InstitutionRole, User
 
 
@@ -59,4 +59,11 @@ async def institutions_of(session: AsyncSession, user_id: int) -> set[int]:
 async def can_see_institution(session: AsyncSession, actor: Actor, institution: Institution) -> bool:
     if actor.is_staff:
         return True
-    return bool(actor.user_id) and institution.id in await institutions_of(session, actor.user_id)  # type: ignore[arg-type]
+    return actor.user_id is not None and institution.id in await institutions_of(session, actor.user_id)
+
+
+def user_of(actor: Actor) -> User:
+    """The signed-in user behind ``actor`` as a row of this area (the kernel knows only a Person)."""
+    if not isinstance(actor.user, User):
+        raise NotAuthenticated("Log in first.")
+    return actor.user

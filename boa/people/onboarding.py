@@ -16,6 +16,7 @@ from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, PermissionDenied, TooManyRequests, ValidationFailed
 from boa.kernel.settings import SEED_DATA
+from boa.people.lookups import user_of
 from boa.people.models import Certification, User, UserAgreementAcceptance, UserAgreementVersion
 
 CERTIFICATION_YEARS = 1
@@ -27,9 +28,9 @@ async def current_user_agreement(session: AsyncSession) -> UserAgreementVersion 
 
 
 async def accept_user_agreement(session: AsyncSession, *, actor: Actor, version: int) -> User:
-    user = actor.user
-    if user is None:
+    if actor.user is None:
         raise PermissionDenied("Only a user accepts the user agreement.")
+    user = user_of(actor)
     current = await current_user_agreement(session)
     if current is None or current.version != version:
         raise Conflict("That is not the current version of the user agreement.", code="stale_user_agreement")
@@ -49,9 +50,9 @@ def certification_questions() -> list[dict[str, Any]]:
 
 
 async def take_certification(session: AsyncSession, *, actor: Actor, answers: list[int]) -> Certification:
-    user = actor.user
-    if user is None:
+    if actor.user is None:
         raise PermissionDenied("Only a user takes the certification test.")
+    user = user_of(actor)
     questions = certification_questions()
     if len(answers) != len(questions):
         raise ValidationFailed(f"Answer all {len(questions)} questions.", field="answers")

@@ -7,7 +7,7 @@ import secrets
 import string
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit
@@ -15,9 +15,9 @@ from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.domain import STAFF_ROLES
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from boa.kernel.queries import keyset_page
+from boa.kernel.queries import dialect, keyset_page
 from boa.people import activation_codes
-from boa.people.lookups import institutions_of, roles_at, user_by_ident
+from boa.people.lookups import institutions_of, roles_at, user_by_ident, user_of
 from boa.people.models import (
     User,
 )
@@ -67,7 +67,7 @@ def normalise_mobile_or_none(mobile: str | None) -> str | None:
     from boa.people.contact import normalise_mobile
 
     try:
-        return normalise_mobile(mobile)  # type: ignore[arg-type]
+        return normalise_mobile(mobile)
     except ValueError as exc:
         raise ValidationFailed(str(exc), code=getattr(exc, "code", "invalid_mobile"), field="mobile") from None
 
@@ -96,16 +96,16 @@ def _specific(term: str) -> bool:
     return "@" in term or (bool(dot) and len(rest) >= 2)
 
 
-def prefix_match(session: AsyncSession, term: str, *columns):  # type: ignore[no-untyped-def]
+def prefix_match(session: AsyncSession, term: str, *columns: Any) -> list[ColumnElement[bool]]:
     """``lower(column) LIKE 'term%'`` for each column, with LIKE's wildcards in the term taken
     literally. The pattern is rendered into the SQL (quoted by SQLAlchemy, not by us) so that
     PostgreSQL plans each search with its constant prefix and uses the text_pattern_ops indexes;
     a prepared statement with ``LIKE $1`` may get a generic plan that scans the table."""
     escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    pattern = bindparam("prefix", escaped, literal_execute=True)
+    pattern: BindParameter[str] = bindparam("prefix", escaped, literal_execute=True)
     # PostgreSQL's default escape is the backslash (an explicit ESCAPE clause would hide the prefix
     # from the planner); SQLite has none by default.
-    escape = None if session.bind.dialect.name == "postgresql" else "\\"
+    escape = None if dialect(session) == "postgresql" else "\\"
     return [func.lower(column).like(pattern, escape=escape) for column in columns]
 
 
@@ -119,7 +119,7 @@ async def search_users(session: AsyncSession, *, actor: Actor, q: str | None, li
         if len(term) > 200:
             raise ValidationFailed("q is too long.", field="q")
         query = query.where(or_(User.ident == term.upper(), *prefix_match(session, term, User.name, User.email)))
-    order = User.id
+    order: Any = User.id
     if q and _specific(q.strip()):
         # An e-mail-shaped term matches few users: sort those rather than let the planner walk the
         # whole id index looking for a page of them when it overestimates the matches.
@@ -131,9 +131,9 @@ async def search_users(session: AsyncSession, *, actor: Actor, q: str | None, li
 async def update_contact(session: AsyncSession, *, actor: Actor, email: str | None = None,
                          mobile: str | None = None, address: dict[str, Any] | None = None,
                          language: str | None = None) -> User:
-    user = actor.user
-    if user is None:
+    if actor.user is None:
         raise PermissionDenied("Only a user edits their own contact details.")
+    user = user_of(actor)
     before = {"email": user.email, "mobile": user.mobile, "address": user.address, "language": user.language}
     if email is not None:
         user.email = check_email(email)

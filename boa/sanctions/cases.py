@@ -28,7 +28,7 @@ from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from boa.kernel.queries import get_or_404, keyset_page
+from boa.kernel.queries import changed, get_or_404, keyset_page
 from boa.people.lookups import institutions_of, roles_at, user_by_ident
 from boa.people.models import AuthorisationAgreement, InstitutionRole, User
 from boa.sanctions import letters
@@ -53,13 +53,20 @@ from schemes.projects.service import by_number
 MAX_TEXT = 20_000
 
 
-def _text(value: str | None, field: str, *, required: bool = True) -> str | None:
+def _text(value: str | None, field: str, *, required: bool = False) -> str | None:
+    """The text stripped; None when empty (refused when ``required``); at most MAX_TEXT characters."""
     value = (value or "").strip()
     if required and not value:
         raise ValidationFailed(f"{field} is required.", field=field)
     if len(value) > MAX_TEXT:
         raise ValidationFailed(f"{field} is longer than {MAX_TEXT} characters.", field=field)
     return value or None
+
+
+def _required_text(value: str | None, field: str) -> str:
+    text = _text(value, field, required=True)
+    assert text is not None  # refused above when empty
+    return text
 
 
 def _when(value: datetime) -> datetime:
@@ -124,7 +131,7 @@ async def register(session: AsyncSession, *, actor: Actor, ident: str, kind: str
             raise PermissionDenied("Only Research Services register breaches; a user may report their own.")
     if kind not in BREACH_KINDS:
         raise ValidationFailed(f"kind is one of {', '.join(BREACH_KINDS)}.", field="kind")
-    description = _text(description, "description")  # type: ignore[assignment]
+    description = _required_text(description, "description")
     occurred = _when(occurred_at)
     proj = await by_number(session, project) if project else None
     inst = await _case_institution(session, user, proj, institution_id)
@@ -135,7 +142,7 @@ async def register(session: AsyncSession, *, actor: Actor, ident: str, kind: str
                       table_kind=table, unit_institution_id=inst, unit_scheme=unit_scheme, kind=kind,
                       description=description, occurred_at=occurred, self_reported=self_reported,
                       transfer_tool_used=transfer_tool_used, warning_ignored=warning_ignored,
-                      data_volume=_text(data_volume, "data_volume", required=False),
+                      data_volume=_text(data_volume, "data_volume"),
                       transfer_file_id=transfer_file_id, registered_by=actor.label)
     session.add(case)
     await session.flush()
@@ -170,15 +177,15 @@ async def submit_report(session: AsyncSession, *, actor: Actor, case_id: str, re
     case = await visible_case(session, actor, case_id)
     if not await roles_at(session, actor.user_id, case.institution_id) & REPORTERS:
         raise PermissionDenied("Only the person responsible for authorisation or a substitute submits the report.")
-    report_text, plan_text = _text(report, "report"), _text(plan, "plan")
+    report_text, plan_text = _required_text(report, "report"), _required_text(plan, "plan")
     if not takes_report(case.state, case.report_state):
         raise Conflict("The case takes no report now.", code="report_not_expected")
-    done = await session.execute(update(BreachCase).where(
+    done = await changed(session, update(BreachCase).where(
         BreachCase.id == case.id, BreachCase.report_state.in_(REPORT.sources(ReportState.SUBMITTED)),
         BreachCase.state.in_(TAKES_REPORT)).values(
         report=report_text, plan=plan_text, report_state=ReportState.SUBMITTED, report_submitted_at=clock.now(),
         report_submitted_by_id=actor.user_id))
-    if done.rowcount != 1:
+    if done != 1:
         raise Conflict("The case takes no report now.", code="report_not_expected")
     await session.refresh(case)
     await audit.record(session, actor=actor.label, action=AuditAction.BREACH_REPORT_SUBMITTED,
@@ -193,11 +200,11 @@ async def assess_report(session: AsyncSession, *, actor: Actor, case_id: str, ad
     case = await get_or_404(session, BreachCase, case_id, "breach case")
     comment = _text(comment, "comment", required=not adequate)
     new_state = ReportState.ADEQUATE if adequate else ReportState.RETURNED
-    done = await session.execute(update(BreachCase).where(
+    done = await changed(session, update(BreachCase).where(
         BreachCase.id == case.id, BreachCase.report_state.in_(REPORT.sources(new_state))).values(
         report_state=new_state, report_assessed_at=clock.now(), report_assessed_by_id=actor.user_id,
         assessment_comment=comment))
-    if done.rowcount != 1:
+    if done != 1:
         raise Conflict("There is no submitted report to assess.", code="no_report")
     await session.refresh(case)
     await audit.record(session, actor=actor.label, action=AuditAction.BREACH_REPORT_ASSESSED,
@@ -226,12 +233,12 @@ async def counts(session: AsyncSession, case: BreachCase) -> Counts:
         BreachCase.state != CaseState.DISMISSED, BreachCase.table_kind == case.table_kind,
         BreachCase.unit_institution_id == case.unit_institution_id,
         BreachCase.unit_scheme.is_(None) if case.unit_scheme is None else BreachCase.unit_scheme == case.unit_scheme,
-    ))).all()
-    by_user = (await session.execute(select(BreachCase.id, BreachCase.occurred_at).where(
-        BreachCase.state != CaseState.DISMISSED, BreachCase.user_id == case.user_id))).all()
+    )))
+    by_user = await session.execute(select(BreachCase.id, BreachCase.occurred_at).where(
+        BreachCase.state != CaseState.DISMISSED, BreachCase.user_id == case.user_id))
     this = clock.aware(case.occurred_at)
-    return Counts(unit=count_in_window(earlier(on_unit), this),  # type: ignore[arg-type]
-                  user=count_in_window(earlier(by_user), this))  # type: ignore[arg-type]
+    return Counts(unit=count_in_window(earlier(list(on_unit.tuples())), this),
+                  user=count_in_window(earlier(list(by_user.tuples())), this))
 
 
 def _severity(value: str) -> str:
@@ -263,15 +270,15 @@ async def decide(session: AsyncSession, *, actor: Actor, case_id: str, severity:
     _require_sanctions(actor)
     case = await get_or_404(session, BreachCase, case_id, "breach case")
     severity = _severity(severity)
-    comment = _text(comment, "comment", required=False)
+    comment = _text(comment, "comment")
     CASE.move(case.state, CaseState.DECIDED, refuse=InvalidTransition(f"The case is {case.state}."))
     if case.report_state not in DECISION_NEEDS_REPORT:
         raise Conflict("The decision waits for the institution's report and plan.", code="report_required")
     plan, n = await plan_for(session, case, severity)
     now = clock.now()
-    done = await session.execute(update(BreachCase).where(
+    done = await changed(session, update(BreachCase).where(
         BreachCase.id == case.id, BreachCase.state.in_(CASE.sources(CaseState.DECIDED))).values(state=CaseState.DECIDED))
-    if done.rowcount != 1:
+    if done != 1:
         raise InvalidTransition("The case was decided meanwhile.")
     await lift_for_case(session, case, actor=actor, open_end="until_decision", why="case decided")
     locks = planned_locks(case, plan, actor, now)
@@ -299,11 +306,11 @@ async def dismiss(session: AsyncSession, *, actor: Actor, case_id: str, comment:
     """No breach after all: the case is closed without sanction, not counted, the suspension lifted."""
     _require_sanctions(actor)
     case = await get_or_404(session, BreachCase, case_id, "breach case")
-    comment = _text(comment, "comment")
-    done = await session.execute(update(BreachCase).where(
+    comment = _required_text(comment, "comment")
+    done = await changed(session, update(BreachCase).where(
         BreachCase.id == case.id, BreachCase.state.in_(CASE.sources(CaseState.DISMISSED))).values(
         state=CaseState.DISMISSED, decided_at=clock.now(), decided_by_id=actor.user_id, decision_comment=comment))
-    if done.rowcount != 1:
+    if done != 1:
         raise InvalidTransition(f"The case is {case.state}.")
     await session.refresh(case)
     await lift_for_case(session, case, actor=actor, open_end="until_decision", why="case dismissed")

@@ -16,12 +16,12 @@ from boa.transfers.models import Transfer, TransferFile
 
 async def case_from_review(session: AsyncSession, actor: Actor, target: TransferFile, comment: str) -> str | None:
     """A reviewer's "suspected breach" opens a breach case linked to the file (SPEC 6 step 5)."""
-    transfer = await session.get(Transfer, target.transfer_id)
-    user = await session.get(User, transfer.user_id)  # type: ignore[union-attr]
-    occurred = clock.aware(transfer.submitted_at or transfer.created_at)  # type: ignore[union-attr]
+    transfer = await session.get_one(Transfer, target.transfer_id)
+    user = await session.get_one(User, transfer.user_id)
+    occurred = clock.aware(transfer.submitted_at or transfer.created_at)
     volume = f"{target.size} bytes" + (f", {target.row_count} rows" if target.row_count else "")
     case, _ = await cases.register(
-        session, actor=actor, ident=user.ident, project=str(transfer.project_number),  # type: ignore[union-attr]
+        session, actor=actor, ident=user.ident, project=str(transfer.project_number),
         kind="microdata_transfer", occurred_at=occurred or clock.now(),
         description=f"Suspected breach found in review of {target.name!r} (transfer {transfer.id}): {comment}",
         transfer_tool_used=True, warning_ignored=target.verdict == "flagged", data_volume=volume,

@@ -32,7 +32,7 @@ async def _send(session: AsyncSession, people: Sequence[User | str | None], subj
             mail.queue(session, address, subject, body)
 
 
-def _until(lock) -> str:  # type: ignore[no-untyped-def]
+def _until(lock) -> str:
     if lock.lifted_at is not None:
         return "already lifted (" + (lock.lift_comment or "") + ")"
     if lock.ends_at is not None:
@@ -42,14 +42,15 @@ def _until(lock) -> str:  # type: ignore[no-untyped-def]
             "case_by_case": "until a further decision"}.get(lock.open_end, "until further notice")
 
 
-def _lock_lines(locks) -> str:  # type: ignore[no-untyped-def]
+def _lock_lines(locks) -> str:
     return "\n".join(f"- {lock.scope} lock {lock.id}: {_until(lock)}" for lock in locks)
 
 
-async def registered(session: AsyncSession, case, user: User, project) -> None:  # type: ignore[no-untyped-def]
+async def registered(session: AsyncSession, case, user: User, project) -> None:
     from boa.sanctions.models import Lock
 
     institution = await session.get(Institution, case.institution_id)
+    assert institution is not None  # a case's institution is a foreign key
     locks = list(await session.scalars(select(Lock).where(Lock.case_id == case.id).order_by(Lock.id)))
     where = f"project {project.number}" if project is not None else f"institution {institution.name}"
     how = "reported by the user themself" if case.self_reported else "registered by Research Services"
@@ -66,12 +67,12 @@ async def registered(session: AsyncSession, case, user: User, project) -> None: 
         await _send(session, [get_settings().office_email], f"Self-reported breach, case {case.id}", body)
 
 
-async def report_submitted(session: AsyncSession, case) -> None:  # type: ignore[no-untyped-def]
+async def report_submitted(session: AsyncSession, case) -> None:
     await _send(session, [get_settings().office_email], f"Breach case {case.id}: report and plan submitted",
                 f"The report and plan for breach case {case.id} are ready for assessment in BOA.")
 
 
-async def report_assessed(session: AsyncSession, case) -> None:  # type: ignore[no-untyped-def]
+async def report_assessed(session: AsyncSession, case) -> None:
     verdict = ("was judged adequate" if case.report_state == "adequate"
                else "was returned: please submit a new report and plan")
     body = f"The report and plan for breach case {case.id} {verdict}.\n\n{case.assessment_comment or ''}".rstrip()
@@ -79,8 +80,9 @@ async def report_assessed(session: AsyncSession, case) -> None:  # type: ignore[
                 f"Breach case {case.id}: report assessed", body)
 
 
-async def decision(session: AsyncSession, case, locks, plan) -> None:  # type: ignore[no-untyped-def]
+async def decision(session: AsyncSession, case, locks, plan) -> None:
     user = await session.get(User, case.user_id)
+    assert user is not None  # a case's user is a foreign key
     termination = ""
     if plan.termination_possible:
         agreements = " and/or ".join(sorted(str(a).replace("_", " ") for a in plan.termination_of))

@@ -22,7 +22,7 @@ from boa.kernel.access import FactRequest, Facts, LockFact
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
-from boa.kernel.queries import get_or_404, keyset_page
+from boa.kernel.queries import changed, get_or_404, keyset_page
 from boa.people.lookups import user_by_ident
 from boa.sanctions.models import BreachCase, Lock
 from boa.sanctions.periods import lock_end
@@ -72,9 +72,9 @@ async def lift(session: AsyncSession, *, actor: Actor, lock_id: str, comment: st
     lock = await get_or_404(session, Lock, lock_id, "lock")
     now = clock.now()
     # A conditional update: two concurrent lifts cannot both succeed.
-    done = await session.execute(update(Lock).where(Lock.id == lock.id, Lock.lifted_at.is_(None))
+    done = await changed(session, update(Lock).where(Lock.id == lock.id, Lock.lifted_at.is_(None))
                                  .values(lifted_at=now, lifted_by=actor.label, lift_comment=comment.strip()))
-    if done.rowcount != 1:
+    if done != 1:
         raise Conflict("The lock is already lifted.", code="already_lifted")
     await session.refresh(lock)
     await audit.record(session, actor=actor.label, action=AuditAction.LOCK_LIFTED, subject=f"lock:{lock.id}",

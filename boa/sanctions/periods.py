@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from boa.sanctions.tables import InvalidSanctionInput, load_sanction_data
@@ -24,7 +25,10 @@ from boa.sanctions.tables import InvalidSanctionInput, load_sanction_data
 OFFICE_TZ = ZoneInfo("Europe/Copenhagen")
 
 
-def add_months(moment: date | datetime, months: int) -> date | datetime:
+D = TypeVar("D", date, datetime)
+
+
+def add_months(moment: D, months: int) -> D:
     """``moment`` plus ``months`` calendar months (negative allowed), clamped to the month's end."""
     index = moment.year * 12 + (moment.month - 1) + months
     year, month = divmod(index, 12)
@@ -32,7 +36,7 @@ def add_months(moment: date | datetime, months: int) -> date | datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
-def add_years(moment: date | datetime, years: int) -> date | datetime:
+def add_years(moment: D, years: int) -> D:
     return add_months(moment, 12 * years)
 
 

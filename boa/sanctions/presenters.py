@@ -128,7 +128,7 @@ def case(row: BreachCase, *, ident: str, project_number: int | None, locks: list
     return out
 
 
-def plan(plan, counts, locks: list[Lock], report_ready: bool) -> PlanView:  # type: ignore[no-untyped-def]
+def plan(plan, counts, locks: list[Lock], report_ready: bool) -> PlanView:
     return PlanView(
         severity=str(plan.severity), table=plan.table, occurrence=plan.occurrence,
         user_occurrence=plan.user_occurrence, unit_count=counts.unit, user_count=counts.user,

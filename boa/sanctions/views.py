@@ -27,7 +27,8 @@ async def cases(session: AsyncSession, rows: Sequence[BreachCase], *, full: bool
         .outerjoin(Project, Project.id == BreachCase.project_id).where(BreachCase.id.in_(ids)))).all()}
     by_case: dict[int, list[Lock]] = {i: [] for i in ids}
     for lock in await session.scalars(select(Lock).where(Lock.case_id.in_(ids)).order_by(Lock.id)):
-        by_case[lock.case_id].append(lock)
+        if lock.case_id is not None:
+            by_case[lock.case_id].append(lock)
     return [presenters.case(c, ident=named[c.id][0], project_number=named[c.id][1], locks=by_case[c.id], full=full)
             for c in rows]
 

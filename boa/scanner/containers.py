@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET  # noqa: S405 - bounded input, expat guards entity expansion
 
 from boa.scanner.rules import TransferRules
@@ -98,7 +100,7 @@ def check_ooxml(path: Path, ext: str, head: bytes, rules: TransferRules) -> Prob
         }
         wanted = MAIN_CONTENT_TYPES[ext]
         if wanted not in mains:
-            found = ", ".join(sorted(mains)) or "none"
+            found = ", ".join(sorted(m for m in mains if m)) or "none"
             return "content_mismatch", f"main part is {found}"
         part = mains[wanted]
         if part not in names:
@@ -145,7 +147,8 @@ def check_dataset(path: Path, head: bytes, kind: str, magic: bytes | None) -> Pr
         return "content_mismatch", f"no {kind} signature"
     import pyreadstat
 
-    reader = {"sas7bdat": pyreadstat.read_sas7bdat, "dta": pyreadstat.read_dta, "sav": pyreadstat.read_sav}
+    reader: dict[str, Callable[..., Any]] = {"sas7bdat": pyreadstat.read_sas7bdat, "dta": pyreadstat.read_dta,
+                                             "sav": pyreadstat.read_sav}
     try:
         reader[kind](str(path), metadataonly=True, output_format="dict")
     except Exception as err:  # pyreadstat raises several error types for damaged files

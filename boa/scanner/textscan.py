@@ -135,7 +135,7 @@ def scan_text(path: Path, encoding: str, ext: str, config: ScanConfig, findings:
             start = buf.rfind(b"\n", 0, s) + 1
             where: dict[str, Any] = {"line": line_no + 1}
             column_name = None
-            if delim is not None and (start > 0 or lines_before == 0):
+            if delim is not None and table is not None and (start > 0 or lines_before == 0):
                 index = buf.count(delim, start, s)
                 column_name = header[index] if index < len(header) else None
                 where.update(row=line_no + 1 - table.header_line, column=index + 1, column_name=column_name)

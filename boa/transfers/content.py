@@ -14,13 +14,12 @@ from pathlib import Path
 
 import anyio
 from sqlalchemy import delete, event, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from boa.kernel import clock
 from boa.kernel.errors import Conflict
+from boa.kernel.queries import insert_if_absent
 from boa.kernel.settings import get_settings
 from boa.transfers.models import TransferBlob, TransferFile
 from boa.transfers.storage import Store, store_at
@@ -38,11 +37,9 @@ async def lock_blob(session: AsyncSession, sha256: str, size: int | None = None)
     query = select(TransferBlob).where(TransferBlob.sha256 == sha256).with_for_update()
     if size is None:
         return await session.scalar(query)
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     for _ in range(5):
         now = clock.now()
-        await session.execute(insert(TransferBlob).values(sha256=sha256, size=size, created_at=now, updated_at=now)
-                              .on_conflict_do_nothing())
+        await insert_if_absent(session, TransferBlob, sha256=sha256, size=size, created_at=now, updated_at=now)
         # A concurrent release may delete the row while we wait for its lock: then insert again.
         blob = await session.scalar(query.execution_options(populate_existing=True))
         if blob is not None:
@@ -55,8 +52,11 @@ async def store_content(session: AsyncSession, file: TransferFile, store: Store 
     """Move a received file into the store under its SHA-256 and let ``file`` hold it
     (``checked``: the caller has just re-hashed the received file)."""
     store = store or current_store()
+    if file.staged_key is None:
+        raise Conflict(f"{file.name} has no received content to store.", code="not_staged")
+    staged_key = file.staged_key
     await lock_blob(session, file.sha256, file.size)
-    await anyio.to_thread.run_sync(lambda: store.commit(file.staged_key, file.sha256, checked=checked))
+    await anyio.to_thread.run_sync(lambda: store.commit(staged_key, file.sha256, checked=checked))
     file.content_key, file.staged_key = file.sha256, None
     await session.flush()
 

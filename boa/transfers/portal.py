@@ -55,7 +55,7 @@ async def portal(session: AsyncSession, *, actor: Actor, number: str, limit: int
 def group_by_date(items: list[tuple[Transfer, list[TransferFile], str]]) -> list[tuple[date, list]]:
     groups: dict[date, list] = {}
     for transfer, files, ident in items:
-        day = clock.aware(transfer.submitted_at).date()  # type: ignore[union-attr]
+        day = clock.aware(transfer.submitted_at or transfer.created_at).date()
         groups.setdefault(day, []).append((transfer, files, ident))
     return list(groups.items())
 

@@ -34,6 +34,7 @@ from boa.kernel.db import commit_early
 from boa.kernel.decisions import enforce
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
 from boa.kernel.settings import get_settings
+from boa.people.lookups import user_of
 from boa.scanner.core import scan_file
 from boa.scanner.report import FileReport, ScanConfig
 from boa.scanner.rules import load_rules
@@ -169,11 +170,12 @@ async def submit(session: AsyncSession, *, actor: Actor, transfer_id: str,
     store, checked = current_store(), True
     try:
         for f in staged:
-            await anyio.to_thread.run_sync(store.check_incoming, f.staged_key, f.sha256)
+            if f.staged_key is not None:
+                await anyio.to_thread.run_sync(store.check_incoming, f.staged_key, f.sha256)
     except StorageIntegrityError:
         checked = False  # a concurrent submit may have moved the files: decided again under the lock
     transfer, files, staged = await _submittable(session, actor, transfer_id, lock=True)
-    await enforce(session, actor.user.ident, "transfer", str(transfer.project_number),  # type: ignore[union-attr]
+    await enforce(session, user_of(actor).ident, "transfer", str(transfer.project_number),
                   actor=actor.label)
     settings, rng, now = get_settings(), sampler(transfer.id), clock.now()
     for f in staged:

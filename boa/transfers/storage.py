@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from boa.kernel.errors import BoaError
 
@@ -61,7 +62,7 @@ class Incoming:
     path: Path
     size: int = 0
     _digest: hashlib._Hash = field(default_factory=hashlib.sha256, repr=False)
-    _fh: object = field(default=None, repr=False)
+    _fh: BinaryIO | None = field(default=None, repr=False)
     sha256: str | None = None
 
     def open(self) -> Incoming:
@@ -69,24 +70,29 @@ class Incoming:
         self._fh = os.fdopen(fd, "wb")
         return self
 
+    def _open_file(self) -> BinaryIO:
+        if self._fh is None:
+            raise StorageIntegrityError(f"The received file {self.key} is not open.")
+        return self._fh
+
     def write(self, chunk: bytes) -> None:
-        self._fh.write(chunk)  # type: ignore[attr-defined]
+        self._open_file().write(chunk)
         self._digest.update(chunk)
         self.size += len(chunk)
 
     def finish(self) -> str:
         """Flush and fsync; the file is complete and its SHA-256 known."""
-        fh = self._fh
-        fh.flush()  # type: ignore[attr-defined]
-        os.fsync(fh.fileno())  # type: ignore[attr-defined]
-        fh.close()  # type: ignore[attr-defined]
+        fh = self._open_file()
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
         self._fh = None
         self.sha256 = self._digest.hexdigest()
         return self.sha256
 
     def abort(self) -> None:
         if self._fh is not None:
-            self._fh.close()  # type: ignore[attr-defined]
+            self._fh.close()
             self._fh = None
         self.path.unlink(missing_ok=True)
 

@@ -36,7 +36,7 @@ class SweepReport:
         return {k: sorted(v) for k, v in self.__dict__.items()}
 
 
-def _old(path, cutoff: float) -> bool:  # type: ignore[no-untyped-def]
+def _old(path, cutoff: float) -> bool:
     try:
         return path.stat().st_mtime < cutoff
     except FileNotFoundError:

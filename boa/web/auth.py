@@ -6,6 +6,8 @@ reaches handlers that say ``opt={"service_clients": True}``. The guard resolves 
 from __future__ import annotations
 
 import secrets
+from collections.abc import MutableMapping
+from typing import Any, cast
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
@@ -49,14 +51,15 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise NotAuthenticated("Log in first.")
     if token.count(".") == 2:
         client_id, scopes = await client_from_jwt(lambda: request_session(connection), token,
-                                                  connection.app.state.access_cache, connection.scope)
+                                                  connection.app.state.access_cache,
+                                                  cast(MutableMapping[str, Any], connection.scope))
         # A service client reaches only the routes made for other systems (the access decision).
         if not handler.opt.get("service_clients"):
             raise PermissionDenied("Service clients may only ask for access decisions.", code="client_not_allowed")
         connection.state.actor = Actor(client=client_id, scopes=scopes)
         return
     row, user = await resolve_session(request_session(connection), token)
-    if from_cookie and connection.method not in SAFE_METHODS:
+    if from_cookie and connection.scope.get("method") not in SAFE_METHODS:
         sent = connection.headers.get(CSRF_HEADER)
         if not sent and handler.opt.get(CSRF_IN_STREAM):
             # A streamed upload: the handler checks the form's token against this before it acts.
@@ -81,7 +84,7 @@ async def form_csrf_token(connection: ASGIConnection) -> str | None:
     content_type = connection.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in FORM_TYPES or not hasattr(connection, "form"):
         return None
-    value = (await connection.form()).get(CSRF_FIELD)  # type: ignore[attr-defined]
+    value = (await connection.form()).get(CSRF_FIELD)
     return value if isinstance(value, str) else None
 
 

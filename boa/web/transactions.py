@@ -33,7 +33,7 @@ _SCOPE: ContextVar[Scope | None] = ContextVar("boa_request_scope", default=None)
 
 def _session_key(scope: Scope) -> str:
     # The plugin names the scope key per configuration (each app made in the tests has its own).
-    return scope["litestar_app"].state.boa_alchemy.session_scope_key  # type: ignore[no-any-return]
+    return scope["litestar_app"].state.boa_alchemy.session_scope_key
 
 
 async def remember_request(request: Request) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TypeVar
 
 from boa.kernel.domain import AUTHORITY_KINDS
 from boa.kernel.errors import ValidationFailed
@@ -46,7 +47,10 @@ def check_new_version_start(previous: Purpose | None, valid_from: date, today: d
                                field="purpose.valid_from", code="dates_out_of_order")
 
 
-def current_purpose(purposes: Sequence[Purpose], today: date) -> Purpose | None:
+P = TypeVar("P", bound=Purpose)
+
+
+def current_purpose(purposes: Sequence[P], today: date) -> P | None:
     """The newest version that has started and whose period has not ended; access follows it."""
     return next((p for p in purposes if purpose_state(p, purposes, today) is PurposeState.CURRENT), None)
 

@@ -35,7 +35,7 @@ async def purposes(session: AsyncSession, scheme: AuthorityScheme) -> list[Purpo
 
 
 async def current(session: AsyncSession, scheme: AuthorityScheme) -> PurposeDescription | None:
-    return rules.current_purpose(await purposes(session, scheme), clock.now().date())  # type: ignore[return-value]
+    return rules.current_purpose(await purposes(session, scheme), clock.now().date())
 
 
 async def _add_purpose(session: AsyncSession, actor: Actor, scheme: AuthorityScheme, topics: list[str],
@@ -117,9 +117,9 @@ async def renew(session: AsyncSession, *, actor: Actor, scheme_id: str) -> Purpo
 async def _scheme_project(session: AsyncSession, actor: Actor, scheme_id: str,
                           ident: str) -> tuple[AuthorityScheme, set[str], Project, User]:
     scheme, roles = await visible(session, actor, scheme_id)
-    project = await session.scalar(select(Project).where(Project.id == scheme.project_id).with_for_update())
+    project = (await session.scalars(select(Project).where(Project.id == scheme.project_id).with_for_update())).one()
     user = await user_by_ident(session, ident)
-    return scheme, roles, project, user  # type: ignore[return-value]
+    return scheme, roles, project, user
 
 
 async def add_member(session: AsyncSession, *, actor: Actor, scheme_id: str, ident: str) -> ProjectMember:

@@ -56,8 +56,8 @@ async def _manage(session: AsyncSession, actor: Actor) -> tuple[LawModel, Projec
     roles = await roles_at(session, actor.user_id, model.institution_id)
     if not actor.is_staff and not roles & rules.MEMBER_MANAGERS:
         raise PermissionDenied("Only the responsible ministry or Research Services manages the law model's members.")
-    project = await session.scalar(select(Project).where(Project.id == model.project_id).with_for_update())
-    return model, project  # type: ignore[return-value]
+    project = (await session.scalars(select(Project).where(Project.id == model.project_id).with_for_update())).one()
+    return model, project
 
 
 async def member_institutions(session: AsyncSession, model: LawModel) -> set[int]:

@@ -80,12 +80,11 @@ async def manager_ids(session: AsyncSession, pdb: ProjectDatabase) -> list[int]:
 async def visible(session: AsyncSession, actor: Actor, pdb_id: str, *, lock: bool = False) -> ProjectDatabase:
     pdb = await get_or_404(session, ProjectDatabase, pdb_id, "project database")
     if lock:
-        pdb = await session.scalar(select(ProjectDatabase).where(ProjectDatabase.id == pdb.id).with_for_update()
-                                   .execution_options(populate_existing=True))
-    if actor.is_staff or actor.user_id in await manager_ids(session, pdb):  # type: ignore[operator]
-        return pdb  # type: ignore[return-value]
-    if await roles_at(session, actor.user_id, pdb.institution_id) & INSTITUTION_VIEWERS:  # type: ignore[union-attr]
-        return pdb  # type: ignore[return-value]
+        await session.refresh(pdb, with_for_update=True)
+    if actor.is_staff or actor.user_id in await manager_ids(session, pdb):
+        return pdb
+    if await roles_at(session, actor.user_id, pdb.institution_id) & INSTITUTION_VIEWERS:
+        return pdb
     raise NotFound(f"No project database with id {pdb_id!r}.")
 
 
@@ -114,18 +113,18 @@ async def set_managers(session: AsyncSession, *, actor: Actor, pdb_id: str, mana
     if not actor.is_staff:
         raise PermissionDenied("Research Services changes the managers.")
     _open(pdb)
-    institution = await session.get(Institution, pdb.institution_id)
-    users = await _candidates(session, institution, manager_idents)  # type: ignore[arg-type]
+    institution = await session.get_one(Institution, pdb.institution_id)
+    users = await _candidates(session, institution, manager_idents)
     before = await manager_ids(session, pdb)
-    main = await session.get(Project, pdb.main_project_id)
+    main = await session.get_one(Project, pdb.main_project_id)
     await session.execute(delete(ProjectDatabaseManager).where(ProjectDatabaseManager.project_database_id == pdb.id))
     await session.flush()
     for slot, user in enumerate(users, start=1):
         session.add(ProjectDatabaseManager(project_database_id=pdb.id, user_id=user.id, slot=slot))
         if user.id not in before:
-            await add_member(session, actor=actor, project=main, user=user)  # type: ignore[arg-type]
+            await add_member(session, actor=actor, project=main, user=user)
     for uid in set(before) - {u.id for u in users}:
-        await end_member(session, actor=actor, project=main, user=await session.get(User, uid),  # type: ignore[arg-type]
+        await end_member(session, actor=actor, project=main, user=await session.get_one(User, uid),
                          reason="no longer a project database manager")
     await session.flush()
     await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_MANAGERS,
@@ -141,8 +140,8 @@ async def create_sub_project(session: AsyncSession, *, actor: Actor, pdb_id: str
     _open(pdb)
     wanted = clean_datasets(datasets)
     rules.check_sub_project_datasets(pdb.datasets, wanted)
-    institution = await session.get(Institution, pdb.institution_id)
-    project = await new_project(session, actor=actor, institution=institution, scheme="project_database",  # type: ignore[arg-type]
+    institution = await session.get_one(Institution, pdb.institution_id)
+    project = await new_project(session, actor=actor, institution=institution, scheme="project_database",
                                 kind="sub", title=title, state=State.CREATED.value,
                                 contact_person_id=actor.user_id, datasets=wanted)
     await add_proposal(session, project, title=project.title, description="", datasets=wanted, details={},

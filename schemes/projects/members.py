@@ -134,10 +134,10 @@ async def end_memberships_at(session: AsyncSession, *, actor: Actor, user_id: in
     rows = list(await session.scalars(select(ProjectMember).where(
         ProjectMember.user_id == user_id, ProjectMember.state.in_(OPEN_STATES),
         ProjectMember.project_id.in_(ids))))
-    user = await session.get(User, user_id)
+    user = await session.get_one(User, user_id)
     for row in rows:
-        project = await session.get(Project, row.project_id)
-        await end_member(session, actor=actor, project=project, user=user, reason=reason)  # type: ignore[arg-type]
+        project = await session.get_one(Project, row.project_id)
+        await end_member(session, actor=actor, project=project, user=user, reason=reason)
     return len(rows)
 
 

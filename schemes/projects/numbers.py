@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import clock
 from boa.kernel.errors import Conflict, ValidationFailed
+from boa.kernel.queries import insert_if_absent
 from schemes.projects.models import FIRST_NUMBER, LAST_NUMBER, ProjectNumberCounter
 
 COUNTER_ID = 1
@@ -43,9 +42,8 @@ async def next_number(session: AsyncSession) -> int:
     counter = await session.scalar(query)
     if counter is None:
         now = clock.now()
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-        await session.execute(insert(ProjectNumberCounter).values(
-            id=COUNTER_ID, next_number=FIRST_NUMBER, created_at=now, updated_at=now).on_conflict_do_nothing())
+        await insert_if_absent(session, ProjectNumberCounter, id=COUNTER_ID, next_number=FIRST_NUMBER,
+                               created_at=now, updated_at=now)
         counter = await session.scalar(query.execution_options(populate_existing=True))
     assert counter is not None
     number = counter.next_number

@@ -61,10 +61,10 @@ async def active_projects_report(session: AsyncSession, *, actor: Actor, first_y
     if not actor.is_staff:
         raise PermissionDenied("Only Research Services sees the reports.")
     rows = (await session.execute(select(Project.scheme, Project.approved_at, Project.end_date, Project.closed_at,
-                                         Project.deletion_approved_at).where(Project.approved_at.is_not(None)))).all()
-    spans = [Span(scheme, clock.aware(approved).date(), _first(end, clock.aware(closed).date() if closed else None,  # type: ignore[union-attr]
-                                                                 clock.aware(deleted).date() if deleted else None))  # type: ignore[union-attr]
-             for scheme, approved, end, closed, deleted in rows]
+                                         Project.deletion_approved_at).where(Project.approved_at.is_not(None))))
+    spans = [Span(scheme, clock.aware(approved).date(), _first(end, clock.aware(closed).date() if closed else None,
+                                                                 clock.aware(deleted).date() if deleted else None))
+             for scheme, approved, end, closed, deleted in rows.tuples() if approved is not None]
     this_year = clock.now().year
     last = last_year or this_year
     first = first_year or min([s.start.year for s in spans] + [last])

@@ -102,7 +102,7 @@ async def new_project(session: AsyncSession, *, actor: Actor, institution: Insti
 
 async def list_projects(session: AsyncSession, *, actor: Actor, limit: int | None, cursor: str | None,
                         scheme: str | None = None, institution_id: str | None = None,
-                        state: str | None = None):  # type: ignore[no-untyped-def]
+                        state: str | None = None):
     """Staff see all; administrators (and the other institution viewers) their institution's;
     everybody their own (member, contact person, project owner)."""
     query = select(Project)
