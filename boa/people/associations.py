@@ -12,8 +12,8 @@ from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import add_unique, get_or_404, keyset_page
-from boa.people.lookups import roles_at, user_by_ident
-from boa.people.models import Association, Institution, User
+from boa.people.lookups import institution_at, roles_at, user_by_ident
+from boa.people.models import Association, User
 from boa.people.permissions import (
     may_decide_association,
     may_end_association,
@@ -24,10 +24,7 @@ from boa.people.states import ASSOCIATION, OPEN_ASSOCIATION_STATES, AssociationS
 
 
 async def request_association(session: AsyncSession, *, actor: Actor, institution_id: str, ident: str) -> Association:
-    institution = await get_or_404(session, Institution, institution_id, "institution")
-    roles = await roles_at(session, actor.user_id, institution.id)
-    if not roles and not actor.is_staff:
-        raise NotFound(f"No institution with id {institution_id!r}.")
+    institution, roles = await institution_at(session, actor, institution_id)
     if not may_request_association(roles):
         raise PermissionDenied("Only an administrator of the institution associates users.")
     user = await user_by_ident(session, ident)
@@ -95,10 +92,8 @@ async def list_associations(session: AsyncSession, *, actor: Actor, institution_
                             cursor: str | None = None) -> tuple[list[tuple[Association, User]], str | None]:
     """One page of the institution's associations (oldest first), each with its user; ``q``
     matches the IDENT exactly or the start of the name or e-mail."""
-    institution = await get_or_404(session, Institution, institution_id, "institution")
-    roles = await roles_at(session, actor.user_id, institution.id)
-    if not may_list_associations(roles, staff=actor.is_staff):
-        raise NotFound(f"No institution with id {institution_id!r}.")
+    institution, roles = await institution_at(
+        session, actor, institution_id, lambda r: may_list_associations(r, staff=actor.is_staff))
     query = select(Association).join(User, User.id == Association.user_id).where(
         Association.institution_id == institution.id)
     if state:

@@ -14,7 +14,7 @@ from boa.kernel.audit_actions import AuditAction
 from boa.kernel.domain import INSTITUTION_KINDS, ROLE_ASSIGNERS, SCHEME_KINDS
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
-from boa.people.lookups import can_see_institution, institutions_of, roles_at, user_by_ident
+from boa.people.lookups import can_see_institution, institution_at, institutions_of, roles_at, user_by_ident
 from boa.people.models import AuthorisationAgreement, Institution, InstitutionRole, User
 from boa.people.permissions import may_assign_role
 from boa.people.states import AGREEMENT, AgreementState
@@ -126,10 +126,7 @@ async def terminate_agreement(session: AsyncSession, *, actor: Actor, agreement_
 
 async def assign_role(session: AsyncSession, *, actor: Actor, institution_id: str, ident: str,
                       role: str) -> InstitutionRole:
-    institution = await get_or_404(session, Institution, institution_id, "institution")
-    my_roles = await roles_at(session, actor.user_id, institution.id)
-    if not my_roles and not actor.is_staff:
-        raise NotFound(f"No institution with id {institution_id!r}.")
+    institution, my_roles = await institution_at(session, actor, institution_id)
     if role not in ROLE_ASSIGNERS:
         raise ValidationFailed(f"role must be one of {', '.join(ROLE_ASSIGNERS)}.", field="role")
     if not may_assign_role(my_roles, role):
@@ -151,10 +148,7 @@ async def assign_role(session: AsyncSession, *, actor: Actor, institution_id: st
 
 
 async def remove_role(session: AsyncSession, *, actor: Actor, institution_id: str, ident: str, role: str) -> None:
-    institution = await get_or_404(session, Institution, institution_id, "institution")
-    my_roles = await roles_at(session, actor.user_id, institution.id)
-    if not my_roles and not actor.is_staff:
-        raise NotFound(f"No institution with id {institution_id!r}.")
+    institution, my_roles = await institution_at(session, actor, institution_id)
     if not may_assign_role(my_roles, role):
         raise PermissionDenied(f"You may not remove the role {role}.")
     user = await user_by_ident(session, ident)

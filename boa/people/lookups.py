@@ -3,12 +3,15 @@ the institutions a person belongs to."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel.actor import Actor
 from boa.kernel.domain import normalise_ident
 from boa.kernel.errors import NotAuthenticated, NotFound, ValidationFailed
+from boa.kernel.queries import get_or_404
 from boa.people.models import Association, Institution, InstitutionRole, User
 
 
@@ -67,3 +70,16 @@ def user_of(actor: Actor) -> User:
     if not isinstance(actor.user, User):
         raise NotAuthenticated("Log in first.")
     return actor.user
+
+
+async def institution_at(session: AsyncSession, actor: Actor, institution_id: str,
+                         may_see: Callable[[set[str]], bool] | None = None) -> tuple[Institution, set[str]]:
+    """The institution and the actor's roles there. Someone who may not see it gets 404, as if it did
+    not exist: by default staff and whoever holds a role or an approved association there; with
+    ``may_see``, whoever that predicate admits for their roles."""
+    institution = await get_or_404(session, Institution, institution_id, "institution")
+    roles = await roles_at(session, actor.user_id, institution.id)
+    visible = may_see(roles) if may_see is not None else bool(roles) or actor.is_staff
+    if not visible:
+        raise NotFound(f"No institution with id {institution_id!r}.")
+    return institution, roles

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa.kernel import audit
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
-from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
-from boa.people.lookups import roles_at
-from boa.people.models import Institution, UserRequest
+from boa.people.lookups import institution_at
+from boa.people.models import UserRequest
 from boa.people.permissions import may_list_user_requests, may_request_user
 from boa.people.states import USER_REQUEST, UserRequestState
 from boa.people.users import check_email, create_user, normalise_mobile_or_none
@@ -22,10 +22,7 @@ from boa.people.users import check_email, create_user, normalise_mobile_or_none
 
 async def request_user(session: AsyncSession, *, actor: Actor, institution_id: str, name: str, email: str,
                        mobile: str | None = None) -> UserRequest:
-    institution = await get_or_404(session, Institution, institution_id, "institution")
-    roles = await roles_at(session, actor.user_id, institution.id)
-    if not roles and not actor.is_staff:
-        raise NotFound(f"No institution with id {institution_id!r}.")
+    institution, roles = await institution_at(session, actor, institution_id)
     if not may_request_user(roles):
         raise PermissionDenied("Only an administrator of the institution requests a new user.")
     if not name.strip():
@@ -46,10 +43,8 @@ async def list_user_requests(session: AsyncSession, *, actor: Actor, institution
     """Staff see every institution's requests; an administrator their institution's. One page."""
     query = select(UserRequest)
     if institution_id is not None:
-        institution = await get_or_404(session, Institution, institution_id, "institution")
-        roles = await roles_at(session, actor.user_id, institution.id)
-        if not may_list_user_requests(roles, staff=actor.is_staff):
-            raise NotFound(f"No institution with id {institution_id!r}.")
+        institution, roles = await institution_at(
+            session, actor, institution_id, lambda r: may_list_user_requests(r, staff=actor.is_staff))
         query = query.where(UserRequest.institution_id == institution.id)
     elif not actor.is_staff:
         raise PermissionDenied("Only Research Services lists every institution's user requests.")
