@@ -129,5 +129,7 @@ async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSess
     challenge.used = True
     if state is not None and state.failures:
         state.failures = 0
-    await enforce(session, user.ident, "login", actor=f"user:{user.ident}", user=user)
+    # A portal session opens whenever the portal decision allows (SPEC 2 "Two gates"): the
+    # onboarding that the research servers need is done in the portal.
+    await enforce(session, user.ident, "portal", actor=f"user:{user.ident}", user=user)
     return await open_session(session, user)

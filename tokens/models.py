@@ -43,6 +43,9 @@ class Token(Base):
     justification: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
     activated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     ended_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    # An SMS token's enrolment code (HMAC, as a login's), typed back to activate it.
+    enrol_code_hash: Mapped[str | None] = mapped_column(String(128), default=None)
+    enrol_code_expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
 
 
 class LoginState(Base):
@@ -67,6 +70,8 @@ class LoginChallenge(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)
     code_hash: Mapped[str | None] = mapped_column(String(128), default=None)
     used: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A step-up: the session whose second-factor verification the code refreshes (None: a login).
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), default=None)
 
 
 class Session(Base):
@@ -81,6 +86,21 @@ class Session(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     revoked_reason: Mapped[str | None] = mapped_column(String(100), default=None)
+    # The last second-factor verification (the login, or a step-up): factor changes need one from
+    # the last 10 minutes.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+
+
+class EnrolmentTicket(Base):
+    """After activation: lets the activation page enrol and confirm the first second factor
+    without a session (single use, 30 minutes; only its SHA-256 is stored)."""
+
+    __tablename__ = "enrolment_tickets"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    ticket_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
 
 
 class HardwareSeed(Base):

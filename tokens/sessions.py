@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
+from boa.kernel.access import Decision, decide
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
-from boa.kernel.decisions import enforce
+from boa.kernel.decisions import enforce_facts, load_facts
 from boa.kernel.errors import NotAuthenticated, PermissionDenied
 from boa.kernel.settings import get_settings
 from boa.people.lookups import user_by_ident, user_of
@@ -44,7 +45,7 @@ async def open_session(session: AsyncSession, user: User) -> NewSession:
     raw, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = clock.now()
     row = Session(token_hash=hash_session_token(raw), user_id=user.id, csrf_token=csrf, last_seen_at=now,
-                  expires_at=now + timedelta(hours=settings.session_absolute_hours))
+                  expires_at=now + timedelta(hours=settings.session_absolute_hours), verified_at=now)
     session.add(row)
     await session.flush()
     await audit.record(session, actor=f"user:{user.ident}", action=AuditAction.LOGIN_SUCCESS,
@@ -80,8 +81,17 @@ async def force_logout(session: AsyncSession, *, actor: Actor, ident: str) -> tu
     return user, count
 
 
-async def resolve_session(session: AsyncSession, raw_token: str) -> tuple[Session, User]:
-    """The session behind a bearer token or cookie, re-checked on every request."""
+@dataclass(frozen=True)
+class Resolved:
+    row: Session
+    user: User
+    research: Decision  # the `login` decision: whether the onboarding is done (project work needs it)
+
+
+async def resolve_session(session: AsyncSession, raw_token: str) -> Resolved:
+    """The session behind a bearer token or cookie, decided again on every request: the portal
+    decision must allow (a lock on the user ends the session's use at once); the research
+    decision, from the same facts, tells the guard whether project work is open yet."""
     found = (await session.execute(select(Session, User).join(User, User.id == Session.user_id)
                                    .where(Session.token_hash == hash_session_token(raw_token)))).first()
     now = clock.now()
@@ -91,7 +101,8 @@ async def resolve_session(session: AsyncSession, raw_token: str) -> tuple[Sessio
     idle = timedelta(minutes=get_settings().session_idle_minutes)
     if clock.aware(row.expires_at) <= now or clock.aware(row.last_seen_at) + idle <= now:
         raise NotAuthenticated("The session has expired. Log in again.", code="session_expired")
-    await enforce(session, user.ident, "login", actor=f"user:{user.ident}", user=user)
+    facts = await load_facts(session, user.ident, "login", user=user)
+    await enforce_facts(session, facts, "portal", actor=f"user:{user.ident}")
     if now - clock.aware(row.last_seen_at) >= LAST_SEEN_RESOLUTION:
         row.last_seen_at = now
-    return row, user
+    return Resolved(row, user, decide("login", facts))

@@ -26,6 +26,7 @@ from boa.kernel.actor import Actor
 from boa.kernel.errors import AccessDenied, BoaError, LockedOut
 from boa.kernel.settings import get_settings
 from boa.people import users
+from boa.web.auth import ONBOARDING
 from tokens import challenge as login_flow
 from tokens import sessions
 
@@ -93,7 +94,8 @@ class LoginPages(Controller):
         row = user = None
         if token := request.cookies.get(SESSION_COOKIE):
             try:
-                row, user = await sessions.resolve_session(db_session, token)
+                resolved = await sessions.resolve_session(db_session, token)
+                row, user = resolved.row, resolved.user
             except BoaError:
                 await db_session.rollback()
         form = await public_form(request, session_csrf=row.csrf_token if row else None)
@@ -107,6 +109,7 @@ class LoginPages(Controller):
 
 
 class LogoutPage(Controller):
+    opt = {ONBOARDING: True}  # self-service: answers while the onboarding is unfinished
     path = "/"
 
     @post("/logout")

@@ -14,6 +14,7 @@ from admin_ui.templating import render
 from admin_ui.viewer import Viewer, viewer_of
 from boa.kernel.decisions import decision_for
 from boa.people import users
+from boa.web.auth import ONBOARDING
 from schemes.projects.service import memberships_of
 from tokens import service as tokens
 
@@ -23,6 +24,7 @@ def _user(request: Request):
 
 
 class HomePage(Controller):
+    opt = {ONBOARDING: True}  # self-service: answers while the onboarding is unfinished
     path = "/"
 
     @get("/")
@@ -34,6 +36,7 @@ class HomePage(Controller):
 
 
 class MyPages(Controller):
+    opt = {ONBOARDING: True}  # self-service: answers while the onboarding is unfinished
     path = "/me"
 
     @get("/")

@@ -9,12 +9,13 @@ from api.schemas.bodies import ActivateBody, LoginBody, PinChangeBody, VerifyBod
 from api.schemas.people import Activated, ChallengeView, Enrolment, SessionView
 from boa.kernel.actor import Actor
 from boa.kernel.settings import get_settings
-from boa.web.auth import COOKIE, CSRF_COOKIE
+from boa.web.auth import COOKIE, CSRF_COOKIE, ONBOARDING
 from tokens import activation, sessions
 from tokens import challenge as login_flow
 
 
 class AuthController(Controller):
+    opt = {ONBOARDING: True}  # self-service: answers while the onboarding is unfinished
     path = "/v1/auth"
     tags = ["Login"]
 

@@ -14,15 +14,18 @@ from api.schemas.people import (
     Membership,
     MeView,
     MyRole,
+    Onboarding,
     Question,
     UserAgreementView,
 )
+from boa.kernel.access import missing_onboarding
 from boa.kernel.actor import Actor
 from boa.kernel.decisions import decision_for
 from boa.kernel.errors import PermissionDenied
 from boa.people import onboarding, users
 from boa.people.lookups import user_of
 from boa.people.models import Association, Institution, InstitutionRole
+from boa.web.auth import ONBOARDING
 from schemes.projects import service as project_service
 from tokens.models import Token
 
@@ -54,10 +57,11 @@ async def me_view(db: AsyncSession, actor: Actor) -> MeView:
                                 institution_id=str(p.institution_id), state=m.state, project_state=p.state,
                                 approved=p.approved_at is not None, deleted=p.deleted)
                      for m, p in await project_service.memberships_of(db, user.id)],
-        access=presenters.decision(decision))
+        access=presenters.decision(decision), onboarding=Onboarding(missing=missing_onboarding(decision)))
 
 
 class MeController(Controller):
+    opt = {ONBOARDING: True}  # self-service: answers while the onboarding is unfinished
     path = "/v1/me"
     tags = ["Me"]
 

@@ -9,11 +9,12 @@ from api.schemas.common import Page
 from api.schemas.people import LockoutView, RevokedSessions, TokenView
 from boa.kernel.actor import Actor
 from boa.people.users import get_user
-from boa.web.auth import require_staff
+from boa.web.auth import ONBOARDING, require_staff
 from tokens import lockout, service, sessions
 
 
 class UserTokenController(Controller):
+    opt = {ONBOARDING: True}  # self-service: answers while the onboarding is unfinished
     path = "/v1/users/{ident:str}"
     tags = ["Tokens"]
 
@@ -50,6 +51,7 @@ class UserTokenController(Controller):
 
 
 class TokenController(Controller):
+    opt = {ONBOARDING: True}  # self-service: answers while the onboarding is unfinished
     path = "/v1/tokens/{token_id:str}"
     tags = ["Tokens"]
 

@@ -205,12 +205,19 @@ class Membership(msgspec.Struct):
     deleted: bool
 
 
+class Onboarding(msgspec.Struct):
+    """What the research servers still wait for, in the order a person does it."""
+
+    missing: list[str]
+
+
 class MeView(UserView, kw_only=True):
     roles: list[MyRole]
     associations: list[AssociationView]
     tokens: list[TokenView]
     memberships: list[Membership]
-    access: DecisionView
+    access: DecisionView  # the research servers' (login) decision
+    onboarding: Onboarding
 
 
 class UserAgreementView(msgspec.Struct):

@@ -11,7 +11,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-ACTIONS = ("login", "project_access", "transfer")
+# portal: a session for the API and the admin pages (self-service, onboarding, administration);
+# login: the research servers (what the remote-access gateway asks); then the project actions.
+ACTIONS = ("portal", "login", "project_access", "transfer")
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,10 @@ class Facts:
     exists: bool = False
     user_id: int | None = None
     active: bool = False
+    activated: bool = False  # the user has chosen a PIN with the activation code
     is_staff: bool = False
     certification_expires_at: datetime | None = None
-    accepted_user_agreement: bool = False
+    accepted_user_agreement: bool = False  # the current version
     approved_associations: int = 0
     has_active_token: bool = False
     locks: tuple[LockFact, ...] = ()
@@ -101,6 +104,13 @@ def user_exists(f: Facts) -> list[Reason]:
     return []
 
 
+def user_activated(f: Facts) -> list[Reason]:
+    if f.activated:
+        return []
+    return [Reason("not_activated", "user",
+                   "The user has not chosen a PIN yet: use the activation code from the e-mail.")]
+
+
 def certification_valid(f: Facts) -> list[Reason]:
     if f.is_staff:
         return []
@@ -117,7 +127,7 @@ def certification_valid(f: Facts) -> list[Reason]:
 def user_agreement_accepted(f: Facts) -> list[Reason]:
     if f.is_staff or f.accepted_user_agreement:
         return []
-    return [Reason("user_agreement_missing", "user", "The user has not accepted the user agreement.")]
+    return [Reason("user_agreement_missing", "user", "The user has not accepted the current user agreement.")]
 
 
 def has_association(f: Facts) -> list[Reason]:
@@ -125,6 +135,12 @@ def has_association(f: Facts) -> list[Reason]:
         return []
     return [Reason("no_association", "membership",
                    "The user has no approved association or role at an institution.")]
+
+
+def token_active(f: Facts) -> list[Reason]:
+    if f.has_active_token:
+        return []
+    return [Reason("no_active_token", "token", "The user has no active second factor (token).")]
 
 
 def _lock_reason(lock: LockFact) -> Reason:
@@ -188,13 +204,34 @@ def research_allowed(f: Facts) -> list[Reason]:
                    "No research on a project database's main project; results leave from sub-projects.")]
 
 
-LOGIN_CHECKS: tuple[Check, ...] = (user_exists, certification_valid, user_agreement_accepted,
-                                   has_association, no_active_lock)
+# SPEC 2 "Two gates": the portal needs an activated user with no lock on them; the research servers
+# and project work need everything of the portal plus the onboarding (certification, the current
+# user agreement, an association or role, an active token), each with its own reason.
+PORTAL_CHECKS: tuple[Check, ...] = (user_exists, user_activated, no_active_lock)
+LOGIN_CHECKS: tuple[Check, ...] = (user_exists, user_activated, certification_valid, user_agreement_accepted,
+                                   has_association, token_active, no_active_lock)
+ONBOARDING_STEPS: dict[str, str] = {  # a login reason -> the onboarding step that removes it
+    "user_agreement_missing": "user_agreement",
+    "certification_missing": "certification",
+    "certification_expired": "certification",
+    "no_association": "association",
+    "no_active_token": "token",
+}
 CHECKS: dict[str, tuple[Check, ...]] = {
+    "portal": PORTAL_CHECKS,
     "login": LOGIN_CHECKS,
     "project_access": LOGIN_CHECKS + (project_open, is_member),
     "transfer": LOGIN_CHECKS + (project_open, is_member, research_allowed),
 }
+
+
+ONBOARDING_ORDER = ("token", "user_agreement", "certification", "association")
+
+
+def missing_onboarding(decision: Decision) -> list[str]:
+    """The onboarding steps a ``login`` decision still waits for, in the order a person takes them."""
+    steps = {ONBOARDING_STEPS[r.code] for r in decision.reasons if r.code in ONBOARDING_STEPS}
+    return [step for step in ONBOARDING_ORDER if step in steps]
 
 
 def decide(action: str, facts: Facts) -> Decision:

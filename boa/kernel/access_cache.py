@@ -57,7 +57,8 @@ CHANNEL = "boa_access"
 # Every table a cached value is read from. Migration 0006 installs the PostgreSQL triggers on
 # exactly these; tests/integration/test_access_cache.py checks that the two agree.
 WATCHED_TABLES = ("users", "associations", "institution_roles", "tokens", "projects", "project_members",
-                  "authority_schemes", "authority_purposes", "project_databases", "locks", "service_clients")
+                  "authority_schemes", "authority_purposes", "project_databases", "locks", "service_clients",
+                  "user_agreement_versions")
 HEARTBEAT_SECONDS = 1.0
 # Entries are served only this long after the listening connection last heard its own heartbeat.
 HEARTBEAT_GRACE_SECONDS = 3.0

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     # The access decision (kernel): a denial, per action of boa.kernel.access.ACTIONS.
+    ACCESS_DENIED_PORTAL = "access.denied.portal"
     ACCESS_DENIED_LOGIN = "access.denied.login"
     ACCESS_DENIED_PROJECT_ACCESS = "access.denied.project_access"
     ACCESS_DENIED_TRANSFER = "access.denied.transfer"

@@ -22,6 +22,7 @@ from boa.kernel.errors import AccessDenied
 
 # A denial is audited per action of boa.kernel.access.ACTIONS.
 DENIED: dict[str, AuditAction] = {
+    "portal": AuditAction.ACCESS_DENIED_PORTAL,
     "login": AuditAction.ACCESS_DENIED_LOGIN,
     "project_access": AuditAction.ACCESS_DENIED_PROJECT_ACCESS,
     "transfer": AuditAction.ACCESS_DENIED_TRANSFER,
@@ -61,8 +62,16 @@ async def enforce(session: AsyncSession, ident: str, action: str, project: str |
                   actor: str = "system:boa", user: object | None = None) -> Decision:
     """The decision for a gate that acts on it: a denial is audited, kept though the request is
     refused (:func:`boa.kernel.db.keep_on_error`), and raised as :class:`AccessDenied`."""
-    decision = await decision_for(session, ident, action, project, actor=actor, user=user)
+    facts = await load_facts(session, ident, action, project, user=user)
+    return await enforce_facts(session, facts, action, project, actor=actor)
+
+
+async def enforce_facts(session: AsyncSession, facts: Facts, action: str, project: str | None = None, *,
+                        actor: str = "system:boa") -> Decision:
+    """:func:`enforce` on facts already loaded (one load serves the portal and the login decision)."""
+    decision = decide(action, facts)
     if not decision.allowed:
+        await _record_denial(session, actor, action, project, facts, decision)
         keep_on_error(session)
         require_allowed(decision)
     return decision

@@ -50,6 +50,11 @@ class AccessDenied(PermissionDenied):
         self.reasons = reasons
 
 
+class OnboardingRequired(AccessDenied):
+    """A portal session whose research access is not open yet (SPEC 2): answered like any denial
+    (403 ``access_denied`` with the reasons); the admin pages show the onboarding instead."""
+
+
 class NotFound(BoaError):
     status = 404
     code = "not_found"

@@ -8,15 +8,20 @@ import json
 import logging
 import smtplib
 from dataclasses import dataclass
+from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import jinja2
+from babel.dates import format_date, format_datetime
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from boa.kernel import clock
-from boa.kernel.settings import Settings, get_settings
+from boa.kernel.settings import SEED_DATA, Settings, get_settings
 
 log = logging.getLogger("boa.kernel.mail")
 _KEY = "boa_mail_queue"
@@ -27,6 +32,42 @@ class Mail:
     to: str
     subject: str
     body: str
+
+
+LANGUAGES = ("da", "en")
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+TEMPLATES = SEED_DATA / "mail"
+_templates = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                                autoescape=False, keep_trailing_newline=False)  # noqa: S701 - plain-text mail
+
+
+def render(template: str, lang: str | None, **context: Any) -> tuple[str, str]:
+    """The subject and body of ``seed_data/mail/<template>.<lang>.txt`` (Danish when the language is
+    unknown). A template's first line is ``Subject: ...``; the body follows a blank line."""
+    language = lang if lang in LANGUAGES else LANGUAGES[0]
+    text = _templates.get_template(f"{template}.{language}.txt").render(lang=language, **context)
+    head, _, body = text.partition("\n\n")
+    if not head.startswith("Subject: "):
+        raise ValueError(f"mail template {template}.{language}.txt does not start with 'Subject: '")
+    return head.removeprefix("Subject: ").strip(), body.strip() + "\n"
+
+
+def local_time(moment: datetime, lang: str | None) -> str:
+    """A time as a mail shows it: Copenhagen time, in the reader's way of writing it."""
+    return format_datetime(moment.astimezone(COPENHAGEN), "d. MMM y 'kl.' HH.mm" if lang != "en" else
+                           "d MMM y, HH:mm", locale="en_GB" if lang == "en" else "da_DK")
+
+
+def local_date(day: date, lang: str | None) -> str:
+    return format_date(day, "d. MMMM y" if lang != "en" else "d MMMM y", locale="en_GB" if lang == "en" else "da_DK")
+
+
+def send(session: AsyncSession, *, to: str | None, template: str, lang: str | None, **context: Any) -> None:
+    """A mail to ``to`` from a template in the recipient's language, sent only if the change commits."""
+    if not to:
+        return
+    subject, body = render(template, lang, **context)
+    queue(session, to, subject, body)
 
 
 def queue(session: AsyncSession, to: str | None, subject: str, body: str) -> None:

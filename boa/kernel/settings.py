@@ -72,6 +72,7 @@ class Settings:
     mail_from: str = "boa@localhost"
     office_email: str = "research-services@localhost"
     sms_gateway_url: str | None = None
+    public_url: str = "http://127.0.0.1:8000"  # where people reach the pages (links in mails)
     # OWASP's Argon2id set m=7 MiB, t=5, p=1: equivalent to its m=19 MiB, t=2 and the cheapest
     # of the equivalent sets on this hardware (docs/decisions.md, docs/benchmarks.md).
     argon2_memory_kib: int = 7168
@@ -137,6 +138,7 @@ def load_settings() -> Settings:
         mail_from=_env("MAIL_FROM", "boa@localhost"),
         office_email=_env("OFFICE_EMAIL", "research-services@localhost"),
         sms_gateway_url=_env("SMS_GATEWAY_URL"),
+        public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 7168),
         argon2_time_cost=_int("ARGON2_TIME_COST", 5),
         argon2_parallelism=_int("ARGON2_PARALLELISM", 1),

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 import string
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,11 +28,13 @@ async def issue(session: AsyncSession, user: User, purpose: str) -> str:
     for old in await session.scalars(select(ActivationCode).where(
             ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None))):
         old.used_at = clock.now()
-    session.add(ActivationCode(user_id=user.id, code_hash=hash_code(code), purpose=purpose,
-                               expires_at=clock.now() + timedelta(days=get_settings().activation_days)))
-    body = (f"Dear {user.name},\n\nYour BOA IDENT is {user.ident}. Your one-time activation code is {code}.\n"
-            f"It is valid for {get_settings().activation_days} days. Use it to choose your PIN.\n")
-    mail.queue(session, user.email, "BOA activation code / aktiveringskode", body)
+    settings = get_settings()
+    expires = clock.now() + timedelta(days=settings.activation_days)
+    session.add(ActivationCode(user_id=user.id, code_hash=hash_code(code), purpose=purpose, expires_at=expires))
+    link = f"{settings.public_url}/activate?{urlencode({'ident': user.ident, 'code': code})}"
+    mail.send(session, to=user.email, template="pin_reset" if purpose == "reset" else "activation",
+              lang=user.language, name=user.name, ident=user.ident, code=code, link=link,
+              expires=mail.local_time(expires, user.language))
     return code
 
 

@@ -160,3 +160,15 @@ class ActivationCode(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)
     used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
 
+
+class EmailChange(Base):
+    """A new e-mail address waiting for its owner to open the link sent to it (24 hours, single use;
+    only the SHA-256 of the link's token is stored). Until then the old address stays in use."""
+
+    __tablename__ = "email_changes"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    new_email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)

@@ -13,8 +13,12 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from boa.kernel import audit
+from boa.kernel.access import Decision
 from boa.kernel.actor import Actor
-from boa.kernel.errors import NotAuthenticated, PermissionDenied
+from boa.kernel.audit_actions import AuditAction
+from boa.kernel.db import keep_on_error
+from boa.kernel.errors import NotAuthenticated, OnboardingRequired, PermissionDenied
 from tokens.service_clients import client_from_jwt
 from tokens.sessions import resolve_session
 
@@ -29,6 +33,9 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # When a check is due, the guard leaves the expected token in ``connection.state.csrf_in_stream``;
 # the handler must compare it before it acts on anything in the body.
 CSRF_IN_STREAM = "csrf_in_stream"
+# A handler with this opt answers a signed-in person whose onboarding is not finished (self-service
+# and the onboarding itself); every other route needs the research decision to allow.
+ONBOARDING = "onboarding"
 
 
 def bearer(connection: ASGIConnection) -> tuple[str | None, bool]:
@@ -58,7 +65,8 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
             raise PermissionDenied("Service clients may only ask for access decisions.", code="client_not_allowed")
         connection.state.actor = Actor(client=client_id, scopes=scopes)
         return
-    row, user = await resolve_session(request_session(connection), token)
+    resolved = await resolve_session(request_session(connection), token)
+    row, user = resolved.row, resolved.user
     if from_cookie and connection.scope.get("method") not in SAFE_METHODS:
         sent = connection.headers.get(CSRF_HEADER)
         if not sent and handler.opt.get(CSRF_IN_STREAM):
@@ -70,6 +78,19 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
                 raise PermissionDenied("The form has expired. Reload the page and try again.", code="csrf_failed")
     connection.state.actor = Actor(user=user)
     connection.state.session_row = row
+    if not resolved.research.allowed and not handler.opt.get(ONBOARDING):
+        await refuse_unfinished_onboarding(request_session(connection), user.ident, resolved.research)
+
+
+async def refuse_unfinished_onboarding(session: AsyncSession, ident: str, research: Decision) -> None:
+    """Deny by default: until the onboarding is done, only the routes marked ``ONBOARDING`` (the
+    person's own profile, second factor, user agreement and certification, logout) answer; every
+    other answers 403 with what is missing (audited as a refused research access)."""
+    await audit.record(session, actor=f"user:{ident}", action=AuditAction.ACCESS_DENIED_LOGIN,
+                       subject=f"user:{ident}", reasons=[r.as_dict() for r in research.reasons])
+    keep_on_error(session)
+    raise OnboardingRequired("Finish the onboarding first: " + " ".join(r.message for r in research.reasons),
+                             [r.as_dict() for r in research.reasons])
 
 
 def request_session(connection: ASGIConnection) -> AsyncSession:

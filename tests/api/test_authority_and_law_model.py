@@ -33,7 +33,7 @@ async def test_an_authority_associates_an_employee(client, as_user, demo):
     assert r.status_code == 201 and r.json()["state"] == "requested"
     number = view["project"]
     d = await _decision(client, staff, "EMPL", number)
-    assert d["reasons"][0]["code"] == "membership_not_approved"
+    assert "membership_not_approved" in [r["code"] for r in d["reasons"]]
     assert (await client.post(f"/v1/authority-schemes/{scheme_id}/members/EMPL/approve", headers=auad)).status_code == 403
     r = await client.post(f"/v1/authority-schemes/{scheme_id}/members/EMPL/approve", headers=staff)
     assert r.status_code == 200 and r.json()["state"] == "active"

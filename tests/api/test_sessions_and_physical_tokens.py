@@ -64,7 +64,7 @@ async def test_first_code_of_a_physical_token_activates_waiting_memberships(clie
     assert r.status_code == 201 and r.json()["state"] == "pending", r.text
     before = await _decision(client, staff, "RESB", number)
     assert not before["allowed"]
-    assert [x["code"] for x in before["reasons"]] == ["membership_pending"]
+    assert [x["code"] for x in before["reasons"]] == ["no_active_token", "membership_pending"]
 
     # The first valid code at login activates the token, and with it the membership.
     clock.travel(timedelta(seconds=31))

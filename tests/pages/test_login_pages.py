@@ -55,12 +55,16 @@ async def test_a_wrong_code_keeps_the_code_page(people):
     assert r.status_code == 401 and "Koden er forkert eller allerede brugt." in r.text
 
 
-async def test_a_denied_user_sees_each_reason_and_until_when(people, demo):
+async def test_an_expired_certification_keeps_the_portal_and_closes_project_work(people, demo):
+    """SPEC 2, two gates: the portal opens (to renew the certification); project work shows why not."""
     expired = clock.now() - timedelta(days=2)
     async with transaction(demo) as s:
         await s.execute(update(User).where(User.ident == "RESB").values(certification_expires_at=expired))
     me = await people()
     r = await me.login("RESB")
+    assert r.status_code == 303
+    assert (await me.get("/me")).status_code == 200
+    r = await me.get("/me/transfers")
     assert r.status_code == 403
     assert "Adgang nægtet" in r.text and "Din sikkerhedscertificering er udløbet." in r.text
     assert "Indtil" in r.text
@@ -68,11 +72,12 @@ async def test_a_denied_user_sees_each_reason_and_until_when(people, demo):
 
 async def test_a_session_that_becomes_denied_shows_the_reasons_on_the_next_page(people, demo):
     me = await people("RESB")
-    assert (await me.get("/me")).status_code == 200
+    assert (await me.get("/me/transfers")).status_code == 200
     async with transaction(demo) as s:
         await s.execute(update(User).where(User.ident == "RESB").values(certification_expires_at=clock.now()))
-    r = await me.get("/me")
+    r = await me.get("/me/transfers")
     assert r.status_code == 403 and "Din sikkerhedscertificering er udløbet." in r.text
+    assert (await me.get("/me")).status_code == 200
 
 
 async def test_pages_redirect_to_login_when_not_signed_in(people):

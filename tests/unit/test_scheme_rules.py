@@ -136,7 +136,8 @@ NOW = datetime(2026, 1, 10, tzinfo=UTC)
 def facts(**project) -> Facts:
     base = dict(id=1, number="700001", institution_id=1, scheme="researcher", state="approved", approved=True,
                 end_date=None, deleted=False, is_member=True)
-    return Facts(now=NOW, ident="RESA", exists=True, active=True, certification_expires_at=NOW + timedelta(days=9),
+    return Facts(now=NOW, ident="RESA", exists=True, active=True, activated=True, has_active_token=True,
+                 certification_expires_at=NOW + timedelta(days=9),
                  accepted_user_agreement=True, approved_associations=1, project=ProjectFact(**{**base, **project}))
 
 
