@@ -71,6 +71,10 @@ def _to_login(request: Request, exc: NotAuthenticated) -> Response:
 def page_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotAuthenticated):
         return _to_login(request, exc)
+    if isinstance(exc, BoaError) and exc.code == "reauthentication_required":
+        # A change of one's own factors: a fresh code first, then back to the page to do it again.
+        back = request.url.path if request.method == "GET" else _back(request)
+        return Redirect("/me/verify?next_page=" + quote(back or "/me", safe=""), status_code=303)
     viewer = viewer_of(request)
     if isinstance(exc, AccessDenied):
         during_login = request.state.get("session_row") is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -17,11 +18,12 @@ from boa.kernel.audit_actions import AuditAction
 from boa.kernel.decisions import enforce
 from boa.kernel.errors import AccessDenied, InvalidCredentials, NotAuthenticated
 from boa.kernel.settings import get_settings
+from boa.people.lookups import user_of
 from boa.people.models import User
 from tokens.keys import pin_hasher
 from tokens.kinds import kind_of
 from tokens.lockout import check_ident, fail, login_state, refuse_if_locked
-from tokens.models import LoginChallenge, LoginState, Token
+from tokens.models import LoginChallenge, LoginState, Session, Token
 from tokens.service import activated_by_first_code
 from tokens.sessions import NewSession, open_session
 from tokens.states import FIRST_CODE_STATES, LOGIN_STATES, TOKEN, TokenState, first_code_activates
@@ -65,8 +67,15 @@ async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
     if token is None:
         raise AccessDenied("You have no active token. Enrol one first.",
                            [{"code": "no_active_token", "scope": "token", "message": "The user has no active token."}])
-    challenge = LoginChallenge(challenge=secrets.token_urlsafe(32), user_id=user_id, token_id=token.id,
-                               method=token.kind, expires_at=clock.now() + timedelta(minutes=get_settings().challenge_minutes))
+    return await challenge_on(session, token)
+
+
+async def challenge_on(session: AsyncSession, token: Token, *, for_session: int | None = None) -> LoginChallenge:
+    """A challenge for a code of ``token`` (an SMS is sent for an SMS token): a login's, or with
+    ``for_session`` a step-up of that session."""
+    challenge = LoginChallenge(challenge=secrets.token_urlsafe(32), user_id=token.user_id, token_id=token.id,
+                               method=token.kind, session_id=for_session,
+                               expires_at=clock.now() + timedelta(minutes=get_settings().challenge_minutes))
     session.add(challenge)
     await kind_of(token).start(session, token, challenge)
     return challenge
@@ -91,7 +100,17 @@ async def login_token(session: AsyncSession, user_id: int) -> Token | None:
     return waiting[-1] if waiting else None
 
 
-async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSession:
+@dataclass(frozen=True)
+class SteppedUp:
+    """A step-up's code was right: the session's second-factor verification is refreshed."""
+
+    session: Session
+    user: User
+
+
+async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSession | SteppedUp:
+    """The code for a challenge: a login's opens a session; a step-up's (:mod:`tokens.stepup`)
+    refreshes the session that asked for it."""
     # The challenge, its user and its token in one round trip; challenge and token rows locked.
     found = (await session.execute(
         select(LoginChallenge, User, Token)
@@ -129,7 +148,30 @@ async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSess
     challenge.used = True
     if state is not None and state.failures:
         state.failures = 0
+    if challenge.session_id is not None:
+        return await _step_up_verified(session, challenge, user)
     # A portal session opens whenever the portal decision allows (SPEC 2 "Two gates"): the
     # onboarding that the research servers need is done in the portal.
     await enforce(session, user.ident, "portal", actor=f"user:{user.ident}", user=user)
     return await open_session(session, user)
+
+
+async def _step_up_verified(session: AsyncSession, challenge: LoginChallenge, user: User) -> SteppedUp:
+    row = await session.get(Session, challenge.session_id, with_for_update=True)
+    if row is None or row.revoked_at is not None or row.user_id != user.id:
+        raise InvalidCode("The session that asked for this code has ended. Log in again.")
+    await enforce(session, user.ident, "portal", actor=f"user:{user.ident}", user=user)
+    row.verified_at = clock.now()
+    await audit.record(session, actor=f"user:{user.ident}", action=AuditAction.SESSION_STEP_UP,
+                       subject=f"user:{user.ident}", session_id=row.id, method=challenge.method)
+    return SteppedUp(row, user)
+
+
+async def start_step_up(session: AsyncSession, *, actor: Actor, session_row: Session) -> LoginChallenge:
+    user = user_of(actor)
+    token = await session.scalar(select(Token).where(Token.user_id == user.id, Token.state == TokenState.ACTIVE))
+    if token is None:
+        raise AccessDenied("You have no active second factor to verify with.",
+                           [{"code": "no_active_token", "scope": "token",
+                             "message": "The user has no active token."}])
+    return await challenge_on(session, token, for_session=session_row.id)

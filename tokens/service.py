@@ -7,26 +7,42 @@ activates the user's project memberships that were waiting for it (ON_PHYSICAL_A
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel import audit, clock, extensions
+from boa.kernel import audit, clock, extensions, mail
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
-from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from boa.kernel.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ServiceUnavailable,
+    TooManyRequests,
+    ValidationFailed,
+)
 from boa.kernel.queries import get_or_404
+from boa.kernel.reauthentication import require_recent_verification
 from boa.people.contact import ContactError, check_justification, check_postal_address, normalise_mobile
 from boa.people.lookups import user_by_ident
 from boa.people.models import User
+from tokens import sms_gateway
 from tokens.keys import secret_box
-from tokens.kinds import seal_secret, token_secret
+from tokens.kinds import SMS_MAX_SENDS, SMS_WINDOW, seal_secret, token_secret
+from tokens.lockout import fail, login_state, refuse_if_locked
 from tokens.models import HardwareSeed, Token
 from tokens.otp import generate_secret, provisioning_uri, verify_totp
 from tokens.seedfile import SeedRecord
 from tokens.states import ENDS, PENDING_PHYSICAL, TOKEN, TokenKind, TokenState, first_code_activates
+
+ENROL_CODE_VALID = timedelta(minutes=10)
 
 
 def _contact(call: Callable[[], Any]) -> Any:
@@ -57,26 +73,76 @@ async def _replace_active(session: AsyncSession, token: Token, actor: Actor) -> 
     await session.flush()
 
 
+def _own_change(actor: Actor, user: User) -> None:
+    """A person changing their own second factor must have verified one in the last 10 minutes."""
+    if actor.user_id == user.id:
+        require_recent_verification(actor)
+
+
+async def _supersede_enrolled(session: AsyncSession, user: User, actor: Actor) -> None:
+    """A new enrolment replaces an earlier one not yet confirmed (say, a mistyped number)."""
+    for old in await session.scalars(select(Token).where(Token.user_id == user.id, Token.state == TokenState.ENROLLED,
+                                                         Token.kind.in_((TokenKind.SMS, TokenKind.TOTP)))):
+        old.state = TOKEN.move(old.state, TokenState.REVOKED, who={old.kind})
+        old.ended_at, old.enrol_code_hash = clock.now(), None
+        await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_REVOKE, subject=f"token:{old.id}",
+                           before={"state": TokenState.ENROLLED}, reason="superseded by a new enrolment")
+
+
+async def _send_enrolment_code(session: AsyncSession, token: Token, user: User) -> None:
+    """An SMS token proves its number: a 6-digit code is sent at enrolment and typed back."""
+    since = clock.now() - SMS_WINDOW
+    recent = await session.scalar(select(func.count(Token.id)).where(
+        Token.user_id == user.id, Token.kind == TokenKind.SMS, Token.created_at > since))
+    if (recent or 0) > SMS_MAX_SENDS:
+        raise TooManyRequests("At most 5 SMS codes in 15 minutes. Wait a little and try again.", code="too_many_sms")
+    code = f"{secrets.randbelow(10**6):06d}"
+    nonce = secrets.token_urlsafe(16)
+    token.enrol_code_hash = f"{nonce}${_enrol_hash(nonce, code)}"
+    token.enrol_code_expires_at = clock.now() + ENROL_CODE_VALID
+    try:
+        await sms_gateway.sender().send(token.mobile or "", sms_gateway.sms_text(code, user.language))
+    except sms_gateway.SmsGatewayUnavailable as exc:
+        raise ServiceUnavailable("We could not send the SMS code right now. Try again in a few minutes.",
+                                 code="sms_unavailable") from exc
+
+
+def _enrol_hash(nonce: str, code: str) -> str:
+    return hmac.new(nonce.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def _enrolment_code_ok(token: Token, code: str) -> bool:
+    clean = (code or "").replace(" ", "")
+    expires = clock.aware(token.enrol_code_expires_at)
+    if not token.enrol_code_hash or expires is None or expires <= clock.now() or len(clean) != 6:
+        return False
+    nonce, _, digest = token.enrol_code_hash.partition("$")
+    return hmac.compare_digest(digest, _enrol_hash(nonce, clean))
+
+
 async def enrol(session: AsyncSession, *, actor: Actor, ident: str, kind: str, mobile: str | None = None,
                 address: dict | None = None, attention: str | None = None,
                 justification: dict | None = None) -> tuple[Token, str | None]:
+    """A new second factor. It starts ``enrolled`` (a physical one ``requested``) and replaces the
+    active one only when its code is typed back (:func:`activate`): an SMS token is sent a code
+    now, an app shows its provisioning URI once."""
     user = await user_by_ident(session, ident)
     if not actor.is_staff and actor.user_id != user.id:
         raise NotFound(f"No user with IDENT {user.ident}.")
+    _own_change(actor, user)
     uri = None
-    if kind == "sms":
-        number = _contact(lambda: normalise_mobile(mobile or user.mobile or ""))
-        token = Token(user_id=user.id, kind=TokenKind.SMS, state=TokenState.ENROLLED, mobile=number)
+    if kind in (TokenKind.SMS, TokenKind.TOTP):
+        number = _contact(lambda: normalise_mobile(mobile or user.mobile or "")) if kind == TokenKind.SMS else None
+        await _supersede_enrolled(session, user, actor)
+        token = Token(user_id=user.id, kind=TokenKind(kind), state=TokenState.ENROLLED, mobile=number)
         session.add(token)
         await session.flush()
-        await _replace_active(session, token, actor)
-    elif kind == "totp":
-        token = Token(user_id=user.id, kind=TokenKind.TOTP, state=TokenState.ENROLLED)
-        session.add(token)
-        await session.flush()
-        secret = generate_secret()
-        seal_secret(token, secret)
-        uri = provisioning_uri(secret, user.ident)
+        if kind == TokenKind.SMS:
+            await _send_enrolment_code(session, token, user)
+        else:
+            secret = generate_secret()
+            seal_secret(token, secret)
+            uri = provisioning_uri(secret, user.ident)
     elif kind == "physical":
         clean = _contact(lambda: check_postal_address(address, attention))
         reason = _contact(lambda: check_justification(justification))
@@ -143,14 +209,29 @@ async def tokens_of(session: AsyncSession, *, actor: Actor, ident: str) -> list[
 
 
 async def activate(session: AsyncSession, *, actor: Actor, token_id: str, code: str) -> Token:
+    """The code of an enrolled (or shipped) token typed back: it becomes the active token and the
+    previous one is disabled. A wrong code counts towards the login lockout (a 6-digit code must
+    not be guessed)."""
     token = await _owned(session, actor, token_id)
+    user = await user_of(session, token)
+    _own_change(actor, user)
     if not activatable(token):
-        raise Conflict(f"This token cannot be activated (it is {token.state}).")
-    result = verify_totp(token_secret(token), code, at=clock.now(), last_counter=token.last_counter,
-                         drift=token.drift or 0, window=1)
-    if not result.ok:
-        raise ValidationFailed("The code is wrong. Type the code the token shows now.", code="invalid_code")
-    token.last_counter, token.drift = result.counter, result.new_drift or 0
+        raise Conflict(f"This token cannot be activated (it is {token.state}).", code="not_activatable")
+    state = await login_state(session, user.ident)
+    refuse_if_locked(state.locked_until)
+    if token.kind == TokenKind.SMS:
+        ok = _enrolment_code_ok(token, code)
+    else:
+        result = verify_totp(token_secret(token), code, at=clock.now(), last_counter=token.last_counter,
+                             drift=token.drift or 0, window=1)
+        ok = result.ok
+        if ok:
+            token.last_counter, token.drift = result.counter, result.new_drift or 0
+    if not ok:
+        await fail(session, state, AuditAction.LOGIN_FAILED_CODE, ValidationFailed(
+            "The code is wrong or has expired. Type the code the token shows now (or the one in the SMS).",
+            code="invalid_code"))
+    token.enrol_code_hash = token.enrol_code_expires_at = None
     await activated_by_first_code(session, token, actor)
     return token
 
@@ -163,6 +244,9 @@ async def activated_by_first_code(session: AsyncSession, token: Token, actor: Ac
     await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_ACTIVATE,
                        subject=f"token:{token.id}",
                        kind=token.kind)
+    user = await user_of(session, token)
+    mail.send(session, to=user.email, template="token_changed", lang=user.language, name=user.name,
+              ident=user.ident, kind=token.kind, at=mail.local_time(clock.now(), user.language))
     if token.kind == "physical":
         for hook in extensions.current().on_physical_token_activated:
             await hook(session, token.user_id, actor)
@@ -176,6 +260,8 @@ ENDED_BY = {"revoke": AuditAction.TOKEN_REVOKE, "disable": AuditAction.TOKEN_DIS
 async def end(session: AsyncSession, *, actor: Actor, token_id: str, how: str) -> Token:
     """``revoke`` (user or staff), ``disable`` (staff), ``lost`` (revoke and request a replacement)."""
     token = await _owned(session, actor, token_id)
+    if token.state == TokenState.ACTIVE:
+        _own_change(actor, await user_of(session, token))
     if how == "disable" and not actor.is_staff:
         raise PermissionDenied("Only Research Services disable a token.")
     before = token.state

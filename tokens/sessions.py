@@ -60,8 +60,10 @@ async def logout(session: AsyncSession, actor: Actor, row: Session) -> None:
                        subject=f"user:{user_of(actor).ident}")
 
 
-async def revoke_sessions(session: AsyncSession, user_id: int, reason: str) -> int:
-    rows = await session.scalars(select(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None)))
+async def revoke_sessions(session: AsyncSession, user_id: int, reason: str, *, keep: int | None = None) -> int:
+    """Ends the user's open sessions (all but ``keep``); answers how many."""
+    rows = await session.scalars(select(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None),
+                                                       Session.id != (keep or 0)))
     count = 0
     for row in rows:
         row.revoked_at, row.revoked_reason = clock.now(), reason

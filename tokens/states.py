@@ -4,7 +4,7 @@ only through :data:`TOKEN`.
 
 - A physical token is requested, approved by Research Services (or shipped at once), shipped
   with a seed from the vendor's file, and activated by its first valid code.
-- An SMS token is enrolled and active at once; an authenticator app (TOTP) is enrolled and
+- An SMS token (sent a code at enrolment) and an authenticator app (TOTP) are enrolled and
   activated by its first valid code.
 - A user has at most one active token: activating another disables it. Research Services
   disable a token, the user or Research Services revoke it or report it lost; 100 wrong codes
@@ -64,7 +64,7 @@ ENDS: dict[str, TokenState] = {"revoke": T.REVOKED, "disable": T.DISABLED, "lost
 PENDING_PHYSICAL = (T.REQUESTED, T.APPROVED, T.SHIPPED)
 
 # The first valid code activates an enrolled authenticator app or a shipped physical token.
-FIRST_CODE_ACTIVATES: frozenset[tuple[TokenKind, TokenState]] = frozenset({(K.TOTP, T.ENROLLED),
+FIRST_CODE_ACTIVATES: frozenset[tuple[TokenKind, TokenState]] = frozenset({(K.TOTP, T.ENROLLED), (K.SMS, T.ENROLLED),
                                                                          (K.PHYSICAL, T.SHIPPED)})
 FIRST_CODE_STATES = (T.ENROLLED, T.SHIPPED)
 

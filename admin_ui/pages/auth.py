@@ -84,6 +84,8 @@ class LoginPages(Controller):
         except BoaError as exc:
             return render(request, "code.html", status=exc.status, error=error_text(exc, lang), method=method,
                           next_page=next_page)
+        if isinstance(new, login_flow.SteppedUp):  # a step-up: the session stays, now freshly verified
+            return Redirect(next_page, status_code=303, cookies=[expired(CHALLENGE_COOKIE)])
         hours = get_settings().session_absolute_hours
         return Redirect(next_page, status_code=303, cookies=[
             cookie(SESSION_COOKIE, new.token, max_age=hours * 3600), expired(CHALLENGE_COOKIE)])
@@ -106,6 +108,21 @@ class LoginPages(Controller):
             await users.update_contact(db_session, actor=Actor(user=user), language=lang)
         return Redirect(safe_path(form.text("next_page")), status_code=303,
                         cookies=[cookie(LANGUAGE_COOKIE, lang, max_age=YEAR)])
+
+
+class StepUpPage(Controller):
+    """Before a change of the PIN, a second factor or the e-mail address: a code from the active
+    second factor (the login's code page, then back to where the person was)."""
+
+    opt = {ONBOARDING: True}  # self-service: answers while the onboarding is unfinished
+
+    @get("/me/verify")
+    async def step_up(self, request: Request, db_session: AsyncSession, next_page: str = "/me") -> Response:
+        viewer = viewer_of(request)
+        challenge = await login_flow.start_step_up(db_session, actor=viewer.actor,
+                                                   session_row=request.state.session_row)
+        return render(request, "code.html", method=challenge.method, next_page=safe_path(next_page), step_up=True,
+                      cookies=[cookie(CHALLENGE_COOKIE, challenge.challenge, max_age=600)])
 
 
 class LogoutPage(Controller):

@@ -10,10 +10,11 @@ from admin_ui.errors import reason_texts
 from admin_ui.forms import done, read_form
 from admin_ui.i18n import N_
 from admin_ui.labels import JUSTIFICATIONS
+from admin_ui.qr import qr_svg, secret_of
 from admin_ui.templating import render
 from admin_ui.viewer import Viewer, viewer_of
 from boa.kernel.decisions import decision_for
-from boa.people import users
+from boa.people import email_changes, users
 from boa.web.auth import ONBOARDING
 from schemes.projects.service import memberships_of
 from tokens import service as tokens
@@ -40,8 +41,10 @@ class MyPages(Controller):
     path = "/me"
 
     @get("/")
-    async def profile(self, request: Request) -> Response:
-        return render(request, "me.html", user=_user(request))
+    async def profile(self, request: Request, db_session: AsyncSession) -> Response:
+        viewer = viewer_of(request)
+        change = await email_changes.pending(db_session, viewer.signed_in)
+        return render(request, "me.html", user=_user(request), pending_email=change.new_email if change else None)
 
     @post("/")
     async def save_profile(self, request: Request, db_session: AsyncSession) -> Response:
@@ -63,9 +66,16 @@ class MyPages(Controller):
     @post("/token/sms")
     async def request_sms(self, request: Request, db_session: AsyncSession) -> Response:
         form, viewer = await read_form(request), viewer_of(request)
-        await tokens.enrol(db_session, actor=viewer.actor, ident=viewer.signed_in.ident, kind="sms",
-                           mobile=form.text("mobile"))
-        return done(request, "/me/token", N_("Your SMS token is active. Your next login asks for a code by SMS."))
+        token, _ = await tokens.enrol(db_session, actor=viewer.actor, ident=viewer.signed_in.ident, kind="sms",
+                                      mobile=form.text("mobile"))
+        return done(request, "/me/token", N_("We have sent a code to %(mobile)s. Type it at the new SMS token to "
+                                             "switch; until then your current token stays."), mobile=token.mobile)
+
+    @post("/token/app")
+    async def request_app(self, request: Request, db_session: AsyncSession) -> Response:
+        viewer = viewer_of(request)
+        token, uri = await tokens.enrol(db_session, actor=viewer.actor, ident=viewer.signed_in.ident, kind="totp")
+        return render(request, "token_app.html", token=token, qr=qr_svg(uri or ""), secret=secret_of(uri or ""))
 
     @post("/token/physical")
     async def request_physical(self, request: Request, db_session: AsyncSession) -> Response:
@@ -81,7 +91,7 @@ class MyPages(Controller):
     async def activate(self, request: Request, db_session: AsyncSession, token_id: str) -> Response:
         form = await read_form(request)
         await tokens.activate(db_session, actor=viewer_of(request).actor, token_id=token_id, code=form.text("code"))
-        return done(request, "/me/token", N_("The token is active."))
+        return done(request, "/me/token", N_("The token is active. We have sent you a mail about the change."))
 
     @get("/projects")
     async def projects(self, request: Request, db_session: AsyncSession) -> Response:

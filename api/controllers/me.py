@@ -5,12 +5,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
-from api.schemas.bodies import AgreementAcceptBody, CertificationBody, MePatch
+from api.schemas.bodies import AgreementAcceptBody, CertificationBody, EmailConfirmBody, MePatch
 from api.schemas.common import extended
 from api.schemas.people import (
     AgreementAccepted,
     CertificationResult,
     CertificationTest,
+    EmailConfirmed,
     Membership,
     MeView,
     MyRole,
@@ -22,7 +23,7 @@ from boa.kernel.access import missing_onboarding
 from boa.kernel.actor import Actor
 from boa.kernel.decisions import decision_for
 from boa.kernel.errors import PermissionDenied
-from boa.people import onboarding, users
+from boa.people import email_changes, onboarding, users
 from boa.people.lookups import user_of
 from boa.people.models import Association, Institution, InstitutionRole
 from boa.web.auth import ONBOARDING
@@ -57,7 +58,8 @@ async def me_view(db: AsyncSession, actor: Actor) -> MeView:
                                 institution_id=str(p.institution_id), state=m.state, project_state=p.state,
                                 approved=p.approved_at is not None, deleted=p.deleted)
                      for m, p in await project_service.memberships_of(db, user.id)],
-        access=presenters.decision(decision), onboarding=Onboarding(missing=missing_onboarding(decision)))
+        access=presenters.decision(decision), onboarding=Onboarding(missing=missing_onboarding(decision)),
+        pending_email=change.new_email if (change := await email_changes.pending(db, user)) else None)
 
 
 class MeController(Controller):
@@ -74,6 +76,12 @@ class MeController(Controller):
         await users.update_contact(db_session, actor=actor, email=data.email, mobile=data.mobile,
                                    address=data.address, language=data.language)
         return await me_view(db_session, actor)
+
+    @post("/email/confirm", opt={"public": True}, status_code=200)
+    async def confirm_email(self, db_session: AsyncSession, data: EmailConfirmBody) -> EmailConfirmed:
+        """The link sent to a new address, opened: from now on the user's address."""
+        user = await email_changes.confirm(db_session, token=data.token)
+        return EmailConfirmed(ident=user.ident, email=user.email)
 
     @get("/user-agreement")
     async def user_agreement(self, db_session: AsyncSession, actor: Actor) -> UserAgreementView:

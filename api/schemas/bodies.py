@@ -28,6 +28,24 @@ class ActivateBody(Body):
     pin: str
 
 
+class EnrolmentBody(Body):
+    """The activation page's choice of the first second factor, with the ticket from activation."""
+
+    ticket: str
+    kind: str
+    mobile: str | None = None
+
+
+class EnrolmentConfirmBody(Body):
+    ticket: str
+    token_id: str
+    code: str
+
+
+class EmailConfirmBody(Body):
+    token: str
+
+
 class PinChangeBody(Body):
     old_pin: str
     new_pin: str

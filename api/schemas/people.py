@@ -152,11 +152,23 @@ class Enrolment(msgspec.Struct):
 
 
 class Activated(msgspec.Struct):
-    """``enrolment``: the authenticator app to enrol when the user's token is one (else ``None``)."""
+    """``enrolment``: the authenticator app enrolled for a user without a second factor (else
+    ``None``); ``enrolment_ticket`` lets the activation page choose SMS instead and type the first
+    code back (``POST /v1/auth/enrolment``, ``/v1/auth/enrolment/confirm``; 30 minutes, once)."""
 
     ident: str
     activated: bool
     enrolment: Enrolment | None
+    enrolment_ticket: str | None = None
+    ticket_expires_at: str | None = None
+
+
+class SteppedUpView(msgspec.Struct):
+    """``POST /v1/auth/verify`` with a step-up's challenge: the session may change factors for 10 minutes."""
+
+    stepped_up: bool
+    verified_at: str | None
+    user: UserView
 
 
 class OAuthToken(msgspec.Struct):
@@ -218,6 +230,12 @@ class MeView(UserView, kw_only=True):
     memberships: list[Membership]
     access: DecisionView  # the research servers' (login) decision
     onboarding: Onboarding
+    pending_email: str | None = None  # a new address waiting for its confirmation link to be opened
+
+
+class EmailConfirmed(msgspec.Struct):
+    ident: str
+    email: str | None
 
 
 class UserAgreementView(msgspec.Struct):

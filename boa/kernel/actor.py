@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 
@@ -34,6 +35,7 @@ class Actor:
     client: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
     system: str | None = None
+    verified_at: datetime | None = None  # the session's last second-factor verification (a person's)
 
     @property
     def label(self) -> str:

@@ -54,6 +54,12 @@ class AuditAction(StrEnum):
     LOGIN_LOCKOUT_CLEARED = "login.lockout_cleared"
     LOGOUT = "logout"
     SESSION_FORCED_LOGOUT = "session.forced_logout"
+    SESSION_STEP_UP = "session.step_up"
+    SESSIONS_ENDED = "session.ended_by_change"
+    PIN_CHANGE_FAILED = "login.failed.pin_change"
+    EMAIL_CHANGE_REQUESTED = "user.email_change.requested"
+    EMAIL_CHANGE_CONFIRMED = "user.email_change.confirmed"
+    ENROLMENT_TICKET_ISSUED = "token.enrolment_ticket"
 
     # Tokens (tokens.service, tokens.challenge).
     TOKEN_ENROL = "token.enrol"

@@ -16,7 +16,7 @@ from boa.kernel.audit_actions import AuditAction
 from boa.kernel.domain import STAFF_ROLES
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import dialect, keyset_page
-from boa.people import activation_codes
+from boa.people import activation_codes, email_changes
 from boa.people.lookups import institutions_of, roles_at, user_by_ident, user_of
 from boa.people.models import (
     User,
@@ -131,12 +131,15 @@ async def search_users(session: AsyncSession, *, actor: Actor, q: str | None, li
 async def update_contact(session: AsyncSession, *, actor: Actor, email: str | None = None,
                          mobile: str | None = None, address: dict[str, Any] | None = None,
                          language: str | None = None) -> User:
+    """The user's own contact details. A new e-mail address waits for confirmation from that
+    address (:mod:`boa.people.email_changes`); the others apply at once."""
     if actor.user is None:
         raise PermissionDenied("Only a user edits their own contact details.")
     user = user_of(actor)
     before = {"email": user.email, "mobile": user.mobile, "address": user.address, "language": user.language}
-    if email is not None:
-        user.email = check_email(email)
+    if email is not None and (new_email := check_email(email)) != user.email and new_email is not None:
+        # Used only once confirmed from the new address (email_changes); nothing else waits for it.
+        await email_changes.request_change(session, actor=actor, user=user, new_email=new_email)
     if mobile is not None:
         user.mobile = normalise_mobile_or_none(mobile)
     if address is not None:

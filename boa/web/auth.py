@@ -13,7 +13,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel import audit
+from boa.kernel import audit, clock
 from boa.kernel.access import Decision
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
@@ -76,7 +76,7 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
             sent = sent or await form_csrf_token(connection)
             if not sent or not secrets.compare_digest(sent.encode(), row.csrf_token.encode()):
                 raise PermissionDenied("The form has expired. Reload the page and try again.", code="csrf_failed")
-    connection.state.actor = Actor(user=user)
+    connection.state.actor = Actor(user=user, verified_at=clock.aware(row.verified_at or row.created_at))
     connection.state.session_row = row
     if not resolved.research.allowed and not handler.opt.get(ONBOARDING):
         await refuse_unfinished_onboarding(request_session(connection), user.ident, resolved.research)

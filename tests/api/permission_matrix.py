@@ -17,8 +17,11 @@ ROLES = ("staff", "sanctions_staff", "responsible", "substitute", "administrator
          "pdb_manager", "authority_admin", "service_client", "anonymous")
 DENIED = frozenset({401, 403, 404})
 # Nothing else is reachable without logging in.
-PUBLIC = re.compile(r"^/(v1/auth/(login|verify|activate)|v1/oauth/(token|jwks)|health(/ping)?|schema(/.*)?"
-                    r"|login|static/\{file_path\})$")
+# Public: the login, the activation and its enrolment (the one-time code or ticket is the
+# credential), the e-mail confirmation link (its token is), OAuth, health, the documents.
+PUBLIC = re.compile(r"^/(v1/auth/(login|verify|activate|enrolment|enrolment/confirm)|v1/me/email/confirm"
+                    r"|v1/oauth/(token|jwks)|health(/ping)?|schema(/.*)?"
+                    r"|login|activate(/.*)?|confirm-email|static/\{file_path\})$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,10 @@ MATRIX: dict[str, Rule] = {
     "POST /v1/auth/activate": R(EVERYONE),
     "POST /v1/auth/logout": R(USERS),
     "POST /v1/auth/pin": R(USERS, body={"old_pin": "7391", "new_pin": "4826"}),
+    "POST /v1/auth/step-up": R(USERS),
+    "POST /v1/auth/enrolment": R(EVERYONE, body={"ticket": "none", "kind": "sms", "mobile": "+4512345678"}),
+    "POST /v1/auth/enrolment/confirm": R(EVERYONE, body={"ticket": "none", "token_id": "1", "code": "123456"}),
+    "POST /v1/me/email/confirm": R(EVERYONE, body={"token": "none"}),
     "POST /v1/oauth/token": R(EVERYONE, form={"grant_type": "client_credentials"}),
     "GET /v1/oauth/jwks": R(EVERYONE),
     # The signed-in user
@@ -192,6 +199,8 @@ MATRIX: dict[str, Rule] = {
     "GET /me/projects": R(USERS),
     "GET /me/token": R(USERS),
     "POST /me/token/sms": R(USERS, form={"mobile": "+4512345678"}),
+    "POST /me/token/app": R(USERS, form={}),
+    "GET /me/verify": R(USERS),
     "POST /me/token/physical": R(USERS, form={}),
     "POST /me/token/{token_id}/activate": R(STAFF, "researcher", form={"code": "123456"}),
     # Transfer pages: the same transfer as above (RESB's, transferred)

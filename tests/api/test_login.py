@@ -106,8 +106,10 @@ async def test_patch_me_updates_contact_details(client, demo):
     token = (await login(client, "RESA"))["access_token"]
     r = await client.patch("/v1/me", headers=bearer(token), json={"email": "rikke@uni.example", "mobile": "12 34 56 78"})
     assert r.status_code == 200, r.text
-    assert r.json()["email"] == "rikke@uni.example" and r.json()["mobile"] == "+4512345678"
+    # The mobile number applies at once; the new e-mail address only once confirmed from it.
+    assert r.json()["email"] == "resa@demo.boa.example" and r.json()["mobile"] == "+4512345678"
+    assert r.json()["pending_email"] == "rikke@uni.example"
     r = await client.patch("/v1/me", headers=bearer(token), json={"email": "not an email"})
     assert r.status_code == 422
     r = await client.get("/v1/me", headers=bearer(token))
-    assert r.json()["email"] == "rikke@uni.example"
+    assert r.json()["email"] == "resa@demo.boa.example"

@@ -124,9 +124,16 @@ def sms_gateway(monkeypatch):
 
 
 async def _enrol_sms(client, as_user, ident="RESA"):
+    """Enrolling SMS sends a code to the number; typed back, the SMS token replaces the app."""
     me = await as_user(ident)
     r = await client.post(f"/v1/users/{ident}/tokens", headers=me, json={"kind": "sms", "mobile": "+45 20 30 40 50"})
-    assert r.status_code == 201 and r.json()["state"] == "active", r.text
+    assert r.status_code == 201 and r.json()["state"] == "enrolled", r.text
+    (message,) = await asyncio.to_thread(lambda: list(_Gateway.messages))
+    assert message["to"] == "+4520304050"
+    code = re.search(r"\b(\d{6})\b", message["text"]).group(1)
+    r = await client.post(f"/v1/tokens/{r.json()['id']}/activate", headers=me, json={"code": code})
+    assert r.status_code == 200 and r.json()["state"] == "active", r.text
+    _Gateway.messages, _Gateway.calls = [], 0
     return me
 
 

@@ -17,7 +17,9 @@ async def test_researcher_edits_contact_details(people, demo):
     assert r.status_code == 303
     page = await me.get("/me")
     assert "Dine kontaktoplysninger er gemt." in page.text
-    assert 'value="rikke@example.org"' in page.text and 'value="+4520304050"' in page.text
+    # The mobile number at once; the new address once the link sent to it is opened.
+    assert 'value="resa@demo.boa.example"' in page.text and 'value="+4520304050"' in page.text
+    assert "Vi har sendt et link til rikke@example.org" in page.text
     bad = await me.post("/me", {"email": "not-an-address"})
     assert bad.status_code == 422
 
@@ -47,7 +49,22 @@ async def test_researcher_requests_a_physical_token_and_switches_to_sms(people):
     assert "Din fysiske token er bestilt." in page.text and "Anmodet" in page.text
     r = await me.post("/me/token/sms", {"mobile": "+45 20304050"})
     assert r.status_code == 303
-    assert "Din SMS-token er aktiv." in (await me.get("/me/token")).text
+    page = await me.get("/me/token")
+    assert "Vi har sendt en kode til +4520304050" in page.text
+    await _type_back_the_sms_code(me, page.text)
+    assert "Din token er aktiv." in (await me.get("/me/token")).text
+
+
+async def _type_back_the_sms_code(me, token_page: str) -> None:
+    import json
+
+    from boa.kernel.settings import get_settings
+
+    last = (get_settings().outbox_dir / "sms.jsonl").read_text(encoding="utf-8").splitlines()[-1]
+    code = re.search(r"\b(\d{6})\b", json.loads(last)["text"]).group(1)
+    token_id = re.findall(r'action="/me/token/(\d+)/activate"', token_page)[-1]
+    r = await me.post(f"/me/token/{token_id}/activate", {"code": code})
+    assert r.status_code == 303, r.text
 
 
 async def test_researcher_activates_an_authenticator_app_with_its_first_code(people, demo):
@@ -59,9 +76,10 @@ async def test_researcher_activates_an_authenticator_app_with_its_first_code(peo
     me = await people("RESB")
     async with transaction(demo) as s:
         user = await s.scalar(select(User).where(User.ident == "RESB"))
+        from boa.kernel import clock
         from boa.kernel.actor import Actor
 
-        token, uri = await enrol(s, actor=Actor(user=user), ident="RESB", kind="totp")
+        token, uri = await enrol(s, actor=Actor(user=user, verified_at=clock.now()), ident="RESB", kind="totp")
         secret = token_secret(token)
     page = await me.get("/me/token")
     assert f'action="/me/token/{token.id}/activate"' in page.text
@@ -126,7 +144,7 @@ async def test_after_switching_to_sms_the_login_asks_for_the_code_sent_by_sms(pe
 
     me = await people("RESB")
     assert (await me.post("/me/token/sms", {"mobile": "+45 20304050"})).status_code == 303
-    await me.get("/me/token")
+    await _type_back_the_sms_code(me, (await me.get("/me/token")).text)
     assert (await me.post("/logout")).status_code == 303
     clock.travel(timedelta(seconds=31))
     await me.get("/login")

@@ -117,7 +117,9 @@ def test_token_kinds_take_their_own_edges():
     for state in set(T) - {T.REVOKED, T.LOST}:
         assert set(tokens.ENDS.values()) <= set(tokens.TOKEN.targets(state))
     assert tokens.first_code_activates("totp", "enrolled") and tokens.first_code_activates("physical", "shipped")
-    assert not tokens.first_code_activates("sms", "enrolled")
+    # An SMS token is enrolled until the code sent to it is typed back (at login or by activating it).
+    assert tokens.first_code_activates("sms", "enrolled")
+    assert not tokens.first_code_activates("sms", "active") and not tokens.first_code_activates("physical", "approved")
     assert all(tokens.TOKEN.allows(s, T.ACTIVE, {k}) for k, s in tokens.FIRST_CODE_ACTIVATES)
 
 
