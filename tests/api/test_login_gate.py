@@ -4,19 +4,16 @@ SMS through a real local gateway, physical tokens, forced logout."""
 from __future__ import annotations
 
 import asyncio
-import json
 import re
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pyotp
 import pytest
 
 from boa.kernel import clock
 from boa.kernel.db import transaction
-from boa.kernel.settings import get_settings
 from tests.helpers import DEMO_USERS, bearer, login, totp_now
+from tests.sms_helpers import SmsGateway
 from tokens.seedfile import SeedRecord
 from tokens.service import import_seeds
 
@@ -88,52 +85,17 @@ async def test_staff_force_logout_ends_open_sessions(client, as_user):
     assert (await client.get("/v1/me", headers=me)).status_code == 401
 
 
-class _Gateway(BaseHTTPRequestHandler):
-    messages: list[dict] = []
-    mode = "ok"
-    calls = 0
-
-    def do_POST(self):  # noqa: N802
-        type(self).calls += 1
-        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-        if self.mode == "down" or (self.mode == "flaky" and type(self).calls <= 2):
-            self.send_response(500)
-            self.end_headers()
-            return
-        type(self).messages.append(body)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b'{"status":"queued"}')
-
-    def log_message(self, *args):
-        return None
-
-
-@pytest.fixture
-def sms_gateway(monkeypatch):
-    _Gateway.messages, _Gateway.mode, _Gateway.calls = [], "ok", 0
-    server = HTTPServer(("127.0.0.1", 0), _Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("BOA_SMS_GATEWAY_URL", f"http://127.0.0.1:{server.server_port}/send")
-    get_settings.cache_clear()
-    yield _Gateway
-    server.shutdown()
-    monkeypatch.delenv("BOA_SMS_GATEWAY_URL")
-    get_settings.cache_clear()
-
-
 async def _enrol_sms(client, as_user, ident="RESA"):
     """Enrolling SMS sends a code to the number; typed back, the SMS token replaces the app."""
     me = await as_user(ident)
     r = await client.post(f"/v1/users/{ident}/tokens", headers=me, json={"kind": "sms", "mobile": "+45 20 30 40 50"})
     assert r.status_code == 201 and r.json()["state"] == "enrolled", r.text
-    (message,) = await asyncio.to_thread(lambda: list(_Gateway.messages))
+    (message,) = await asyncio.to_thread(lambda: list(SmsGateway.messages))
     assert message["to"] == "+4520304050"
     code = re.search(r"\b(\d{6})\b", message["text"]).group(1)
     r = await client.post(f"/v1/tokens/{r.json()['id']}/activate", headers=me, json={"code": code})
     assert r.status_code == 200 and r.json()["state"] == "active", r.text
-    _Gateway.messages, _Gateway.calls = [], 0
+    SmsGateway.messages, SmsGateway.calls = [], 0
     return me
 
 
