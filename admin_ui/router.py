@@ -10,6 +10,7 @@ from litestar import Router
 from litestar.static_files import create_static_files_router
 
 from admin_ui.errors import PAGE_EXCEPTION_HANDLERS
+from admin_ui.pages.activation import ActivationPages
 from admin_ui.pages.auth import LoginPages, LogoutPage, StepUpPage
 from admin_ui.pages.institutions import AssociationActions, InstitutionPages
 from admin_ui.pages.me import HomePage, MyPages
@@ -26,6 +27,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 PAGE_CONTROLLERS: tuple[type, ...] = (
     LoginPages,
+    ActivationPages,
     LogoutPage,
     StepUpPage,
     HomePage,

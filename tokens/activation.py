@@ -18,7 +18,6 @@ from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import (
     BoaError,
-    Conflict,
     InvalidCredentials,
     NotAuthenticated,
     PermissionDenied,
@@ -110,13 +109,16 @@ async def enrol_with_ticket(session: AsyncSession, *, ticket: str, kind: str,
 
 
 async def enrolled_app(session: AsyncSession, *, ticket: str) -> tuple[Token, str]:
-    """The app token waiting for its first code, and its provisioning URI (shown on the page)."""
+    """The app token waiting for its first code, and its provisioning URI (shown on the page); a new
+    one when an SMS enrolment replaced it (the person went back to choose again)."""
     _, actor = await ticket_holder(session, ticket)
-    token = await session.scalar(select(Token).where(Token.user_id == actor.user_id, Token.kind == TokenKind.TOTP,
+    user = user_of(actor)
+    token = await session.scalar(select(Token).where(Token.user_id == user.id, Token.kind == TokenKind.TOTP,
                                                      Token.state == TokenState.ENROLLED).order_by(Token.id.desc()))
     if token is None:
-        raise Conflict("No app is waiting to be set up. Choose the app again.", code="nothing_enrolled")
-    return token, provisioning_uri(token_secret(token), user_of(actor).ident)
+        token, uri = await token_service.enrol(session, actor=actor, ident=user.ident, kind=TokenKind.TOTP)
+        return token, uri or ""
+    return token, provisioning_uri(token_secret(token), user.ident)
 
 
 async def confirm_with_ticket(session: AsyncSession, *, ticket: str, token_id: str, code: str) -> Token:

@@ -13,6 +13,7 @@ from admin_ui.labels import JUSTIFICATIONS
 from admin_ui.qr import qr_svg, secret_of
 from admin_ui.templating import render
 from admin_ui.viewer import Viewer, viewer_of
+from boa.kernel.access import ONBOARDING_STEPS, missing_onboarding
 from boa.kernel.decisions import decision_for
 from boa.people import email_changes, users
 from boa.web.auth import ONBOARDING
@@ -32,8 +33,10 @@ class HomePage(Controller):
     async def home(self, request: Request, db_session: AsyncSession) -> Response:
         viewer: Viewer = viewer_of(request)
         decision = await decision_for(db_session, viewer.signed_in.ident, "login", record_denial=False)
-        return render(request, "home.html", sections=nav.sections(viewer),
-                      reasons=reason_texts([r.as_dict() for r in decision.reasons], viewer.lang))
+        missing = missing_onboarding(decision)
+        others = [r.as_dict() for r in decision.reasons if r.code not in ONBOARDING_STEPS]
+        return render(request, "home.html", sections=nav.sections(viewer), onboarding=missing,
+                      reasons=reason_texts(others, viewer.lang))
 
 
 class MyPages(Controller):

@@ -187,6 +187,14 @@ MATRIX: dict[str, Rule] = {
     # Admin pages (the same services decide; a denied page is 403/404 or a redirect to /login).
     # Form posts without a CSRF token are refused for a cookie session; these calls use Bearer.
     "GET /login": R(EVERYONE),
+    "GET /activate": R(EVERYONE),
+    "POST /activate": R(),  # public, but needs the form's CSRF token (double submit): a bare post is refused
+    "GET /activate/second-factor": R(EVERYONE),
+    "POST /activate/app": R(),  # public, but needs the form's CSRF token (double submit): a bare post is refused
+    "POST /activate/sms": R(),  # public, but needs the form's CSRF token (double submit): a bare post is refused
+    "POST /activate/confirm": R(),  # public, but needs the form's CSRF token (double submit): a bare post is refused
+    "GET /confirm-email": R(EVERYONE),
+    "POST /confirm-email": R(),  # public, but needs the form's CSRF token (double submit): a bare post is refused
     "POST /login": R(),  # needs the login form's CSRF token: a bare post is refused for everybody
     "GET /login/code": R(),  # only inside a started login (challenge cookie)
     "POST /login/code": R(),
