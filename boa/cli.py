@@ -9,6 +9,7 @@ import sys
 
 from boa.composition import wire
 from boa.kernel.access import ACTIONS
+from boa.kernel.domain import STAFF_ROLES
 from boa.kernel.settings import get_settings
 
 
@@ -147,6 +148,33 @@ def cmd_tokens_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_create(args: argparse.Namespace) -> int:
+    """The first user of a new installation (Research Services staff) is made here; every later
+    user through the API or the pages. The activation mail goes out like any other."""
+    from boa.kernel.actor import Actor
+    from boa.kernel.db import transaction
+    from boa.kernel.errors import BoaError
+    from boa.people.users import create_user
+
+    async def run() -> str:
+        engine = _engine()
+        try:
+            async with transaction(engine) as session:
+                user = await create_user(session, actor=Actor(system="cli"), name=args.name, email=args.email,
+                                         mobile=args.mobile, staff_roles=args.staff or [])
+                return user.ident
+        finally:
+            await engine.dispose()
+
+    try:
+        ident = asyncio.run(run())
+    except BoaError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        return 1
+    print(f"user {ident} created; the activation mail goes to {args.email}")
+    return 0
+
+
 def cmd_access_decide(args: argparse.Namespace) -> int:
     """The same decision every gate asks, from the database (not from any cache); a denial is not
     audited: this is an operator asking why, not a gate acting."""
@@ -215,6 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="scan files for microdata", add_help=False)
     scan.add_argument("rest", nargs=argparse.REMAINDER)
     scan.set_defaults(func=cmd_scan)
+
+    users = sub.add_parser("users", help="users").add_subparsers(dest="users_command", required=True)
+    new_user = users.add_parser("create", help="create a user (e.g. the first Research Services staff member)")
+    new_user.add_argument("name")
+    new_user.add_argument("email")
+    new_user.add_argument("--mobile", default=None)
+    new_user.add_argument("--staff", action="append", choices=STAFF_ROLES, help="an office role (repeatable)")
+    new_user.set_defaults(func=cmd_users_create)
 
     access = sub.add_parser("access", help="the access decision").add_subparsers(dest="access_command", required=True)
     decide = access.add_parser("decide", help="may IDENT do ACTION now? (exit 0 allowed, 1 denied)")
