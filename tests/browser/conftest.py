@@ -7,6 +7,7 @@ pages, the PostgreSQL behaviour is covered by the API and integration tests."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -53,6 +54,16 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
+class Server(str):
+    """The server's base URL; ``var`` is its var directory (its mail and SMS outbox files)."""
+
+    var: Path
+
+    def outbox(self, name: str) -> list[dict]:
+        path = self.var / "outbox" / f"{name}.jsonl"
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
 @pytest.fixture(scope="module")
 def boa_server(chromium_path, tmp_path_factory) -> str:
     var = tmp_path_factory.mktemp("boa-browser-server")
@@ -64,7 +75,8 @@ def boa_server(chromium_path, tmp_path_factory) -> str:
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "boa.cli", "serve", "--demo", "--host", "127.0.0.1",
                                  "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.var = var
     try:
         _wait_for(base + "/health", proc, log)
         yield base
