@@ -1,28 +1,18 @@
 from __future__ import annotations
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, get, patch
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
-from api.schemas.bodies import AgreementAcceptBody, CertificationBody, MePatch
+from api.schemas.bodies import MePatch
 from api.schemas.common import extended
-from api.schemas.people import (
-    AgreementAccepted,
-    CertificationResult,
-    CertificationTest,
-    Membership,
-    MeView,
-    MyRole,
-    Onboarding,
-    Question,
-    UserAgreementView,
-)
+from api.schemas.people import Membership, MeView, MyRole, Onboarding
 from boa.kernel.access import missing_onboarding
 from boa.kernel.actor import Actor
 from boa.kernel.decisions import decision_for
 from boa.kernel.errors import PermissionDenied
-from boa.people import onboarding, users
+from boa.people import users
 from boa.people.lookups import user_of
 from boa.people.models import Association, Institution, InstitutionRole
 from boa.web.auth import ONBOARDING
@@ -74,29 +64,3 @@ class MeController(Controller):
         await users.update_contact(db_session, actor=actor, email=data.email, mobile=data.mobile,
                                    address=data.address, language=data.language)
         return await me_view(db_session, actor)
-
-    @get("/user-agreement")
-    async def user_agreement(self, db_session: AsyncSession, actor: Actor) -> UserAgreementView:
-        current = await onboarding.current_user_agreement(db_session)
-        return UserAgreementView(version=current.version if current else None,
-                                 text=current.text if current else None,
-                                 accepted_version=user_of(actor).user_agreement_version)
-
-    @post("/user-agreement", status_code=200)
-    async def accept(self, db_session: AsyncSession, actor: Actor, data: AgreementAcceptBody) -> AgreementAccepted:
-        user = await onboarding.accept_user_agreement(db_session, actor=actor, version=data.version)
-        return AgreementAccepted(accepted_version=user.user_agreement_version)
-
-    @get("/certification")
-    async def certification_test(self, actor: Actor) -> CertificationTest:
-        questions = [Question(number=n, question=q["question"], options=q["options"])
-                     for n, q in enumerate(onboarding.certification_questions(), start=1)]
-        return CertificationTest(questions=questions,
-                                 expires_at=presenters.ts(user_of(actor).certification_expires_at))
-
-    @post("/certification", status_code=200)
-    async def take_certification(self, db_session: AsyncSession, actor: Actor,
-                                 data: CertificationBody) -> CertificationResult:
-        attempt = await onboarding.take_certification(db_session, actor=actor, answers=data.answers)
-        return CertificationResult(passed=attempt.passed, correct=attempt.correct, questions=attempt.questions,
-                                   expires_at=presenters.ts(user_of(actor).certification_expires_at))

@@ -65,8 +65,10 @@ MATRIX: dict[str, Rule] = {
     "PATCH /v1/me": R(USERS, body={"email": "changed@demo.boa.example"}),
     "GET /v1/me/user-agreement": R(USERS),
     "POST /v1/me/user-agreement": R(USERS, body={"version": 1}),
-    "GET /v1/me/certification": R(USERS),
-    "POST /v1/me/certification": R(USERS, body={"answers": [0] * 10}),
+    # The certification: the demo's users are certified (a start answers 409 renewal_not_yet); the
+    # attempt is the researcher's (RESB), open, answered with nothing (422).
+    "POST /v1/me/certification/attempts": R(USERS),
+    "POST /v1/me/certification/attempts/{attempt_id}": R("researcher", body={"answers": {}}),
     # Institutions, agreements, roles, users, associations
     "GET /v1/institutions": R(STAFF),
     "POST /v1/institutions": R(STAFF, body={"name": "New U", "authorisation_number": 999, "kind": "university"}),
