@@ -13,6 +13,7 @@ from admin_ui.errors import PAGE_EXCEPTION_HANDLERS
 from admin_ui.pages.auth import LoginPages, LogoutPage
 from admin_ui.pages.institutions import AssociationActions, InstitutionPages
 from admin_ui.pages.me import HomePage, MyPages
+from admin_ui.pages.onboarding import OnboardingPages
 from admin_ui.pages.project_database import ProjectDatabasePages
 from admin_ui.pages.projects import ProjectPages
 from admin_ui.pages.results import ResultPages
@@ -29,6 +30,7 @@ PAGE_CONTROLLERS: tuple[type, ...] = (
     LogoutPage,
     HomePage,
     MyPages,
+    OnboardingPages,
     ProjectPages,
     InstitutionPages,
     AssociationActions,

@@ -22,9 +22,11 @@ PIN = "7391"
 SECRET = pyotp.random_base32()
 
 
-async def newcomer(engine, ident: str = "NEWU", *, institution: int | None = 101, language: str = "da") -> None:
-    """An activated user with an active TOTP token (``SECRET``), associated with the institution
-    when one is named, who has neither accepted the user agreement nor passed the certification."""
+async def newcomer(engine, ident: str = "NEWU", *, institution: int | None = 101, language: str = "da",
+                   secret: str = SECRET) -> None:
+    """An activated user (PIN ``PIN``) with an active TOTP token (``secret``), associated with the
+    institution when one is named, who has neither accepted the user agreement nor passed the
+    certification."""
     async with transaction(engine) as s:
         user = User(ident=ident, name=f"New {ident}", email=f"{ident.lower()}@uni.example", active=True,
                     staff_roles=[], language=language, pin_hash=pin_hasher().hash(PIN))
@@ -36,7 +38,7 @@ async def newcomer(engine, ident: str = "NEWU", *, institution: int | None = 101
         token = Token(user_id=user.id, kind="totp", state="active", activated_at=clock.now())
         s.add(token)
         await s.flush()
-        seal_secret(token, SECRET)
+        seal_secret(token, secret)
 
 
 async def signed_in(client, ident: str = "NEWU") -> dict[str, str]:

@@ -55,7 +55,7 @@ async def start_attempt(session: AsyncSession, *, actor: Actor) -> Certification
                        f"you can renew it from {opens.isoformat()}.", code="renewal_not_yet",
                        opens_at=opens.isoformat(), certified_until=clock.iso(user.certification_expires_at))
     if await started_today(session, user.id, now) >= bank.attempts_per_day:
-        raise TooManyRequests(f"You have used today's {bank.attempts_per_day} attempts. Try again tomorrow.",
+        raise TooManyRequests("You have used today's attempts. Try again tomorrow.",
                               code="too_many_attempts", retry_after=rules.retry_after(now),
                               retry_at=rules.next_day(now).isoformat())
     attempt = CertificationAttempt(user_id=user.id, attempted_at=now, questions=bank.per_attempt,

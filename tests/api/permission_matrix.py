@@ -196,6 +196,13 @@ MATRIX: dict[str, Rule] = {
     "POST /me/token/sms": R(USERS, form={"mobile": "+4512345678"}),
     "POST /me/token/physical": R(USERS, form={}),
     "POST /me/token/{token_id}/activate": R(STAFF, "researcher", form={"code": "123456"}),
+    # Onboarding pages: the same certification attempt as above (RESB's, open)
+    "GET /me/user-agreement": R(USERS),
+    "POST /me/user-agreement": R(USERS, form={"version": "1"}),
+    "GET /me/certification": R(USERS),
+    "POST /me/certification": R(USERS),
+    "GET /me/certification/{attempt_id}": R("researcher"),
+    "POST /me/certification/{attempt_id}": R("researcher", form={}),
     # Transfer pages: the same transfer as above (RESB's, transferred)
     "GET /me/transfers": R(USERS),
     "POST /me/transfers": R("contact_person", "researcher", form={"project": "{number}"}, files=[("b.txt", "x;y\n1;2\n")]),
