@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from boa.kernel import clock
+from boa.kernel.domain import LANGUAGES, per_language
 from boa.kernel.errors import ValidationFailed
 from boa.kernel.settings import SEED_DATA
 
 BANK_FILE = SEED_DATA / "certification.json"
-LANGUAGES = ("da", "en")
 ATTEMPT_TIME = timedelta(hours=1)
 
 
@@ -59,10 +59,10 @@ class Bank:
 
 
 def _texts(value: Any, where: str) -> dict[str, str]:
-    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value[lang].strip()
-                                          for lang in LANGUAGES):
-        raise InvalidBank(f"{where}: a text in Danish and English is needed")
-    return {lang: value[lang] for lang in LANGUAGES}
+    try:
+        return per_language(value, where)
+    except ValueError as exc:
+        raise InvalidBank(str(exc)) from None
 
 
 def _positive(data: Mapping[str, Any], key: str) -> int:

@@ -12,10 +12,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from boa.kernel import clock
+from boa.kernel.domain import LANGUAGES
 from boa.people import certification_rules as rules
 from boa.people.models import CertificationAttempt, UserAgreementVersion
-
-LANGUAGES = ("da", "en")
 
 
 def language(value: str | None) -> str:

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa.kernel import audit, clock
 from boa.kernel.actor import SYSTEM, Actor
 from boa.kernel.audit_actions import AuditAction
+from boa.kernel.domain import per_language
 from boa.kernel.errors import Conflict, PermissionDenied
 from boa.kernel.queries import insert_if_absent
 from boa.kernel.settings import SEED_DATA
@@ -34,7 +35,6 @@ from boa.people.models import User, UserAgreementAcceptance, UserAgreementVersio
 log = logging.getLogger("boa.people.user_agreements")
 
 SEED_FILE = SEED_DATA / "user_agreements.json"
-LANGUAGES = ("da", "en")
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,6 @@ class AgreementVersion:
     issued_on: date | None = None
 
 
-def _per_language(value: Any, what: str) -> dict[str, str]:
-    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value[lang].strip()
-                                          for lang in LANGUAGES):
-        raise ValueError(f"{what} needs a text in Danish and English")
-    return {lang: value[lang] for lang in LANGUAGES}
-
-
 def parse_versions(data: dict[str, Any]) -> tuple[AgreementVersion, ...]:
     out = []
     for raw in data.get("versions") or []:
@@ -61,8 +54,8 @@ def parse_versions(data: dict[str, Any]) -> tuple[AgreementVersion, ...]:
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
             raise ValueError(f"a user agreement version is a positive integer, not {number!r}")
         issued = raw.get("published")
-        out.append(AgreementVersion(number, _per_language(raw.get("title"), f"version {number}'s title"),
-                                    _per_language(raw.get("text"), f"version {number}'s text"),
+        out.append(AgreementVersion(number, per_language(raw.get("title"), f"version {number}'s title"),
+                                    per_language(raw.get("text"), f"version {number}'s text"),
                                     date.fromisoformat(issued) if issued else None))
     if len({v.version for v in out}) != len(out):
         raise ValueError("user agreement versions must be unique")

@@ -24,7 +24,7 @@ async def test_migrated_schema_matches_models(engine):
     assert version is not None
 
 
-def test_cli_migrates_an_empty_sqlite_database_and_seeds_the_demo_once(tmp_path):
+def test_cli_migrates_an_empty_sqlite_database_publishes_the_user_agreement_and_seeds_the_demo_once(tmp_path):
     env = {"BOA_VAR_DIR": str(tmp_path), "BOA_ARGON2_MEMORY_KIB": "1024", "BOA_ARGON2_TIME_COST": "1",
            "PATH": "/usr/bin:/bin"}
     run = lambda *args: subprocess.run([sys.executable, "-m", "boa.cli", *args], env=env, capture_output=True,  # noqa: E731
@@ -35,6 +35,9 @@ def test_cli_migrates_an_empty_sqlite_database_and_seeds_the_demo_once(tmp_path)
     first = run("db", "upgrade")
     assert first.returncode == 0, first.stderr
     assert (tmp_path / "boa.sqlite3").exists()
+    assert "user agreement published: version 1" in first.stdout  # seed_data/user_agreements.json
+    second = run("db", "upgrade")
+    assert second.returncode == 0 and "user agreement published" not in second.stdout, second.stderr
     seeded = run("seed", "demo")
     assert seeded.returncode == 0 and "demo data loaded" in seeded.stdout, seeded.stderr
     again = run("seed", "demo")
