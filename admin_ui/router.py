@@ -14,6 +14,7 @@ from admin_ui.pages.activation import ActivationPages
 from admin_ui.pages.auth import LoginPages, LogoutPage, StepUpPage
 from admin_ui.pages.institutions import AssociationActions, InstitutionPages
 from admin_ui.pages.me import HomePage, MyPages
+from admin_ui.pages.onboarding import OnboardingPages
 from admin_ui.pages.project_database import ProjectDatabasePages
 from admin_ui.pages.projects import ProjectPages
 from admin_ui.pages.results import ResultPages
@@ -32,6 +33,7 @@ PAGE_CONTROLLERS: tuple[type, ...] = (
     StepUpPage,
     HomePage,
     MyPages,
+    OnboardingPages,
     ProjectPages,
     InstitutionPages,
     AssociationActions,

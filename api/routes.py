@@ -9,6 +9,7 @@ from api.controllers.institutions import AgreementController, InstitutionControl
 from api.controllers.law_model import LawModelController
 from api.controllers.me import MeController
 from api.controllers.oauth import OAuthController
+from api.controllers.onboarding import OnboardingController
 from api.controllers.project_databases import ProjectDatabaseController
 from api.controllers.projects import ProjectController, ReportController
 from api.controllers.proposals import ProposalController
@@ -22,6 +23,7 @@ CONTROLLERS: tuple[type, ...] = (
     AuthController,
     OAuthController,
     MeController,
+    OnboardingController,
     InstitutionController,
     AgreementController,
     UserController,

@@ -20,10 +20,26 @@ def _engine():
 
 
 def cmd_db_upgrade(_: argparse.Namespace) -> int:
+    """Migrates, then publishes the user agreement versions of seed_data/user_agreements.json
+    that the database lacks (a published version is never changed)."""
+    from boa.kernel.db import transaction
     from boa.migrate import upgrade
+    from boa.people.user_agreements import publish_user_agreements
 
     upgrade(get_settings().database_url)
+
+    async def publish() -> list[int]:
+        engine = _engine()
+        try:
+            async with transaction(engine) as session:
+                return await publish_user_agreements(session)
+        finally:
+            await engine.dispose()
+
+    published = asyncio.run(publish())
     print("database is at the newest revision")
+    if published:
+        print("user agreement published: version " + ", ".join(str(v) for v in published))
     return 0
 
 

@@ -1,5 +1,6 @@
-"""Loads ``seed_data/demo.json`` into an empty database, once: the people, the users and their
-tokens, then the schemes' sections, in this order."""
+"""Loads ``seed_data/demo.json`` into an empty database, once: the user agreement (published from
+``seed_data/user_agreements.json``), the people, the users and their tokens, then the schemes'
+sections, in this order."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from boa.composition import wire
+from boa.kernel.actor import SEED
 from boa.kernel.db import transaction
 from boa.kernel.settings import SEED_DATA
 from boa.people import demo as people_demo
 from boa.people.models import User
+from boa.people.user_agreements import current_user_agreement, publish_user_agreements
 from schemes import demo as schemes_demo
 from tokens import demo as tokens_demo
 
@@ -33,9 +36,10 @@ async def load_demo(engine: AsyncEngine) -> bool:
     async with transaction(engine) as session:
         if await is_seeded(session):
             return False
-        agreement = data["user_agreement"]
-        await people_demo.publish_user_agreement(session, agreement["version"], agreement["text"], people_demo.SEED)
-        users = await tokens_demo.load_users(session, data, agreement["version"])
+        # The user agreement of seed_data/user_agreements.json; every demo user has accepted the current version.
+        await publish_user_agreements(session, actor=SEED)
+        current = await current_user_agreement(session)
+        users = await tokens_demo.load_users(session, data, current.version if current else None)
         await tokens_demo.load_tokens(session, data, users)
         insts = await people_demo.load_institutions(session, data, users)
         await people_demo.load_roles(session, data, users, insts)

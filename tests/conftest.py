@@ -79,11 +79,21 @@ async def empty_database(engine) -> None:
                 await conn.execute(text(f'DELETE FROM "{t}"'))
 
 
+async def publish_seed(engine) -> None:
+    """What ``boa db upgrade`` does after migrating: the user agreement of the seed file."""
+    from boa.kernel.db import transaction
+    from boa.people.user_agreements import publish_user_agreements
+
+    async with transaction(engine) as session:
+        await publish_user_agreements(session)
+
+
 @pytest.fixture
 async def db(engine):
-    """An empty database for this test."""
+    """An empty database for this test, holding what an upgraded database holds (the user agreement)."""
     clock.reset()
     await empty_database(engine)
+    await publish_seed(engine)
     mail_file = get_settings().outbox_dir / "mail.jsonl"
     if mail_file.exists():
         mail_file.unlink()

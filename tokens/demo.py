@@ -18,7 +18,8 @@ from tokens.kinds import seal_secret
 from tokens.models import Token
 
 
-async def load_users(session: AsyncSession, data: dict[str, Any], version: int) -> dict[str, User]:
+async def load_users(session: AsyncSession, data: dict[str, Any], version: int | None) -> dict[str, User]:
+    """The demo's users, certified for a year and having accepted user agreement ``version``."""
     hasher = pin_hasher()
     hashes = await asyncio.gather(*(asyncio.to_thread(hasher.hash, u["pin"]) for u in data["users"]))
     now = clock.now()
@@ -32,7 +33,8 @@ async def load_users(session: AsyncSession, data: dict[str, Any], version: int) 
         users[user.ident] = user
     await session.flush()
     for user in users.values():
-        session.add(UserAgreementAcceptance(user_id=user.id, version=version, accepted_at=now))
+        if version is not None:
+            session.add(UserAgreementAcceptance(user_id=user.id, version=version, accepted_at=now))
         await audit.record(session, actor=SEED.label, action=AuditAction.USER_CREATE,
                            subject=f"user:{user.ident}",
                            after={"name": user.name, "staff_roles": user.staff_roles})

@@ -5,25 +5,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
-from api.schemas.bodies import AgreementAcceptBody, CertificationBody, EmailConfirmBody, MePatch
+from api.schemas.bodies import EmailConfirmBody, MePatch
 from api.schemas.common import extended
-from api.schemas.people import (
-    AgreementAccepted,
-    CertificationResult,
-    CertificationTest,
-    EmailConfirmed,
-    Membership,
-    MeView,
-    MyRole,
-    Onboarding,
-    Question,
-    UserAgreementView,
-)
+from api.schemas.people import EmailConfirmed, Membership, MeView, MyRole, Onboarding
 from boa.kernel.access import missing_onboarding
 from boa.kernel.actor import Actor
 from boa.kernel.decisions import decision_for
 from boa.kernel.errors import PermissionDenied
-from boa.people import email_changes, onboarding, users
+from boa.people import email_changes, users
 from boa.people.lookups import user_of
 from boa.people.models import Association, Institution, InstitutionRole
 from boa.web.auth import ONBOARDING
@@ -82,29 +71,3 @@ class MeController(Controller):
         """The link sent to a new address, opened: from now on the user's address."""
         user = await email_changes.confirm(db_session, token=data.token)
         return EmailConfirmed(ident=user.ident, email=user.email)
-
-    @get("/user-agreement")
-    async def user_agreement(self, db_session: AsyncSession, actor: Actor) -> UserAgreementView:
-        current = await onboarding.current_user_agreement(db_session)
-        return UserAgreementView(version=current.version if current else None,
-                                 text=current.text if current else None,
-                                 accepted_version=user_of(actor).user_agreement_version)
-
-    @post("/user-agreement", status_code=200)
-    async def accept(self, db_session: AsyncSession, actor: Actor, data: AgreementAcceptBody) -> AgreementAccepted:
-        user = await onboarding.accept_user_agreement(db_session, actor=actor, version=data.version)
-        return AgreementAccepted(accepted_version=user.user_agreement_version)
-
-    @get("/certification")
-    async def certification_test(self, actor: Actor) -> CertificationTest:
-        questions = [Question(number=n, question=q["question"], options=q["options"])
-                     for n, q in enumerate(onboarding.certification_questions(), start=1)]
-        return CertificationTest(questions=questions,
-                                 expires_at=presenters.ts(user_of(actor).certification_expires_at))
-
-    @post("/certification", status_code=200)
-    async def take_certification(self, db_session: AsyncSession, actor: Actor,
-                                 data: CertificationBody) -> CertificationResult:
-        attempt = await onboarding.take_certification(db_session, actor=actor, answers=data.answers)
-        return CertificationResult(passed=attempt.passed, correct=attempt.correct, questions=attempt.questions,
-                                   expires_at=presenters.ts(user_of(actor).certification_expires_at))

@@ -106,8 +106,10 @@ class AgreementAcceptBody(Body):
     version: int
 
 
-class CertificationBody(Body):
-    answers: list[int]
+class AnswersBody(Body):
+    """A certification attempt's answers: question id → option id, one for every question."""
+
+    answers: dict[str, str]
 
 
 class TokenBody(Body):

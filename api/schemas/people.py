@@ -236,31 +236,3 @@ class MeView(UserView, kw_only=True):
 class EmailConfirmed(msgspec.Struct):
     ident: str
     email: str | None
-
-
-class UserAgreementView(msgspec.Struct):
-    version: int | None
-    text: str | None
-    accepted_version: int | None
-
-
-class AgreementAccepted(msgspec.Struct):
-    accepted_version: int | None
-
-
-class Question(msgspec.Struct):
-    number: int
-    question: str
-    options: list[str]
-
-
-class CertificationTest(msgspec.Struct):
-    questions: list[Question]
-    expires_at: str | None
-
-
-class CertificationResult(msgspec.Struct):
-    passed: bool
-    correct: int
-    questions: int
-    expires_at: str | None

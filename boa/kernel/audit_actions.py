@@ -39,7 +39,8 @@ class AuditAction(StrEnum):
     USER_CONTACT_UPDATE = "user.contact_update"
     USER_AGREEMENT_PUBLISH = "user_agreement.publish"
     USER_AGREEMENT_ACCEPT = "user_agreement.accept"
-    CERTIFICATION_ATTEMPT = "certification.attempt"
+    CERTIFICATION_START = "certification.start"  # an attempt drawn (it counts towards the day's)
+    CERTIFICATION_ATTEMPT = "certification.attempt"  # an attempt scored: the score, never the answers
 
     # The PIN (tokens.activation): set with an activation code (new user or reset), changed, reset.
     USER_PIN_SET_ACTIVATE = "user.pin_set.activate"

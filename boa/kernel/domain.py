@@ -30,6 +30,17 @@ INSTITUTION_ROLES = (
 )
 STAFF_ROLES = ("staff", "sanctions", "review")
 
+# The languages of the users, the pages and the texts the office publishes (Danish first).
+LANGUAGES = ("da", "en")
+
+
+def per_language(value: object, what: str) -> dict[str, str]:
+    """A text given in every language (``{"da": ..., "en": ...}``), else ValueError naming ``what``."""
+    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value[lang].strip()
+                                          for lang in LANGUAGES):
+        raise ValueError(f"{what} needs a text in Danish and English")
+    return {lang: value[lang] for lang in LANGUAGES}
+
 # Who may assign which institution role (SPEC 1: only the responsible person or a substitute
 # assigns substitute, administrator and signatory). "responsible" comes only with an agreement.
 ROLE_ASSIGNERS: dict[str, frozenset[str]] = {

@@ -1,5 +1,5 @@
-"""The demo's people: the user agreement, the institutions with their agreements, the roles and
-associations (``seed_data/demo.json``; loaded by :func:`boa.demo.load_demo`)."""
+"""The demo's people: the institutions with their agreements, the roles and associations
+(``seed_data/demo.json``; loaded by :func:`boa.demo.load_demo`)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
-from boa.kernel.actor import SEED, Actor
+from boa.kernel.actor import SEED
 from boa.kernel.audit_actions import AuditAction
 from boa.people import institutions
-from boa.people.models import Association, Institution, InstitutionRole, User, UserAgreementVersion
-
-
-async def publish_user_agreement(session: AsyncSession, version: int, text: str, actor: Actor) -> None:
-    session.add(UserAgreementVersion(version=version, text=text, published_at=clock.now()))
-    await audit.record(session, actor=actor.label, action=AuditAction.USER_AGREEMENT_PUBLISH,
-                       subject=f"user_agreement:{version}")
+from boa.people.models import Association, Institution, InstitutionRole, User
 
 
 async def load_institutions(session: AsyncSession, data: dict[str, Any], users: dict[str, User]) -> dict[int, Institution]:

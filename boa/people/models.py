@@ -3,11 +3,11 @@ agreements, user requests, users, activation codes, user agreements and certific
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from boa.kernel.models import Base, JsonType
@@ -121,11 +121,18 @@ Index("ix_users_email_prefix", func.lower(User.email).label("email_lower"),
 
 
 class UserAgreementVersion(Base):
+    """A published version of the user agreement: its title and text in Danish and English
+    (``{"da": ..., "en": ...}``), published from ``seed_data/user_agreements.json`` and never
+    changed (:func:`boa.people.user_agreements.publish_user_agreements`). The newest version is
+    the current one."""
+
     __tablename__ = "user_agreement_versions"
 
     version: Mapped[int] = mapped_column(Integer, unique=True)
-    text: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    titles: Mapped[dict[str, str]] = mapped_column(JsonType)
+    texts: Mapped[dict[str, str]] = mapped_column(JsonType)
+    issued_on: Mapped[date | None] = mapped_column(Date, default=None)  # the date the text bears
+    published_at: Mapped[datetime] = mapped_column(DateTimeUTC)  # when this database published it
 
 
 class UserAgreementAcceptance(Base):
@@ -137,16 +144,22 @@ class UserAgreementAcceptance(Base):
     accepted_at: Mapped[datetime] = mapped_column(DateTimeUTC)
 
 
-class Certification(Base):
-    """One attempt at the security certification test."""
+class CertificationAttempt(Base):
+    """One attempt at the security certification (:mod:`boa.people.certification`): the questions
+    drawn and their options in the order shown, each with its right option (kept here, never
+    shown), in both languages, so the answers are checked against what was shown. It counts
+    towards the day's attempts from its start (``attempted_at``) and is scored once, when
+    submitted; only the score is kept, not the answers."""
 
     __tablename__ = "certification_attempts"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    attempted_at: Mapped[datetime] = mapped_column(DateTimeUTC)
-    correct: Mapped[int] = mapped_column(Integer)
-    questions: Mapped[int] = mapped_column(Integer)
-    passed: Mapped[bool] = mapped_column(Boolean)
+    attempted_at: Mapped[datetime] = mapped_column(DateTimeUTC)  # started
+    questions: Mapped[int] = mapped_column(Integer)  # how many
+    shown: Mapped[list[dict[str, Any]]] = mapped_column(JsonType, default=list)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    correct: Mapped[int | None] = mapped_column(Integer, default=None)
+    passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
 
 
 class ActivationCode(Base):

@@ -72,8 +72,10 @@ MATRIX: dict[str, Rule] = {
     "PATCH /v1/me": R(USERS, body={"email": "changed@demo.boa.example"}),
     "GET /v1/me/user-agreement": R(USERS),
     "POST /v1/me/user-agreement": R(USERS, body={"version": 1}),
-    "GET /v1/me/certification": R(USERS),
-    "POST /v1/me/certification": R(USERS, body={"answers": [0] * 10}),
+    # The certification: the demo's users are certified (a start answers 409 renewal_not_yet); the
+    # attempt is the researcher's (RESB), open, answered with nothing (422).
+    "POST /v1/me/certification/attempts": R(USERS),
+    "POST /v1/me/certification/attempts/{attempt_id}": R("researcher", body={"answers": {}}),
     # Institutions, agreements, roles, users, associations
     "GET /v1/institutions": R(STAFF),
     "POST /v1/institutions": R(STAFF, body={"name": "New U", "authorisation_number": 999, "kind": "university"}),
@@ -211,6 +213,13 @@ MATRIX: dict[str, Rule] = {
     "GET /me/verify": R(USERS),
     "POST /me/token/physical": R(USERS, form={}),
     "POST /me/token/{token_id}/activate": R(STAFF, "researcher", form={"code": "123456"}),
+    # Onboarding pages: the same certification attempt as above (RESB's, open)
+    "GET /me/user-agreement": R(USERS),
+    "POST /me/user-agreement": R(USERS, form={"version": "1"}),
+    "GET /me/certification": R(USERS),
+    "POST /me/certification": R(USERS),
+    "GET /me/certification/{attempt_id}": R("researcher"),
+    "POST /me/certification/{attempt_id}": R("researcher", form={}),
     # Transfer pages: the same transfer as above (RESB's, transferred)
     "GET /me/transfers": R(USERS),
     "POST /me/transfers": R("contact_person", "researcher", form={"project": "{number}"}, files=[("b.txt", "x;y\n1;2\n")]),

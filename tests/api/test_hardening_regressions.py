@@ -19,8 +19,9 @@ async def test_a_service_client_reaches_only_the_access_decision(client, demo):
     """Found by the permission matrix: a client JWT passed the app's guard on every route, so it
     could read /v1/me/*, the project list and the law model's member list."""
     auth = await _client_token(client, demo)
-    for path in ("/v1/me/certification", "/v1/me/user-agreement", "/v1/projects", "/v1/law-model"):
-        r = await client.get(path, headers=auth)
+    for method, path in (("POST", "/v1/me/certification/attempts"), ("GET", "/v1/me/user-agreement"),
+                         ("GET", "/v1/projects"), ("GET", "/v1/law-model")):
+        r = await client.request(method, path, headers=auth)
         assert r.status_code == 403 and r.json()["code"] == "client_not_allowed", (path, r.text)
     r = await client.get("/v1/access/decision", headers=auth, params={"ident": "RESA", "action": "login"})
     assert r.status_code == 200 and r.json()["allowed"] is True

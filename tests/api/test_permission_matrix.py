@@ -10,14 +10,17 @@ role) pair sees the same demo data whatever the pairs before it did. "Denied" is
 from __future__ import annotations
 
 import os
+import random
 import re
 from contextlib import asynccontextmanager
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from boa.kernel import clock
 from boa.kernel.db import transaction
-from boa.people.models import Association, AuthorisationAgreement, Institution, User
+from boa.people import certification_rules as rules
+from boa.people.models import Association, AuthorisationAgreement, CertificationAttempt, Institution, User
 from schemes.authority.models import AuthorityScheme
 from schemes.project_database.models import ProjectDatabase
 from tests.api.permission_matrix import DENIED, MATRIX, PUBLIC, ROLES, Rule
@@ -73,6 +76,10 @@ async def _world(client, as_user, engine) -> tuple[dict[str, dict[str, str]], di
         token = await s.scalar(select(Token.id).where(Token.user_id == resb.id))
         pdb = await s.scalar(select(ProjectDatabase.id))
         scheme = await s.scalar(select(AuthorityScheme.id))
+        attempt = CertificationAttempt(user_id=resb.id, attempted_at=clock.now(), questions=rules.bank().per_attempt,
+                                       shown=rules.draw(rules.bank(), random.Random(0)))
+        s.add(attempt)
+        await s.flush()
     r = await client.post("/v1/oauth/token", data={"grant_type": "client_credentials",
                                                    "client_id": registered.client.client_id,
                                                    "client_secret": registered.secret})
@@ -110,7 +117,7 @@ async def _world(client, as_user, engine) -> tuple[dict[str, dict[str, str]], di
         "number": number, "transfer_id": transfer["id"], "file_id": transfer["files"][0]["id"],
         "case_id": case["id"], "lock_id": case["locks"][0]["id"], "decision": "approve", "file_path": "boa.css",
         "pdb_id": str(pdb), "scheme_id": str(scheme), "path": "openapi.yaml",
-        "institution_201": inst[201], "institution_301": inst[301],
+        "institution_201": inst[201], "institution_301": inst[301], "attempt_id": str(attempt.id),
     }
     return headers, params
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pyotp
 
 from boa.kernel import clock
-from tests.helpers import bearer, mails
+from tests.helpers import mails
 
 
 def _activation_code(ident: str) -> str:
@@ -128,28 +128,3 @@ async def test_administrator_requests_a_user_and_staff_approve(client, as_user):
     assert r.json()["ident"] and _activation_code(r.json()["ident"])
     again = await client.post(f"/v1/user-requests/{req_id}/approve", headers=staff)
     assert again.status_code == 409
-
-
-async def test_certification_test_and_user_agreement(client, as_user):
-    me = await as_user("RESA")
-    test = (await client.get("/v1/me/certification", headers=me)).json()
-    assert len(test["questions"]) == 10 and "answer" not in test["questions"][0]
-    from boa.people.onboarding import certification_questions
-
-    right = [q["answer"] for q in certification_questions()]
-    wrong = [(a + 1) % 3 for a in right]
-    for _ in range(3):
-        r = await client.post("/v1/me/certification", headers=me, json={"answers": wrong})
-        assert r.status_code == 200 and r.json()["passed"] is False
-    r = await client.post("/v1/me/certification", headers=me, json={"answers": right})
-    assert r.status_code == 429
-    clock.travel(timedelta(days=1, minutes=1))
-    me = bearer((await __import__("tests.helpers", fromlist=["login"]).login(client, "RESA"))["access_token"])
-    r = await client.post("/v1/me/certification", headers=me, json={"answers": right})
-    assert r.status_code == 200 and r.json()["passed"] is True
-    expires = r.json()["expires_at"]
-    assert expires[:4] == str(clock.now().year + 1)
-    r = await client.post("/v1/me/user-agreement", headers=me, json={"version": 99})
-    assert r.status_code == 409
-    r = await client.post("/v1/me/user-agreement", headers=me, json={"version": 1})
-    assert r.status_code == 200

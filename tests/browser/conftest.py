@@ -25,6 +25,9 @@ CHROMIUM = Path(os.environ.get("BOA_CHROMIUM", "/usr/bin/chromium"))
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
+# Each server's environment (its var directory and database) by its base URL, for a helper that
+# prepares data beside it (tests/browser/newcomer.py).
+SERVER_ENVIRONMENTS: dict[str, dict[str, str]] = {}
 
 
 def _free_port() -> int:
@@ -77,6 +80,7 @@ def boa_server(chromium_path, tmp_path_factory) -> str:
                                  "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = Server(f"http://127.0.0.1:{port}")
     base.var = var
+    SERVER_ENVIRONMENTS[base] = env
     try:
         _wait_for(base + "/health", proc, log)
         yield base

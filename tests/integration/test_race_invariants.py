@@ -96,3 +96,31 @@ async def test_fifty_concurrent_manager_changes_keep_one_to_three_managers(demo)
         active = set(await s.scalars(select(ProjectMember.user_id).where(
             ProjectMember.project_id == pdb.main_project_id, ProjectMember.state == "active")))
         assert active == {r.user_id for r in rows}
+
+
+async def test_fifty_concurrent_starts_make_the_days_three_attempts(client, demo):
+    from boa.people.models import CertificationAttempt
+    from tests.onboarding_helpers import newcomer, signed_in
+
+    await newcomer(demo)
+    me = await signed_in(client)
+    answers = await asyncio.gather(*(client.post("/v1/me/certification/attempts", headers=me) for _ in range(RACE)))
+    assert Counter(r.status_code for r in answers) == {201: 3, 429: RACE - 3}
+    async with transaction(demo) as s:
+        assert await s.scalar(select(func.count(CertificationAttempt.id))) == 3
+
+
+async def test_an_attempt_is_scored_once_by_fifty_concurrent_submissions(client, demo):
+    from boa.kernel.models import AuditEntry
+    from tests.onboarding_helpers import newcomer, right_answers, signed_in
+
+    await newcomer(demo)
+    me = await signed_in(client)
+    attempt = (await client.post("/v1/me/certification/attempts", headers=me)).json()
+    body = {"answers": right_answers(attempt)}
+    answers = await asyncio.gather(*(client.post(f"/v1/me/certification/attempts/{attempt['id']}", headers=me,
+                                                 json=body) for _ in range(RACE)))
+    assert Counter(r.status_code for r in answers) == {200: 1, 409: RACE - 1}
+    assert {r.json()["code"] for r in answers if r.status_code == 409} == {"attempt_already_submitted"}
+    async with transaction(demo) as s:
+        assert await s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "certification.attempt")) == 1

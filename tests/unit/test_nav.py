@@ -20,7 +20,7 @@ def _hrefs(viewer: Viewer) -> dict[str, list[str]]:
 
 def test_sections_follow_the_roles():
     plain = _hrefs(_viewer({"user"}))
-    assert plain["mine"] == ["/me", "/me/token", "/me/projects"]
+    assert plain["mine"] == ["/me", "/me/token", "/me/user-agreement", "/me/certification", "/me/projects"]
     assert plain["institution:7"] == ["/institutions/7", "/project-databases/3"]
     assert "office" not in plain
     admin = _hrefs(_viewer({"administrator", "user"}))["institution:7"]
@@ -45,6 +45,7 @@ def test_transfer_pages_for_project_members_and_review_for_reviewers():
     member = _viewer({"user"})
     assert "/me/transfers" not in _hrefs(member)["mine"]
     member.project_member = True
-    assert _hrefs(member)["mine"] == ["/me", "/me/token", "/me/projects", "/me/transfers"]
+    assert _hrefs(member)["mine"] == ["/me", "/me/token", "/me/user-agreement", "/me/certification", "/me/projects",
+                                     "/me/transfers"]
     assert "/staff/review" not in _hrefs(_viewer(set(), ["staff"]))["office"]
     assert "/staff/review" in _hrefs(_viewer(set(), ["staff", "review"]))["office"]
