@@ -31,6 +31,7 @@ from boa.kernel.settings import get_settings
 log = logging.getLogger("boa.kernel.reminders")
 
 Reminder = Callable[[AsyncSession, datetime], Awaitable[int]]
+CHUNK = 1000  # keys looked up at a time (a new user agreement reminds every user)
 
 
 class Reader(Protocol):
@@ -99,7 +100,11 @@ async def send_once(session: AsyncSession, due: Sequence[Due]) -> int:
     records it; answers how many were sent."""
     if not due:
         return 0
-    recorded = set(await session.scalars(select(SentReminder.key).where(SentReminder.key.in_([d.key for d in due]))))
+    keys = [d.key for d in due]
+    recorded: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        recorded.update(await session.scalars(select(SentReminder.key).where(
+            SentReminder.key.in_(keys[start:start + CHUNK]))))
     sent = 0
     for item in due:
         if item.key in recorded or not await _claim(session, item.key):

@@ -6,8 +6,9 @@ Create Date: 2026-11-29 21:55:29
 
 Mail is a row of ``outbox_mails`` written in the transaction of the change that causes it and
 delivered by the worker; ``sent_reminders`` records each reminder by its key, so it is sent once.
-A physical token remembers when it was shipped (its reminder 30 days later) and a breach case when
-it was registered (the report is overdue 14 days later; existing cases take their creation time).
+A physical token remembers when it was shipped (its reminder 30 days later; a token already
+shipped takes its last change) and a breach case when it was registered (the report is overdue 14
+days later; existing cases take their creation time).
 On PostgreSQL, procrastinate's tables and functions (the job queue ``boa worker`` runs), from
 the copy of procrastinate 3.10.0's schema in ``boa/migrations/sql``.
 """
@@ -80,6 +81,8 @@ def upgrade() -> None:
 
     with op.batch_alter_table('tokens', schema=None) as batch_op:
         batch_op.add_column(sa.Column('shipped_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True))
+    # A token shipped before this revision: its last change is the best guess of when.
+    op.execute("UPDATE tokens SET shipped_at = updated_at WHERE state = 'shipped'")
 
     if op.get_bind().dialect.name == 'postgresql':
         _run_script(PROCRASTINATE_SCHEMA.read_text(encoding='utf-8'))
