@@ -20,7 +20,7 @@ NOT_ACTIVATED = timedelta(days=30)
 async def physical_token_not_activated(session: AsyncSession, now: datetime) -> int:
     rows = (await session.execute(select(Token, User).join(User, User.id == Token.user_id).where(
         Token.kind == TokenKind.PHYSICAL, Token.state == TokenState.SHIPPED,
-        Token.shipped_at <= now - NOT_ACTIVATED).order_by(Token.id))).tuples()
+        Token.shipped_at <= now - NOT_ACTIVATED).order_by(Token.id)))
     due = []
     for token, user in rows:
         about = {"serial": token.serial, "shipped": token.shipped_at, "user_name": user.name, "user_ident": user.ident}

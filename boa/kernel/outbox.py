@@ -257,7 +257,7 @@ async def status(engine: AsyncEngine) -> dict[str, Any]:
     """What an operator watches: mails per state, the oldest mail waiting, the failed ones."""
     async with transaction(engine) as session:
         counts = dict((await session.execute(select(OutboxMail.state, func.count(OutboxMail.id))
-                                             .group_by(OutboxMail.state))).tuples().all())
+                                             .group_by(OutboxMail.state))).all())
         oldest = await session.scalar(select(func.min(OutboxMail.written_at)).where(
             OutboxMail.state.in_((MailState.PENDING, MailState.SENDING))))
         failed = (await session.scalars(select(OutboxMail).where(OutboxMail.state == MailState.FAILED)

@@ -56,7 +56,7 @@ async def activation_code_expiry(session: AsyncSession, now: datetime) -> int:
     """An activation (or PIN reset) link not yet used, a day before it expires."""
     rows = (await session.execute(select(ActivationCode, User).join(User, User.id == ActivationCode.user_id).where(
         User.active, ActivationCode.used_at.is_(None), ActivationCode.expires_at > now,
-        ActivationCode.expires_at <= now + timedelta(days=max(ACTIVATION_DAYS))).order_by(ActivationCode.id))).tuples()
+        ActivationCode.expires_at <= now + timedelta(days=max(ACTIVATION_DAYS))).order_by(ActivationCode.id)))
     return await send_once(session, [
         Due(f"activation_code_expiry:{code.id}", "activation_code_expiry", [user],
             {"ident": user.ident, "purpose": code.purpose, "expires": code.expires_at})

@@ -25,7 +25,7 @@ async def breach_report_overdue(session: AsyncSession, now: datetime) -> int:
     rows = (await session.execute(select(BreachCase, User, Institution.name).join(
         User, User.id == BreachCase.user_id).join(Institution, Institution.id == BreachCase.institution_id).where(
         BreachCase.state.in_(TAKES_REPORT),
-        BreachCase.report_state.in_((ReportState.REQUESTED, ReportState.RETURNED))).order_by(BreachCase.id))).tuples()
+        BreachCase.report_state.in_((ReportState.REQUESTED, ReportState.RETURNED))).order_by(BreachCase.id)))
     due = []
     for case, user, institution in rows:
         asked = case.registered_at if case.report_state == ReportState.REQUESTED else case.report_assessed_at

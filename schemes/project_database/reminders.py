@@ -25,14 +25,14 @@ async def project_database_end(session: AsyncSession, now: datetime) -> int:
         Institution, Institution.id == ProjectDatabase.institution_id).outerjoin(
         Project, Project.id == ProjectDatabase.main_project_id).where(
         ProjectDatabase.state == DatabaseState.ACTIVE, ProjectDatabase.end_date >= today,
-        ProjectDatabase.end_date <= today + timedelta(days=max(DAYS))).order_by(ProjectDatabase.id))).tuples().all()
+        ProjectDatabase.end_date <= today + timedelta(days=max(DAYS))).order_by(ProjectDatabase.id))).all()
     if not rows:
         return 0
     managers: dict[int, list[User]] = defaultdict(list)
     for pdb_id, user in (await session.execute(select(ProjectDatabaseManager.project_database_id, User).join(
             User, User.id == ProjectDatabaseManager.user_id).where(
             ProjectDatabaseManager.project_database_id.in_([pdb.id for pdb, _, _ in rows]), User.active)
-            .order_by(ProjectDatabaseManager.slot))).tuples():
+            .order_by(ProjectDatabaseManager.slot))):
         managers[pdb_id].append(user)
     due = []
     for pdb, institution, number in rows:

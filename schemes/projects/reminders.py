@@ -26,7 +26,7 @@ async def administrators(session: AsyncSession, institution_ids: set[int]) -> di
             User, User.id == InstitutionRole.user_id).where(
             InstitutionRole.institution_id.in_(institution_ids), InstitutionRole.role == "administrator",
             User.active).order_by(User.ident))
-        for institution_id, user in rows.tuples():
+        for institution_id, user in rows:
             found[institution_id].append(user)
     return found
 
@@ -40,7 +40,7 @@ async def project_dates(session: AsyncSession, now: datetime) -> int:
     deleting = and_(Project.deletion_date >= today, Project.deletion_date <= horizon)
     rows = (await session.execute(select(Project, Institution.name).join(
         Institution, Institution.id == Project.institution_id).where(
-        Project.deleted.is_(False), or_(ending, deleting)).order_by(Project.id))).tuples().all()
+        Project.deleted.is_(False), or_(ending, deleting)).order_by(Project.id))).all()
     if not rows:
         return 0
     admins = await administrators(session, {p.institution_id for p, _ in rows})
