@@ -21,6 +21,7 @@ from api.routes import CONTROLLERS
 from boa.composition import wire
 from boa.kernel.access_cache import AccessCache
 from boa.kernel.db import alchemy_config, make_engine
+from boa.kernel.jobs import InProcess
 from boa.kernel.settings import get_settings
 from boa.web.auth import authenticate, provide_actor
 from boa.web.transactions import close_session, commit_before_answer, remember_request
@@ -32,6 +33,20 @@ async def start_access_cache(app: Litestar) -> None:
 
 async def stop_access_cache(app: Litestar) -> None:
     await app.state.access_cache.stop()
+
+
+async def start_worker(app: Litestar) -> None:
+    """The jobs in this process (the outbox, the reminders) when BOA_WORKER_IN_PROCESS says so: the
+    default on SQLite, so `make run` delivers mail; on PostgreSQL `boa worker` runs them."""
+    if get_settings().worker_in_process:
+        app.state.worker = InProcess(app.state.boa_engine)
+        app.state.worker.start()
+
+
+async def stop_worker(app: Litestar) -> None:
+    worker = app.state.get("worker")
+    if worker is not None:
+        await worker.stop()
 
 
 def create_app(engine: AsyncEngine | None = None) -> Litestar:
@@ -54,8 +69,8 @@ def create_app(engine: AsyncEngine | None = None) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
-        on_startup=[start_access_cache],
-        on_shutdown=[stop_access_cache],
+        on_startup=[start_access_cache, start_worker],
+        on_shutdown=[stop_worker, stop_access_cache],
         logging_config=None,
         debug=False,
     )

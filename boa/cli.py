@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 
 from boa.composition import wire
@@ -81,9 +82,77 @@ def cmd_serve(args: argparse.Namespace) -> int:
         cmd_db_upgrade(args)
         cmd_seed_demo(args)
         s = get_settings()
-        print(f"BOA demo: mail goes to {s.outbox_dir / 'mail.jsonl'}, SMS to {s.outbox_dir / 'sms.jsonl'}")
+        print(f"BOA demo: mail goes to {s.outbox_dir / 'mail.jsonl'} (delivered within seconds by the app's "
+              f"in-process worker), SMS to {s.outbox_dir / 'sms.jsonl'}")
     uvicorn.run("boa.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                 log_level="info")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """The jobs (the outbox, the reminders): procrastinate's worker on PostgreSQL, the in-process
+    loop on SQLite (or with --in-process); --once runs the reminders and delivers what is due, then
+    exits."""
+    import signal
+
+    from boa.composition import job_app
+    from boa.kernel import jobs
+    from boa.kernel.db import is_sqlite
+
+    settings = get_settings()
+
+    async def run() -> None:
+        engine = _engine()
+        try:
+            if args.once:
+                print(json.dumps({"reminders": await jobs.run_reminders(engine),
+                                  "mail": await jobs.run_delivery(engine)}))
+            elif args.in_process or is_sqlite(settings.database_url):
+                worker = jobs.InProcess(engine)
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.add_signal_handler(sig, worker.request_stop)
+                print("BOA worker: in-process loop (mail every 5 s, reminders every hour); Ctrl-C stops it", flush=True)
+                await worker.run()
+            else:
+                app = job_app(settings.database_url)
+                async with app.open_async():
+                    await app.run_worker_async(queues=[jobs.QUEUE], concurrency=args.concurrency,
+                                               additional_context={"engine": engine}, delete_jobs="successful")
+        finally:
+            await engine.dispose()
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(run())
+    return 0
+
+
+def cmd_mail_status(_: argparse.Namespace) -> int:
+    from boa.kernel import outbox
+
+    async def run():
+        engine = _engine()
+        try:
+            return await outbox.status(engine)
+        finally:
+            await engine.dispose()
+
+    result = asyncio.run(run())
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 1 if result["counts"]["failed"] else 0
+
+
+def cmd_mail_retry(args: argparse.Namespace) -> int:
+    from boa.kernel import outbox
+
+    async def run() -> int:
+        engine = _engine()
+        try:
+            return await outbox.retry_failed(engine, args.ids)
+        finally:
+            await engine.dispose()
+
+    print(f"{asyncio.run(run())} failed mails queued again")
     return 0
 
 
@@ -248,6 +317,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_tokens_import)
     keys = sub.add_parser("keys", help="signing keys").add_subparsers(dest="keys_command", required=True)
     keys.add_parser("rotate", help="add a new JWT signing key").set_defaults(func=cmd_keys_rotate)
+
+    worker = sub.add_parser("worker", help="run the jobs: deliver the outbox, send the reminders")
+    worker.add_argument("--once", action="store_true", help="run the reminders and deliver what is due, then exit")
+    worker.add_argument("--in-process", action="store_true",
+                        help="the in-process loop also on PostgreSQL (no procrastinate)")
+    worker.add_argument("--concurrency", type=int, default=2, help="jobs at a time (procrastinate)")
+    worker.set_defaults(func=cmd_worker)
+
+    mail = sub.add_parser("mail", help="the outbox").add_subparsers(dest="mail_command", required=True)
+    mail.add_parser("status", help="mails per state, the oldest waiting, the failed ones (exit 1 if any failed)"
+                    ).set_defaults(func=cmd_mail_status)
+    retry = mail.add_parser("retry", help="queue failed mails again (all, or the ids given)")
+    retry.add_argument("ids", nargs="*", type=int)
+    retry.set_defaults(func=cmd_mail_retry)
 
     transfers = sub.add_parser("transfers", help="the transfer store").add_subparsers(
         dest="transfers_command", required=True)

@@ -8,6 +8,7 @@ wires the same decision without loading a controller or a page."""
 
 from __future__ import annotations
 
+from procrastinate import App, PsycopgConnector
 from sqlalchemy import MetaData
 
 import boa.people.models
@@ -15,20 +16,38 @@ import boa.sanctions.models
 import boa.transfers.models
 import schemes.models
 import tokens.models
+from boa.kernel import jobs
 from boa.kernel import models as kernel_models
 from boa.kernel.extensions import Extensions, install
+from boa.kernel.reminders import Reminder
+from boa.people.reminders import activation_code_expiry, certification_expiry, user_agreement_version
 from boa.sanctions.from_review import case_from_review
 from boa.sanctions.locks import load_lock_facts
+from boa.sanctions.reminders import breach_report_overdue
 from schemes.access import load_project_facts
+from schemes.project_database.reminders import project_database_end
 from schemes.projects.members import (
     activate_memberships_on_physical_token,
     end_memberships_on_association_end,
 )
+from schemes.projects.reminders import project_dates
 from tokens.access import load_person_facts
+from tokens.reminders import physical_token_not_activated
 
 # Every module that defines tables (the metadata is complete once they are imported).
 MODEL_MODULES = (kernel_models, boa.people.models, tokens.models, schemes.models, boa.transfers.models,
                  boa.sanctions.models)
+
+# The reminders the worker sends every hour (each once: boa.kernel.reminders), in this order.
+REMINDERS: tuple[Reminder, ...] = (
+    certification_expiry,
+    user_agreement_version,
+    activation_code_expiry,
+    project_dates,
+    project_database_end,
+    breach_report_overdue,
+    physical_token_not_activated,
+)
 
 
 def extensions() -> Extensions:
@@ -39,6 +58,7 @@ def extensions() -> Extensions:
         on_association_end=(end_memberships_on_association_end,),
         on_physical_token_activated=(activate_memberships_on_physical_token,),
         on_suspected_breach=(case_from_review,),
+        reminders=REMINDERS,
     )
 
 
@@ -47,6 +67,16 @@ def wire() -> Extensions:
     wired = extensions()
     install(wired)
     return wired
+
+
+def job_app(database_url: str) -> App:
+    """The procrastinate app of ``boa worker`` (PostgreSQL): BOA's tasks and periodic tasks
+    (boa.kernel.jobs) added explicitly, on a psycopg connection to BOA's database."""
+    # A small pool: procrastinate listens on one connection and fetches and finishes jobs on the
+    # others; the jobs themselves work through BOA's SQLAlchemy engine.
+    app = App(connector=PsycopgConnector(conninfo=jobs.conninfo(database_url), min_size=1, max_size=4))
+    app.add_tasks_from(jobs.blueprint(), namespace="boa")
+    return app
 
 
 def metadata() -> MetaData:

@@ -10,6 +10,12 @@ from alembic.config import Config
 HERE = Path(__file__).resolve().parent
 
 
+def ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """What Alembic compares: every table but procrastinate's (its schema is applied whole by a
+    migration, boa/migrations/sql)."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
+
+
 def alembic_config(database_url: str | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE / "migrations"))

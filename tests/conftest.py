@@ -14,6 +14,7 @@ os.environ.setdefault("BOA_ARGON2_MEMORY_KIB", "1024")  # cheap hashes in tests;
 os.environ.setdefault("BOA_ARGON2_TIME_COST", "1")
 os.environ["BOA_COOKIE_SECURE"] = "false"
 os.environ.pop("BOA_SMTP_HOST", None)
+os.environ["BOA_WORKER_IN_PROCESS"] = "false"  # the tests deliver mail and run the reminders themselves
 os.environ.pop("BOA_SMS_GATEWAY_URL", None)
 
 
@@ -91,9 +92,12 @@ async def publish_seed(engine) -> None:
 @pytest.fixture
 async def db(engine):
     """An empty database for this test, holding what an upgraded database holds (the user agreement)."""
+    from tests.helpers import use_engine
+
     clock.reset()
     await empty_database(engine)
     await publish_seed(engine)
+    use_engine(engine)
     mail_file = get_settings().outbox_dir / "mail.jsonl"
     if mail_file.exists():
         mail_file.unlink()

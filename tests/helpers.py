@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
+import socket
 from contextlib import contextmanager
+from email.message import EmailMessage
 from typing import Any
 
 import pyotp
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from boa.demo import demo_data
 from boa.kernel import clock
+from boa.kernel.outbox import deliver_due
 from boa.kernel.settings import get_settings
 
 DEMO = demo_data()
@@ -55,11 +61,70 @@ async def as_user(client, demo):
     return Sessions(client)
 
 
-def mails() -> list[dict[str, Any]]:
+_engine: list[AsyncEngine] = []
+
+
+def use_engine(engine: AsyncEngine) -> None:
+    """The test database's engine, which :func:`mails` delivers from (tests/conftest.py's ``db``)."""
+    _engine[:] = [engine]
+
+
+async def mails() -> list[dict[str, Any]]:
+    """Every mail delivered so far (``<var>/outbox/mail.jsonl``), after delivering what is due now,
+    as the worker would: a mail is a row in the outbox until then."""
+    if _engine:
+        await deliver_due(_engine[0])
     path = get_settings().outbox_dir / "mail.jsonl"
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+class Inbox:
+    """A real SMTP server's mailbox (aiosmtpd). The next ``refuse`` mails are answered 451 (try
+    later); an address in ``unknown`` is refused for good (550)."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.refuse = 0
+        self.refused = 0
+        self.unknown: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]  # noqa: N802
+        if address in self.unknown:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802 (aiosmtpd's hook name)
+        if self.refuse > 0:
+            self.refuse -= 1
+            self.refused += 1
+            return "451 4.3.0 Try again later"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        message["X-Rcpt"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(monkeypatch):  # type: ignore[no-untyped-def]
+    """An SMTP server on a free local port that BOA sends to (BOA_SMTP_HOST, BOA_SMTP_PORT)."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("BOA_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("BOA_SMTP_PORT", str(port))
+    get_settings.cache_clear()
+    yield inbox
+    controller.stop()
+    get_settings.cache_clear()
 
 
 @contextmanager

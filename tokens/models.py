@@ -41,6 +41,7 @@ class Token(Base):
     address: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
     attention: Mapped[str | None] = mapped_column(String(200), default=None)
     justification: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
+    shipped_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)  # a physical token's
     activated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     ended_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     # An SMS token's enrolment code (HMAC, as a login's), typed back to activate it.

@@ -187,7 +187,7 @@ async def ship(session: AsyncSession, *, actor: Actor, token_id: str, serial: st
         raise Conflict("No imported seed is free for that serial; import the vendor's seed file first.",
                        code="no_seed")
     seed.token_id = token.id
-    token.serial, token.state = seed.serial, shipped
+    token.serial, token.state, token.shipped_at = seed.serial, shipped, clock.now()
     secret = secret_box().open(seed.secret_sealed, associated_data=f"seed:{seed.serial}".encode()).decode()
     seal_secret(token, secret)
     await audit.record(session, actor=actor.label, action=AuditAction.TOKEN_SHIP, subject=f"token:{token.id}",

@@ -16,12 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
-from boa.kernel.settings import Settings
-
-
-def is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")
-
+from boa.kernel.settings import Settings, is_sqlite
 
 WRITE_QUEUE_TIMEOUT = 30.0
 

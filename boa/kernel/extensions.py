@@ -2,7 +2,8 @@
 
 The kernel and the capabilities below the schemes and the sanctions cannot import them, yet the
 access decision needs their facts (a project's state, the locks) and a few events must reach
-them (an association ends; a physical token is activated; a reviewer suspects a breach). The
+them (an association ends; a physical token is activated; a reviewer suspects a breach), and the
+worker runs the reminders every capability writes. The
 composition root (:func:`boa.composition.wire`) builds one :class:`Extensions` with every loader
 and hook in an explicit order and installs it before the app or a CLI command runs. Nothing is
 added at import time; a process that was never wired refuses to decide instead of deciding
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel.access import FactRequest, Facts
+from boa.kernel.reminders import Reminder
 
 FactLoader = Callable[[AsyncSession, Facts, FactRequest], Awaitable[Facts]]
 Hook = Callable[..., Awaitable[Any]]
@@ -32,6 +34,8 @@ class Extensions:
     on_physical_token_activated: tuple[Hook, ...] = ()
     # (session, actor, transfer_file, comment) -> case id: a reviewer marked a file a suspected breach.
     on_suspected_breach: tuple[Hook, ...] = ()
+    # (session, now) -> mails sent: the reminders the worker runs every hour, in this order.
+    reminders: tuple[Reminder, ...] = ()
 
 
 class NotWired(RuntimeError):

@@ -89,6 +89,11 @@ class Settings:
     transfer_max_files: int = 1000
     review_sample_rate: float = 0.05
     review_sample_seed: int | None = None  # set: a reproducible sample (tests); unset: SystemRandom
+    # The outbox and the worker (boa/kernel/outbox.py, boa/kernel/jobs.py; docs/operations.md).
+    mail_max_attempts: int = 10
+    mail_retry_seconds: int = 60  # the first back-off; it doubles with each failed try
+    mail_lease_seconds: int = 300  # a claimed mail whose worker died is sent again after this
+    worker_in_process: bool = True  # the app runs the jobs itself (default on SQLite only)
 
     @property
     def outbox_dir(self) -> Path:
@@ -97,6 +102,10 @@ class Settings:
     @property
     def transfer_store_dir(self) -> Path:
         return self.transfer_dir or self.var_dir / "transfers"
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
 
 
 def _float(name: str, default: float) -> float:
@@ -115,6 +124,21 @@ def transfer_rules_path() -> Path:
     return Path(os.environ.get("BOA_TRANSFER_RULES") or SEED_DATA / "transfer_rules.json")
 
 
+def _bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    if value.lower() not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise ValueError(f"BOA_{name} is true or false, not {value!r}")
+    return value.lower() in ("true", "1", "yes", "on")
+
+
+def _at_least(name: str, value: int, least: int) -> int:
+    if value < least:
+        raise ValueError(f"BOA_{name} must be at least {least}")
+    return value
+
+
 def load_settings() -> Settings:
     limits = json.loads(transfer_rules_path().read_text(encoding="utf-8"))["limits"]
     seed = _env("REVIEW_SAMPLE_SEED")
@@ -122,9 +146,10 @@ def load_settings() -> Settings:
     var_dir = Path(_env("VAR_DIR", str(Path.cwd() / "var"))).resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     default_db = f"sqlite+aiosqlite:///{var_dir / 'boa.sqlite3'}"
+    database_url = _env("DATABASE_URL", default_db)
     return Settings(
         var_dir=var_dir,
-        database_url=_env("DATABASE_URL", default_db),
+        database_url=database_url,
         pin_pepper=_secret_from_env_or_file("PIN_PEPPER", var_dir),
         seed_key=_secret_from_env_or_file("SEED_KEY", var_dir),
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
@@ -150,6 +175,12 @@ def load_settings() -> Settings:
         transfer_max_files=_int("TRANSFER_MAX_FILES", 1000),
         review_sample_rate=_sample_rate(_float("REVIEW_SAMPLE_RATE", 0.05)),
         review_sample_seed=int(seed) if seed is not None else None,
+        mail_max_attempts=_at_least("MAIL_MAX_ATTEMPTS", _int("MAIL_MAX_ATTEMPTS", 10), 1),
+        mail_retry_seconds=_at_least("MAIL_RETRY_SECONDS", _int("MAIL_RETRY_SECONDS", 60), 1),
+        mail_lease_seconds=_at_least("MAIL_LEASE_SECONDS", _int("MAIL_LEASE_SECONDS", 300), 60),
+        # On SQLite (one machine) the app delivers mail and sends reminders itself; on PostgreSQL
+        # `boa worker` does (procrastinate), unless this says otherwise.
+        worker_in_process=_bool("WORKER_IN_PROCESS", is_sqlite(database_url)),
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from boa.composition import metadata
+from boa.migrate import ours
 from boa.kernel.settings import get_settings
 
 config = context.config
@@ -20,7 +21,7 @@ def _url() -> str:
 
 def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=metadata(), render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, include_name=ours)
     with context.begin_transaction():
         context.run_migrations()
 

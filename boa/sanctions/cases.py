@@ -143,10 +143,10 @@ async def register(session: AsyncSession, *, actor: Actor, ident: str, kind: str
                       description=description, occurred_at=occurred, self_reported=self_reported,
                       transfer_tool_used=transfer_tool_used, warning_ignored=warning_ignored,
                       data_volume=_text(data_volume, "data_volume"),
-                      transfer_file_id=transfer_file_id, registered_by=actor.label)
+                      transfer_file_id=transfer_file_id, registered_by=actor.label, registered_at=clock.now())
     session.add(case)
     await session.flush()
-    now = clock.now()
+    now = case.registered_at
     locks = [new_lock(case, spec, source="suspension", start=now, actor=actor)
              for spec in temporary_suspension() if spec.scope != "project" or proj is not None]
     session.add_all(locks)

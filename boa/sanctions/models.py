@@ -57,6 +57,7 @@ class BreachCase(Base):
     data_volume: Mapped[str | None] = mapped_column(String(300), default=None)
     transfer_file_id: Mapped[int | None] = mapped_column(Integer, default=None)
     registered_by: Mapped[str] = mapped_column(String(80))
+    registered_at: Mapped[datetime] = mapped_column(DateTimeUTC)  # when the report was requested
 
     state: Mapped[str] = mapped_column(String(20), default=CaseState.OPEN.value)
     report_state: Mapped[str] = mapped_column(String(20), default=ReportState.REQUESTED.value)

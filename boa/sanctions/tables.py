@@ -55,7 +55,7 @@ handling**" (deliberate) is right.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -133,6 +133,7 @@ class SanctionTable:
     unit: Scope
     columns: tuple[Column, ...]
     cells: dict[tuple[Severity, str], Cell]
+    titles: dict[str, str] = field(default_factory=dict)  # by language, as the letters name the table
 
     def cell(self, severity: Severity, column_id: str) -> Cell:
         return self.cells[(severity, column_id)]
@@ -181,7 +182,8 @@ def _table(kind: str, raw: dict) -> SanctionTable:
         nths = sorted(c.nth for c in columns if c.scope is scope)
         if nths != list(range(nths[0], nths[-1] + 1)):
             raise SanctionTableError(f"{kind}: {scope} columns must be consecutive occurrences")
-    return SanctionTable(kind, Scope(raw["unit"]), columns, cells)
+    titles = {lang: raw.get(f"title_{lang}", kind) for lang in ("da", "en")}
+    return SanctionTable(kind, Scope(raw["unit"]), columns, cells, titles)
 
 
 def parse_sanction_data(raw: dict) -> SanctionData:

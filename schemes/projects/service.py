@@ -167,8 +167,9 @@ async def approve_deletion(session: AsyncSession, *, actor: Actor, number: str) 
                                                                   "deletion_date": project.deletion_date})
     contact = await session.get(User, project.contact_person_id) if project.contact_person_id else None
     if contact is not None:
-        mail.queue(session, contact.email, f"Project {project.number}: deletion approved",
-                   f"The deletion of project {project.number} ({project.title}) was approved by {actor.label}.")
+        mail.send(session, to=contact.email, template="project_deletion_approved", lang=contact.language,
+                  name=contact.name, number=project.number, title=project.title,
+                  deletion_date=project.deletion_date, **mail.by(actor))
     return project
 
 

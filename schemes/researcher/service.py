@@ -203,8 +203,6 @@ async def _notify(session: AsyncSession, project: Project, old: State, new: Stat
             if not user.email or user.email in sent:
                 continue
             sent.add(user.email)
-            body = (f"Project {project.number} ({project.title}): the proposal went from {old.value} to "
-                    f"{new.value} ({actor.label}).")
-            if comment:
-                body += f"\n\nComment: {comment}"
-            mail.queue(session, user.email, f"Project {project.number}: {new.value.replace('_', ' ')}", body)
+            mail.send(session, to=user.email, template="proposal_state", lang=user.language, name=user.name,
+                      number=project.number, title=project.title, old=old.value, new=new.value, comment=comment,
+                      **mail.by(actor))

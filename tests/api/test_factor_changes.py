@@ -81,7 +81,7 @@ async def test_a_new_sms_token_replaces_the_app_only_when_its_code_is_typed_back
     assert r.status_code == 200 and r.json()["state"] == "active", r.text
     states = {t["kind"]: t["state"] for t in (await client.get("/v1/me", headers=me)).json()["tokens"]}
     assert states == {"totp": "disabled", "sms": "active"}
-    mail = next(m for m in reversed(mails()) if m["to"] == "resa@demo.boa.example")
+    mail = next(m for m in reversed(await mails()) if m["to"] == "resa@demo.boa.example")
     assert "anden faktor" in mail["subject"] and "SMS" in mail["body"]
 
 
@@ -127,7 +127,7 @@ async def test_a_pin_change_counts_wrong_old_pins_and_ends_the_other_sessions(cl
     assert (await client.get("/v1/me", headers=there)).status_code == 401
     assert (await client.post("/v1/auth/login", json={"ident": "RESA", "pin": "7391"})).status_code == 401
     assert (await client.post("/v1/auth/login", json={"ident": "RESA", "pin": "4826"})).status_code == 200
-    mail = next(m for m in reversed(mails()) if m["to"] == "resa@demo.boa.example")
+    mail = next(m for m in reversed(await mails()) if m["to"] == "resa@demo.boa.example")
     assert mail["subject"] == "Din PIN-kode er ændret"
 
 
@@ -145,7 +145,7 @@ async def test_a_staff_pin_reset_ends_every_session(client, demo, as_user):
     staff = await as_user("STAF")
     assert (await client.post("/v1/users/RESA/pin-reset", headers=staff)).status_code == 200
     assert (await client.get("/v1/me", headers=me)).status_code == 401
-    mail = next(m for m in reversed(mails()) if m["to"] == "resa@demo.boa.example")
+    mail = next(m for m in reversed(await mails()) if m["to"] == "resa@demo.boa.example")
     assert mail["subject"] == "Din PIN-kode er nulstillet" and "/activate?ident=RESA&code=" in mail["body"]
 
 
@@ -154,8 +154,8 @@ async def test_a_new_email_address_is_used_once_confirmed_from_it(client, demo):
     r = await client.patch("/v1/me", headers=me, json={"email": "rikke@uni.example"})
     assert r.status_code == 200 and r.json()["email"] == "resa@demo.boa.example"
     assert r.json()["pending_email"] == "rikke@uni.example"
-    to_new = next(m for m in mails() if m["to"] == "rikke@uni.example")
-    to_old = next(m for m in mails() if m["to"] == "resa@demo.boa.example")
+    to_new = next(m for m in await mails() if m["to"] == "rikke@uni.example")
+    to_old = next(m for m in await mails() if m["to"] == "resa@demo.boa.example")
     assert "ændret" in to_old["subject"] and "rikke@uni.example" in to_old["body"]
     token = re.search(r"/confirm-email\?token=([\w-]+)", to_new["body"]).group(1)
 
@@ -166,14 +166,14 @@ async def test_a_new_email_address_is_used_once_confirmed_from_it(client, demo):
     assert r.status_code == 400 and r.json()["code"] == "invalid_confirmation"
     profile = (await client.get("/v1/me", headers=me)).json()
     assert profile["email"] == "rikke@uni.example" and profile["pending_email"] is None
-    told = [m["to"] for m in mails() if m["subject"] == "Din e-mailadresse er ændret"]
+    told = [m["to"] for m in await mails() if m["subject"] == "Din e-mailadresse er ændret"]
     assert sorted(told) == ["resa@demo.boa.example", "rikke@uni.example"]
 
 
 async def test_an_email_confirmation_expires_after_a_day(client, demo):
     me = bearer((await login(client, "RESA"))["access_token"])
     await client.patch("/v1/me", headers=me, json={"email": "late@uni.example"})
-    token = re.search(r"token=([\w-]+)", next(m for m in mails() if m["to"] == "late@uni.example")["body"]).group(1)
+    token = re.search(r"token=([\w-]+)", next(m for m in await mails() if m["to"] == "late@uni.example")["body"]).group(1)
     clock.travel(timedelta(hours=24, minutes=1))
     r = await client.post("/v1/me/email/confirm", json={"token": token})
     assert r.status_code == 400 and r.json()["code"] == "invalid_confirmation"
@@ -183,7 +183,7 @@ async def test_activation_enrols_sms_with_the_ticket_and_the_code_typed_back(cli
     staff = await as_user("STAF")
     ident = (await client.post("/v1/users", headers=staff, json={"name": "Sara Sms", "email": "sara@uni.example"})
              ).json()["ident"]
-    code = re.search(r"code=([A-Z0-9]+)", next(m for m in mails() if m["to"] == "sara@uni.example")["body"]).group(1)
+    code = re.search(r"code=([A-Z0-9]+)", next(m for m in await mails() if m["to"] == "sara@uni.example")["body"]).group(1)
     r = await client.post("/v1/auth/activate", json={"ident": ident, "activation_code": code, "pin": "5831"})
     assert r.status_code == 200
     ticket = r.json()["enrolment_ticket"]
@@ -215,7 +215,7 @@ async def test_an_enrolment_ticket_expires(client, as_user):
     staff = await as_user("STAF")
     ident = (await client.post("/v1/users", headers=staff, json={"name": "Tim Late", "email": "tim@uni.example"})
              ).json()["ident"]
-    code = re.search(r"code=([A-Z0-9]+)", next(m for m in mails() if m["to"] == "tim@uni.example")["body"]).group(1)
+    code = re.search(r"code=([A-Z0-9]+)", next(m for m in await mails() if m["to"] == "tim@uni.example")["body"]).group(1)
     r = await client.post("/v1/auth/activate", json={"ident": ident, "activation_code": code, "pin": "5831"})
     uri, ticket = r.json()["enrolment"]["provisioning_uri"], r.json()["enrolment_ticket"]
     clock.travel(timedelta(minutes=31))

@@ -157,7 +157,9 @@ async def test_deletion_date_and_approval(client, as_user, demo):
     assert (await client.post(f"/v1/projects/{number}/deletion-approval", headers=resa)).status_code == 403
     r = await client.post(f"/v1/projects/{number}/deletion-approval", headers=admin)
     assert r.status_code == 200 and r.json()["deleted"] is True
-    assert any("deletion approved" in m["subject"] and m["to"] == "resa@demo.boa.example" for m in mails())
+    assert any(m["template"] == "project_deletion_approved" and m["to"] == "resa@demo.boa.example"
+               and "sletning godkendt" in m["subject"] and "(ADMN)" in m["body"] and "user:" not in m["body"]
+               for m in await mails())
     assert (await client.post(f"/v1/projects/{number}/deletion-approval", headers=admin)).status_code == 409
     d = await _decision(client, staff, "RESA", number)
     assert d["reasons"][0]["code"] == "project_deleted"

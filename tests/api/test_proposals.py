@@ -27,15 +27,16 @@ async def test_administrator_takes_a_proposal_from_created_to_approved(client, a
     assert r.status_code == 200 and r.json()["state"] == "sent_to_office"
     owner = r.json()["project_owner"]
     assert owner in ("STAF", "SANC")  # a project owner is allocated
-    assert any(m["to"] == "resa@demo.boa.example" and "sent to office" in m["subject"] for m in mails())
+    assert any(m["to"] == "resa@demo.boa.example" and "sendt til Forskningsservice" in m["subject"]
+               for m in await mails())
     owner_h = await as_user(owner)
     r = await _move(client, owner_h, number, "sent_for_signature")
     assert r.status_code == 200
-    assert any(m["to"] == "sign@demo.boa.example" for m in mails())
+    assert any(m["to"] == "sign@demo.boa.example" for m in await mails())
     r = await _move(client, await as_user("SIGN"), number, "approved", "Signed for the institution.")
     assert r.status_code == 200 and r.json() == {"number": number, "state": "approved", "version": 1,
                                                  "project_owner": owner, "approved": True}
-    approved_mail = [m["to"] for m in mails() if "approved" in m["subject"]]
+    approved_mail = [m["to"] for m in await mails() if m["subject"].endswith(": godkendt")]
     assert {"resa@demo.boa.example", "admn@demo.boa.example"} <= set(approved_mail)
     p = (await client.get(f"/v1/projects/{number}", headers=admin)).json()
     prop = p["proposals"][0]
@@ -50,7 +51,7 @@ async def test_contact_person_route_and_return_for_revision(client, as_user, dem
     number = await _new_project(client, as_user, demo)
     resa, admin = await as_user("RESA"), await as_user("ADMN")
     assert (await _move(client, resa, number, "sent_to_administrator")).status_code == 200
-    assert any(m["to"] == "admn@demo.boa.example" for m in mails())
+    assert any(m["to"] == "admn@demo.boa.example" for m in await mails())
     # frozen: no edits, no new members
     r = await client.patch(f"/v1/projects/{number}/proposal", headers=resa, json={"title": "New"})
     assert r.status_code == 409 and r.json()["code"] == "proposal_frozen"
@@ -92,7 +93,7 @@ async def test_signatory_refusal_returns_it_to_the_contact_person_with_the_reaso
     assert (await _move(client, owner, number, "approved")).status_code == 403  # the office already signed
     r = await _move(client, await as_user("SIGN"), number, "under_review", "Budget not approved.")
     assert r.status_code == 200 and r.json()["state"] == "under_review"
-    refusal = [m for m in mails() if m["to"] == "resa@demo.boa.example" and "under review" in m["subject"]]
+    refusal = [m for m in await mails() if m["to"] == "resa@demo.boa.example" and "returneret til revision" in m["subject"]]
     assert refusal and "Budget not approved." in refusal[-1]["body"]
     p = (await client.get(f"/v1/projects/{number}", headers=await as_user("RESA"))).json()
     assert p["proposals"][0]["office_signed_by"] is None and p["approved"] is False

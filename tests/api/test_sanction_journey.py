@@ -5,46 +5,14 @@ ends (time moved) the researcher logs in again."""
 
 from __future__ import annotations
 
-import asyncio
-import email
-import socket
 from datetime import timedelta
 
-import pytest
-from aiosmtpd.controller import Controller
-
 from boa.kernel import clock
-from boa.kernel.settings import get_settings
+from boa.kernel.mail import local_date
+from boa.kernel.outbox import deliver_due
 from boa.sanctions.periods import add_months
 from tests.helpers import DEMO_USERS, bearer, login, totp_now
 from tests.sanction_helpers import breach, decision, labour, register, report
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        message = email.message_from_bytes(envelope.content)
-        message["X-Rcpt"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("BOA_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("BOA_SMTP_PORT", str(port))
-    get_settings.cache_clear()
-    yield inbox
-    controller.stop()
-    get_settings.cache_clear()
 
 
 async def test_quarantine_decision_letter_and_release(client, as_user, demo, smtp):
@@ -86,15 +54,14 @@ async def test_quarantine_decision_letter_and_release(client, as_user, demo, smt
         ("user", ends.date().isoformat()), ("project", ends.date().isoformat())]
     assert decided["termination_possible"] is False
 
-    # The decision letter arrives at the SMTP server, addressed to the responsible person.
-    for _ in range(50):
-        if any("Decision in breach case" in (m["Subject"] or "") for m in smtp.messages):
-            break
-        await asyncio.sleep(0.05)
-    letters = [m for m in smtp.messages if m["Subject"] == f"Decision in breach case {case['id']}"]
+    # The worker delivers the decision letter to the SMTP server, addressed to the responsible
+    # person, in her language (Danish), with the lock's end in Copenhagen.
+    assert smtp.messages == []  # nothing is sent inside the request
+    await deliver_due(demo)
+    letters = [m for m in smtp.messages if m["Subject"] == f"Afgørelse i sag {case['id']} om brud på reglerne"]
     assert "resp@demo.boa.example" in {m["To"] for m in letters}
-    body = letters[0].get_payload(decode=True).decode()
-    assert "judged severe" in body and "until " + ends.date().isoformat() in body
+    body = letters[0].get_content()
+    assert "vurderet som alvorligt" in body and "lukket til " + local_date(ends, "da") in body
 
     refused = await decision(client, sanc, "RESA", "login")
     assert not refused["allowed"] and refused["reasons"][0]["until"].startswith(ends.date().isoformat())

@@ -39,9 +39,9 @@ async def test_registration_suspends_user_and_project_at_once(client, as_user, d
     assert not other["allowed"] and [x["scope"] for x in other["reasons"]] == ["project"]
 
     # The responsible person and the user are told; the letter asks for report and plan.
-    letters = [m for m in mails() if f"Breach case {case['id']}" in m["subject"]]
+    letters = [m for m in await mails() if m["template"] == "breach_registered" and f"Sag {case['id']}" in m["subject"]]
     assert {m["to"] for m in letters} >= {"resp@demo.boa.example", "resa@demo.boa.example"}
-    assert "report and a plan" in letters[0]["body"]
+    assert "redegørelse og en handlingsplan" in letters[0]["body"] and "user:" not in letters[0]["body"]
 
 
 async def test_preview_shows_exactly_what_the_decision_does(client, as_user, demo):
@@ -95,7 +95,8 @@ async def test_a_returned_report_is_submitted_again(client, as_user, demo):
     r = await client.post(f"/v1/breaches/{case['id']}/report-assessment", headers=sanc,
                           json={"adequate": False, "comment": "The plan lists intentions, not measures taken."})
     assert r.status_code == 200 and r.json()["report_state"] == "returned"
-    assert any("returned" in m["body"] for m in mails() if m["to"] == "resp@demo.boa.example")
+    assert any("sendt retur" in m["body"] for m in await mails()
+               if m["to"] == "resp@demo.boa.example" and m["template"] == "breach_report_assessed")
     r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=sanc, json={"severity": "minor"})
     assert r.status_code == 409 and r.json()["code"] == "report_required"
     await report(client, subs, case["id"])  # the substitute may submit too
@@ -197,7 +198,7 @@ async def test_self_report_notifies_the_office_and_the_responsible_person(client
     assert r.status_code == 201, r.text
     case = r.json()
     assert case["self_reported"] is True and {lk["scope"] for lk in case["locks"]} == {"user", "project"}
-    sent = {m["to"] for m in mails() if f"case {case['id']}" in m["subject"]}
+    sent = {m["to"] for m in await mails() if m["template"] == "breach_registered" and f" {case['id']}" in m["subject"]}
     assert {"research-services@localhost", "resp@demo.boa.example", "subs@demo.boa.example"} <= sent
     assert (await client.get("/v1/me", headers=resa)).status_code == 403
     # The user sees their case; another institution's administrator does not.

@@ -11,8 +11,8 @@ from boa.kernel import clock
 from tests.helpers import mails
 
 
-def _activation_code(ident: str) -> str:
-    for mail in reversed(mails()):
+async def _activation_code(ident: str) -> str:
+    for mail in reversed(await mails()):
         if ident in mail["body"]:
             return re.search(r"[?&]code=([A-Z0-9]+)", mail["body"]).group(1)
     raise AssertionError("no activation mail")
@@ -24,8 +24,8 @@ async def test_staff_creates_user_who_activates_enrols_totp_and_logs_in(client, 
     assert r.status_code == 201, r.text
     ident = r.json()["ident"]
     assert re.fullmatch(r"[A-Z]{3,4}", ident)
-    code = _activation_code(ident)
-    assert mails()[-1]["to"] == "nina@uni.example"
+    code = await _activation_code(ident)
+    assert (await mails())[-1]["to"] == "nina@uni.example"
 
     trivial = await client.post("/v1/auth/activate", json={"ident": ident, "activation_code": code, "pin": "1234"})
     assert trivial.status_code == 422 and trivial.json()["code"] == "weak_pin"
@@ -55,7 +55,7 @@ async def test_staff_creates_user_who_activates_enrols_totp_and_logs_in(client, 
 async def test_activation_code_expires_after_seven_days(client, as_user):
     staff = await as_user("STAF")
     ident = (await client.post("/v1/users", headers=staff, json={"name": "Old", "email": "o@x.example"})).json()["ident"]
-    code = _activation_code(ident)
+    code = await _activation_code(ident)
     clock.travel(timedelta(days=7, minutes=1))
     r = await client.post("/v1/auth/activate", json={"ident": ident, "activation_code": code, "pin": "5831"})
     assert r.status_code == 400 and r.json()["code"] == "invalid_activation"
@@ -77,7 +77,7 @@ async def test_staff_resets_a_pin_by_mail(client, as_user):
     staff = await as_user("STAF")
     r = await client.post("/v1/users/RESB/pin-reset", headers=staff)
     assert r.status_code == 200
-    code = _activation_code("RESB")
+    code = await _activation_code("RESB")
     assert (await client.post("/v1/auth/login", json={"ident": "RESB", "pin": "7391"})).status_code == 401
     r = await client.post("/v1/auth/activate", json={"ident": "RESB", "activation_code": code, "pin": "5831"})
     assert r.status_code == 200
@@ -125,6 +125,6 @@ async def test_administrator_requests_a_user_and_staff_approve(client, as_user):
     staff = await as_user("STAF")
     r = await client.post(f"/v1/user-requests/{req_id}/approve", headers=staff)
     assert r.status_code == 200 and r.json()["state"] == "approved"
-    assert r.json()["ident"] and _activation_code(r.json()["ident"])
+    assert r.json()["ident"] and await _activation_code(r.json()["ident"])
     again = await client.post(f"/v1/user-requests/{req_id}/approve", headers=staff)
     assert again.status_code == 409

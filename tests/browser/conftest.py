@@ -74,6 +74,7 @@ def boa_server(chromium_path, tmp_path_factory) -> str:
     env = {**os.environ, "BOA_VAR_DIR": str(var), "BOA_DATABASE_URL": f"sqlite+aiosqlite:///{var / 'boa.sqlite3'}",
            "BOA_COOKIE_SECURE": "true", "PYTHONPATH": str(ROOT)}  # Chromium keeps Secure cookies on 127.0.0.1
     env.pop("BOA_TEST_DATABASE_URL", None)
+    env.pop("BOA_WORKER_IN_PROCESS", None)  # as `make run`: the server delivers its mail itself
     log = var / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "boa.cli", "serve", "--demo", "--host", "127.0.0.1",

@@ -10,11 +10,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from boa.composition import metadata
+from boa.migrate import ours
 
 
 async def test_migrated_schema_matches_models(engine):
     def diff(conn):  # type: ignore[no-untyped-def]
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": ours})
         return compare_metadata(ctx, metadata())
 
     async with engine.connect() as conn:

@@ -18,7 +18,7 @@ from tests.helpers import bearer, login, mails
 async def _new_user(client, as_user, name: str, email: str) -> tuple[str, str]:
     staff = await as_user("STAF")
     ident = (await client.post("/v1/users", headers=staff, json={"name": name, "email": email})).json()["ident"]
-    link = re.search(r"(/activate\?\S+)", next(m for m in mails() if m["to"] == email)["body"]).group(1)
+    link = re.search(r"(/activate\?\S+)", next(m for m in await mails() if m["to"] == email)["body"]).group(1)
     return ident, link
 
 
@@ -90,7 +90,7 @@ async def test_an_expired_activation_code_says_what_to_do(people, client, as_use
 async def test_the_confirmation_link_of_a_new_address(people, client, demo):
     me_api = bearer((await login(client, "RESA"))["access_token"])
     await client.patch("/v1/me", headers=me_api, json={"email": "rikke@uni.example"})
-    link = re.search(r"(/confirm-email\?\S+)", next(m for m in mails() if m["to"] == "rikke@uni.example")["body"])
+    link = re.search(r"(/confirm-email\?\S+)", next(m for m in await mails() if m["to"] == "rikke@uni.example")["body"])
     browser = await people()
     page = await browser.get(link.group(1))
     assert page.status_code == 200 and "Bekræft adressen" in page.text
