@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 import boa.people.models
+import boa.registers.models
 import boa.sanctions.models
 import boa.transfers.models
 import schemes.models
@@ -27,8 +28,8 @@ from schemes.projects.members import (
 from tokens.access import load_person_facts
 
 # Every module that defines tables (the metadata is complete once they are imported).
-MODEL_MODULES = (kernel_models, boa.people.models, tokens.models, schemes.models, boa.transfers.models,
-                 boa.sanctions.models)
+MODEL_MODULES = (kernel_models, boa.people.models, boa.registers.models, tokens.models, schemes.models,
+                 boa.transfers.models, boa.sanctions.models)
 
 
 def extensions() -> Extensions:

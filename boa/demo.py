@@ -1,5 +1,6 @@
 """Loads ``seed_data/demo.json`` into an empty database, once: the people, the users and their
-tokens, then the schemes' sections, in this order."""
+tokens, then the schemes' sections, in this order. The register catalogue is loaded first (it is
+idempotent: missing registers and variables are added, nothing else)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from boa.kernel.db import transaction
 from boa.kernel.settings import SEED_DATA
 from boa.people import demo as people_demo
 from boa.people.models import User
+from boa.registers.catalogue import load_catalogue
 from schemes import demo as schemes_demo
 from tokens import demo as tokens_demo
 
@@ -31,6 +33,7 @@ async def load_demo(engine: AsyncEngine) -> bool:
     wire()
     data = demo_data()
     async with transaction(engine) as session:
+        await load_catalogue(session)  # idempotent: the catalogue is there whether or not the demo is
         if await is_seeded(session):
             return False
         agreement = data["user_agreement"]

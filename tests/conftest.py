@@ -81,9 +81,13 @@ async def empty_database(engine) -> None:
 
 @pytest.fixture
 async def db(engine):
-    """An empty database for this test."""
+    """An empty database for this test, but for the shipped register catalogue (as `boa db
+    upgrade` leaves it)."""
+    from boa.registers.catalogue import load_catalogue_into
+
     clock.reset()
     await empty_database(engine)
+    await load_catalogue_into(engine)
     mail_file = get_settings().outbox_dir / "mail.jsonl"
     if mail_file.exists():
         mail_file.unlink()
