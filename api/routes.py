@@ -12,6 +12,7 @@ from api.controllers.oauth import OAuthController
 from api.controllers.project_databases import ProjectDatabaseController
 from api.controllers.projects import ProjectController, ReportController
 from api.controllers.proposals import ProposalController
+from api.controllers.registers import RegisterController
 from api.controllers.sanctions import BreachController, LockController
 from api.controllers.system import AccessController, AuditController, HealthController
 from api.controllers.tokens import TokenController, UserTokenController
@@ -42,4 +43,5 @@ CONTROLLERS: tuple[type, ...] = (
     AuthoritySchemeController,
     LawModelController,
     ReportController,
+    RegisterController,
 )
