@@ -24,7 +24,7 @@ DENIED = frozenset({401, 403, 404})
 PUBLIC = re.compile(r"^/(v1/auth/(login|verify|activate|enrolment|enrolment/confirm)|v1/me/email/confirm"
                     r"|v1/oauth/(token|jwks)|health(/ping)?|schema(/.*)?"
                     r"|login|activate(/.*)?|confirm-email|static/\{file_path\}"
-                    r"|v1/registers(/\{code\})?)$")
+                    r"|v1/registers(/\{code\})?|registers(/\{code\})?)$")
 
 
 @dataclass(frozen=True)
@@ -269,6 +269,22 @@ MATRIX: dict[str, Rule] = {
     "GET /staff/audit": R(STAFF),
     "GET /staff/reports/active-projects": R(STAFF),
     # Sanctions pages (the open MTRX case above; a decision or an assessment waits for the report: 409)
+    # Register catalogue pages: public to read, Research Services maintain
+    "GET /registers": R(EVERYONE, query={"q": "bef"}),
+    "GET /registers/{code}": R(EVERYONE, params={"code": "BEF"}),
+    "GET /staff/registers": R(STAFF),
+    "POST /staff/registers": R(STAFF, form={"code": "MATRIX", "name_da": "Matrix", "name_en": "Matrix",
+                                            "first_year": "2020", "frequency": "yearly"}),
+    "GET /staff/registers/{code}": R(STAFF, params={"code": "BEF"}),
+    "POST /staff/registers/{code}": R(STAFF, form={"name_da": "Befolkningen", "name_en": "Population",
+                                                   "first_year": "1986", "frequency": "quarterly"}, params={"code": "BEF"}),
+    "POST /staff/registers/{code}/release": R(STAFF, form={}, params={"code": "ELFORBRUG"}),
+    "GET /staff/registers/{code}/close": R(STAFF, query={"last_year": "2024"}, params={"code": "BEF"}),
+    "POST /staff/registers/{code}/close": R(STAFF, form={"last_year": "2024"}, params={"code": "BEF"}),
+    "POST /staff/registers/{code}/variables": R(STAFF, form={"name": "MATRIX", "label_da": "Matrix", "label_en": "Matrix"},
+                                                params={"code": "BEF"}),
+    "POST /staff/registers/{code}/variables/{name}": R(STAFF, form={"label_da": "Køn", "label_en": "Sex"},
+                                                       params={"code": "BEF", "name": "KOEN"}),
     "GET /staff/breaches": R(STAFF),
     "POST /staff/breaches": R(SANCTIONS, form={"ident": "MTRX", "kind": "other", "description": "matrix",
                                                "occurred_at": "2026-01-01T00:00", "scheme": "researcher",
