@@ -67,6 +67,11 @@ def _variable_row(register_id: int, spec: VariableSpec) -> RegisterVariable:
                             key=spec.key, documentation_url=spec.documentation_url)
 
 
+def _texts(limit: int, **given: str | None) -> dict[str, str]:
+    """The names or labels given (None: unchanged), each checked."""
+    return {field: rules.text(value, field, limit) for field, value in given.items() if value is not None}
+
+
 def _apply(row: Register | RegisterVariable, wanted: dict[str, Any]) -> dict[str, Any]:
     """Sets what differs and answers what it was (empty: nothing to change, nothing to audit)."""
     before = {k: getattr(row, k) for k, v in wanted.items() if getattr(row, k) != v}
@@ -111,11 +116,7 @@ async def change_register(session: AsyncSession, *, actor: Actor, code: str, nam
     """Changes what is given (None: unchanged). A closed register's first year stays at or before its last."""
     _require_staff(actor)
     register = await register_by_code(session, code)
-    wanted: dict[str, Any] = {}
-    if name_da is not None:
-        wanted["name_da"] = rules.text(name_da, "name_da", MAX_NAME)
-    if name_en is not None:
-        wanted["name_en"] = rules.text(name_en, "name_en", MAX_NAME)
+    wanted: dict[str, Any] = _texts(MAX_NAME, name_da=name_da, name_en=name_en)
     if first_year is not None:
         wanted["first_year"] = rules.year(first_year, "first_year", _this_year())
         if register.last_year is not None and register.last_year < first_year:
@@ -200,11 +201,7 @@ async def change_variable(session: AsyncSession, *, actor: Actor, code: str, nam
     _require_staff(actor)
     register = await register_by_code(session, code)
     row = await _variable(session, register, name)
-    wanted: dict[str, Any] = {}
-    if label_da is not None:
-        wanted["label_da"] = rules.text(label_da, "label_da", MAX_LABEL)
-    if label_en is not None:
-        wanted["label_en"] = rules.text(label_en, "label_en", MAX_LABEL)
+    wanted: dict[str, Any] = _texts(MAX_LABEL, label_da=label_da, label_en=label_en)
     if key is not None:
         wanted["key"] = bool(key)
     if documentation_url is not None:
