@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from admin_ui import labels_onboarding as onboarding
+from admin_ui import labels_registers as registers
 from admin_ui import labels_sanctions as sanctions
 from admin_ui import labels_transfers as transfers
 from admin_ui.i18n import N_
@@ -202,7 +203,7 @@ def reason_key(reason: dict[str, Any]) -> str:
     return code
 
 
-# The transfer gate's, the sanctions' and the onboarding's words, merged here in one place (the core's entries win
+# The transfer gate's, the sanctions', the onboarding's and the register catalogue's words, merged here in one place (the core's entries win
 # where both name a code).
 STATES.update({k: v for k, v in transfers.STATES.items() if k not in STATES})
 KINDS.update(transfers.KINDS)
@@ -214,3 +215,5 @@ KINDS.update({"breach_kind": sanctions.BREACH_KIND_LABELS, "case_state": sanctio
 ERRORS.update({k: v for k, v in sanctions.SANCTION_ERRORS.items() if k not in ERRORS})
 REASONS.update({k: v for k, v in sanctions.SANCTION_REASONS.items() if k not in REASONS})
 ERRORS.update({k: v for k, v in onboarding.ONBOARDING_ERRORS.items() if k not in ERRORS})
+KINDS.update({"frequency": registers.FREQUENCIES, "register_state": registers.REGISTER_STATES})
+ERRORS.update({k: v for k, v in registers.ERRORS.items() if k not in ERRORS})

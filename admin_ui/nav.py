@@ -1,6 +1,7 @@
 """The navigation registry: every page that appears in the side menu and on the landing page.
 
-An item belongs to a section: ``mine`` (the signed-in person's own pages), ``institution``
+An item belongs to a section: ``mine`` (the signed-in person's own pages), ``data`` (what the
+office offers: the register catalogue, public also without logging in), ``institution``
 (repeated for each institution where the person holds roles; ``href`` may use
 ``{institution_id}`` and ``{project_database_id}``) or ``office`` (Research Services). Its
 ``visible`` predicate decides from the same role predicates the services enforce, so the menu
@@ -21,7 +22,7 @@ from boa.people.permissions import assignable_roles, may_list_associations, may_
 from boa.sanctions.permissions import is_reporter, may_register
 from schemes.projects.permissions import INSTITUTION_VIEWERS
 
-MINE, INSTITUTION, OFFICE = "mine", "institution", "office"
+MINE, DATA, INSTITUTION, OFFICE = "mine", "data", "institution", "office"
 Visible = Callable[[Viewer, Place | None], bool]
 
 
@@ -79,6 +80,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("my_breaches", N_("Breach cases"), "/breaches", MINE,
             lambda v, p: v.user is not None and not v.is_staff and any(is_reporter(x.roles) for x in v.places),
             N_("Breach cases at your institutions: submit the report and plan.")),
+    NavItem("registers", N_("Register catalogue"), "/registers", DATA, _always,
+            N_("Every register of the databank of basic data, its years, updates and variables; search it.")),
     NavItem("institution", N_("Agreements and roles"), "/institutions/{institution_id}", INSTITUTION,
             lambda v, p: p is not None, N_("The institution's authorisation agreements and who holds which role.")),
     NavItem("institution_users", N_("Associated users"), "/institutions/{institution_id}/users", INSTITUTION,
@@ -105,6 +108,8 @@ NAV: tuple[NavItem, ...] = (
             N_("Approve or refuse the administrators' requests for new users.")),
     NavItem("staff_proposals", N_("Proposals awaiting the office"), "/staff/proposals", OFFICE, _staff,
             N_("Proposals sent to Research Services, with their project owners.")),
+    NavItem("staff_registers", N_("Maintain the register catalogue"), "/staff/registers", OFFICE, _staff,
+            N_("Add registers and variables, release registers, close them with their last year.")),
     NavItem("staff_audit", N_("Audit log"), "/staff/audit", OFFICE, _staff,
             N_("Every change, who made it and when; verify the hash chain.")),
     NavItem("staff_report", N_("Active projects per scheme"), "/staff/reports/active-projects", OFFICE, _staff,
@@ -127,19 +132,22 @@ def _link(viewer: Viewer, item: NavItem, place: Place | None) -> NavLink:
                    gettext(viewer.lang, item.description) if item.description else "")
 
 
+def _links(viewer: Viewer, section: str, place: Place | None = None) -> tuple[NavLink, ...]:
+    return tuple(_link(viewer, i, place) for i in NAV if i.section == section and i.visible(viewer, place))
+
+
 def sections(viewer: Viewer) -> list[NavSection]:
-    """The menu for this viewer: their own pages, one section per institution, Research Services."""
+    """The menu for this viewer: their own pages, the data content, one section per institution,
+    Research Services."""
     if viewer.user is None:
         return []
     out: list[NavSection] = []
-    mine = tuple(_link(viewer, i, None) for i in NAV if i.section == MINE and i.visible(viewer, None))
-    if mine:
-        out.append(NavSection(MINE, gettext(viewer.lang, N_("My pages")), mine))
+    for key, title in ((MINE, N_("My pages")), (DATA, N_("Data content"))):
+        if links := _links(viewer, key):
+            out.append(NavSection(key, gettext(viewer.lang, title), links))
     for place in viewer.places:
-        links = tuple(_link(viewer, i, place) for i in NAV if i.section == INSTITUTION and i.visible(viewer, place))
-        if links:
+        if links := _links(viewer, INSTITUTION, place):
             out.append(NavSection(f"{INSTITUTION}:{place.id}", f"{place.name} ({place.number})", links))
-    office = tuple(_link(viewer, i, None) for i in NAV if i.section == OFFICE and i.visible(viewer, None))
-    if office:
-        out.append(NavSection(OFFICE, gettext(viewer.lang, N_("Research Services")), office))
+    if links := _links(viewer, OFFICE):
+        out.append(NavSection(OFFICE, gettext(viewer.lang, N_("Research Services")), links))
     return out

@@ -13,6 +13,7 @@ from api.controllers.onboarding import OnboardingController
 from api.controllers.project_databases import ProjectDatabaseController
 from api.controllers.projects import ProjectController, ReportController
 from api.controllers.proposals import ProposalController
+from api.controllers.registers import RegisterController
 from api.controllers.sanctions import BreachController, LockController
 from api.controllers.system import AccessController, AuditController, HealthController
 from api.controllers.tokens import TokenController, UserTokenController
@@ -44,4 +45,5 @@ CONTROLLERS: tuple[type, ...] = (
     AuthoritySchemeController,
     LawModelController,
     ReportController,
+    RegisterController,
 )

@@ -26,6 +26,7 @@ def cmd_db_upgrade(_: argparse.Namespace) -> int:
     from boa.kernel.db import transaction
     from boa.migrate import upgrade
     from boa.people.user_agreements import publish_user_agreements
+    from boa.registers.catalogue import load_catalogue_into
 
     upgrade(get_settings().database_url)
 
@@ -41,6 +42,16 @@ def cmd_db_upgrade(_: argparse.Namespace) -> int:
     print("database is at the newest revision")
     if published:
         print("user agreement published: version " + ", ".join(str(v) for v in published))
+
+    async def load():
+        engine = _engine()
+        try:
+            return await load_catalogue_into(engine)
+        finally:
+            await engine.dispose()
+
+    loaded = asyncio.run(load())
+    print(f"register catalogue: {len(loaded.registers)} registers and {loaded.variables} variables added")
     return 0
 
 
@@ -298,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database commands").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="migrate to the newest revision").set_defaults(func=cmd_db_upgrade)
+    db.add_parser("upgrade", help="migrate to the newest revision and load the shipped register catalogue").set_defaults(func=cmd_db_upgrade)
 
     seed = sub.add_parser("seed", help="load data").add_subparsers(dest="seed_command", required=True)
     seed.add_parser("demo", help="load seed_data/demo.json into an empty database").set_defaults(func=cmd_seed_demo)

@@ -12,6 +12,7 @@ from procrastinate import App, PsycopgConnector
 from sqlalchemy import MetaData
 
 import boa.people.models
+import boa.registers.models
 import boa.sanctions.models
 import boa.transfers.models
 import schemes.models
@@ -35,8 +36,8 @@ from tokens.access import load_person_facts
 from tokens.reminders import physical_token_not_activated
 
 # Every module that defines tables (the metadata is complete once they are imported).
-MODEL_MODULES = (kernel_models, boa.people.models, tokens.models, schemes.models, boa.transfers.models,
-                 boa.sanctions.models)
+MODEL_MODULES = (kernel_models, boa.people.models, boa.registers.models, tokens.models, schemes.models,
+                 boa.transfers.models, boa.sanctions.models)
 
 # The reminders the worker sends every hour (each once: boa.kernel.reminders), in this order.
 REMINDERS: tuple[Reminder, ...] = (

@@ -1,6 +1,7 @@
 """Loads ``seed_data/demo.json`` into an empty database, once: the user agreement (published from
 ``seed_data/user_agreements.json``), the people, the users and their tokens, then the schemes'
-sections, in this order."""
+sections, in this order. The register catalogue is loaded first (it is idempotent: missing
+registers and variables are added, nothing else)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from boa.kernel.settings import SEED_DATA
 from boa.people import demo as people_demo
 from boa.people.models import User
 from boa.people.user_agreements import current_user_agreement, publish_user_agreements
+from boa.registers.catalogue import load_catalogue
 from schemes import demo as schemes_demo
 from tokens import demo as tokens_demo
 
@@ -34,6 +36,7 @@ async def load_demo(engine: AsyncEngine) -> bool:
     wire()
     data = demo_data()
     async with transaction(engine) as session:
+        await load_catalogue(session)  # idempotent: the catalogue is there whether or not the demo is
         if await is_seeded(session):
             return False
         # The user agreement of seed_data/user_agreements.json; every demo user has accepted the current version.

@@ -91,12 +91,15 @@ async def publish_seed(engine) -> None:
 
 @pytest.fixture
 async def db(engine):
-    """An empty database for this test, holding what an upgraded database holds (the user agreement)."""
+    """An empty database for this test, holding what an upgraded database holds (the user agreement
+    and the shipped register catalogue)."""
+    from boa.registers.catalogue import load_catalogue_into
     from tests.helpers import use_engine
 
     clock.reset()
     await empty_database(engine)
     await publish_seed(engine)
+    await load_catalogue_into(engine)
     use_engine(engine)
     mail_file = get_settings().outbox_dir / "mail.jsonl"
     if mail_file.exists():

@@ -172,3 +172,43 @@ class SanctionDecisionBody(Body):
 
 class CommentBody(Body):
     comment: str
+
+
+class VariableBody(Body):
+    """A register's variable: ``key`` marks an identifier that is pseudonymised (PNR, CVRNR, ...)."""
+
+    name: str
+    label_da: str
+    label_en: str
+    key: bool = False
+    documentation_url: str | None = None
+
+
+class RegisterBody(Body):
+    code: str
+    name_da: str
+    name_en: str
+    first_year: int
+    frequency: str
+    released: bool = False
+    variables: list[VariableBody] = []
+
+
+class RegisterPatch(Body):
+    name_da: str | None = None
+    name_en: str | None = None
+    first_year: int | None = None
+    frequency: str | None = None
+
+
+class CloseRegisterBody(Body):
+    last_year: int
+
+
+class VariablePatch(Body):
+    """What is given changes; an empty ``documentation_url`` removes the link."""
+
+    label_da: str | None = None
+    label_en: str | None = None
+    key: bool | None = None
+    documentation_url: str | None = None

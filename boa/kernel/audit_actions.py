@@ -89,6 +89,15 @@ class AuditAction(StrEnum):
     PROJECT_MEMBER_ACTIVATE = "project.member.activate"
     PROJECT_MEMBER_END = "project.member.end"
 
+    # The register catalogue (boa.registers): the seed file loaded, staff maintaining it.
+    REGISTER_CATALOGUE_LOAD = "register.catalogue_load"
+    REGISTER_ADD = "register.add"
+    REGISTER_CHANGE = "register.change"
+    REGISTER_RELEASE = "register.release"
+    REGISTER_CLOSE = "register.close"
+    REGISTER_VARIABLE_ADD = "register.variable.add"
+    REGISTER_VARIABLE_CHANGE = "register.variable.change"
+
     # The schemes: researcher proposals, project databases, authority schemes, the law model.
     PROPOSAL_CREATE = "proposal.create"
     PROPOSAL_EDIT = "proposal.edit"

@@ -36,6 +36,10 @@ CSRF_IN_STREAM = "csrf_in_stream"
 # A handler with this opt answers a signed-in person whose onboarding is not finished (self-service
 # and the onboarding itself); every other route needs the research decision to allow.
 ONBOARDING = "onboarding"
+# A public page that also serves whoever is signed in (the register catalogue): a valid session
+# makes the page the person's (their menu and language); none, or one no longer valid, leaves
+# the reader anonymous instead of refusing them.
+SESSION_OPTIONAL = "session_optional"
 
 
 def bearer(connection: ASGIConnection) -> tuple[str | None, bool]:
@@ -52,6 +56,8 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     path = connection.scope["path"]
     if handler.opt.get("public") or path == "/schema" or path.startswith("/schema/"):
         connection.state.actor = Actor()
+        if handler.opt.get(SESSION_OPTIONAL):
+            await _optional_session(connection)
         return
     token, from_cookie = bearer(connection)
     if not token:
@@ -80,6 +86,21 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     connection.state.session_row = row
     if not resolved.research.allowed and not handler.opt.get(ONBOARDING):
         await refuse_unfinished_onboarding(request_session(connection), user.ident, resolved.research)
+
+
+async def _optional_session(connection: ASGIConnection) -> None:
+    """The signed-in person on a public page they only read (GET, a person's session, never a
+    service client's JWT); an expired, revoked or refused session reads it anonymously."""
+    token, _ = bearer(connection)
+    if not token or token.count(".") == 2 or connection.scope.get("method") not in SAFE_METHODS:
+        return
+    try:
+        resolved = await resolve_session(request_session(connection), token)
+    except (NotAuthenticated, PermissionDenied):
+        return
+    connection.state.actor = Actor(user=resolved.user,
+                                   verified_at=clock.aware(resolved.row.verified_at or resolved.row.created_at))
+    connection.state.session_row = resolved.row
 
 
 async def refuse_unfinished_onboarding(session: AsyncSession, ident: str, research: Decision) -> None:

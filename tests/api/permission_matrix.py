@@ -18,10 +18,13 @@ ROLES = ("staff", "sanctions_staff", "responsible", "substitute", "administrator
 DENIED = frozenset({401, 403, 404})
 # Nothing else is reachable without logging in.
 # Public: the login, the activation and its enrolment (the one-time code or ticket is the
-# credential), the e-mail confirmation link (its token is), OAuth, health, the documents.
+# credential), the e-mail confirmation link (its token is), OAuth, health, the documents, and
+# reading the register catalogue (SPEC 3.1 "Data content": public without login, as the office's
+# own overview of the basic data bank is; it names registers and variables, never microdata).
 PUBLIC = re.compile(r"^/(v1/auth/(login|verify|activate|enrolment|enrolment/confirm)|v1/me/email/confirm"
                     r"|v1/oauth/(token|jwks)|health(/ping)?|schema(/.*)?"
-                    r"|login|activate(/.*)?|confirm-email|static/\{file_path\})$")
+                    r"|login|activate(/.*)?|confirm-email|static/\{file_path\}"
+                    r"|v1/registers(/\{code\})?|registers(/\{code\})?)$")
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,18 @@ MATRIX: dict[str, Rule] = {
     "POST /v1/law-model": R(STAFF, body={"institution_id": "{institution_301}"}),
     "POST /v1/law-model/members": R(STAFF, body={"ident": "LAWS"}),
     "DELETE /v1/law-model/members/{ident}": R(STAFF, params={"ident": "LAWM"}),
+    # The register catalogue: read by anyone (public), maintained by Research Services
+    "GET /v1/registers": R(EVERYONE, query={"q": "indkomst"}),
+    "GET /v1/registers/{code}": R(EVERYONE, params={"code": "BEF"}),
+    "POST /v1/registers": R(STAFF, body={"code": "MATRIX", "name_da": "Matrix", "name_en": "Matrix", "first_year": 2020,
+                                         "frequency": "yearly"}),
+    "PATCH /v1/registers/{code}": R(STAFF, body={"name_en": "Population (matrix)"}, params={"code": "BEF"}),
+    "POST /v1/registers/{code}/close": R(STAFF, body={"last_year": 2024}, params={"code": "BEF"}),
+    "POST /v1/registers/{code}/release": R(STAFF, params={"code": "ELFORBRUG"}),
+    "POST /v1/registers/{code}/variables": R(STAFF, body={"name": "MATRIX", "label_da": "Matrix", "label_en": "Matrix"},
+                                             params={"code": "BEF"}),
+    "PATCH /v1/registers/{code}/variables/{name}": R(STAFF, body={"label_en": "Sex (matrix)"},
+                                                     params={"code": "BEF", "name": "KOEN"}),
     # The OpenAPI document
     "GET /schema": R(EVERYONE),
     "GET /schema/openapi.json": R(EVERYONE),
@@ -263,6 +278,22 @@ MATRIX: dict[str, Rule] = {
     "GET /staff/audit": R(STAFF),
     "GET /staff/reports/active-projects": R(STAFF),
     # Sanctions pages (the open MTRX case above; a decision or an assessment waits for the report: 409)
+    # Register catalogue pages: public to read, Research Services maintain
+    "GET /registers": R(EVERYONE, query={"q": "bef"}),
+    "GET /registers/{code}": R(EVERYONE, params={"code": "BEF"}),
+    "GET /staff/registers": R(STAFF),
+    "POST /staff/registers": R(STAFF, form={"code": "MATRIX", "name_da": "Matrix", "name_en": "Matrix",
+                                            "first_year": "2020", "frequency": "yearly"}),
+    "GET /staff/registers/{code}": R(STAFF, params={"code": "BEF"}),
+    "POST /staff/registers/{code}": R(STAFF, form={"name_da": "Befolkningen", "name_en": "Population",
+                                                   "first_year": "1986", "frequency": "quarterly"}, params={"code": "BEF"}),
+    "POST /staff/registers/{code}/release": R(STAFF, form={}, params={"code": "ELFORBRUG"}),
+    "GET /staff/registers/{code}/close": R(STAFF, query={"last_year": "2024"}, params={"code": "BEF"}),
+    "POST /staff/registers/{code}/close": R(STAFF, form={"last_year": "2024"}, params={"code": "BEF"}),
+    "POST /staff/registers/{code}/variables": R(STAFF, form={"name": "MATRIX", "label_da": "Matrix", "label_en": "Matrix"},
+                                                params={"code": "BEF"}),
+    "POST /staff/registers/{code}/variables/{name}": R(STAFF, form={"label_da": "Køn", "label_en": "Sex"},
+                                                       params={"code": "BEF", "name": "KOEN"}),
     "GET /staff/breaches": R(STAFF),
     "POST /staff/breaches": R(SANCTIONS, form={"ident": "MTRX", "kind": "other", "description": "matrix",
                                                "occurred_at": "2026-01-01T00:00", "scheme": "researcher",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -37,8 +38,10 @@ def test_cli_migrates_an_empty_sqlite_database_publishes_the_user_agreement_and_
     assert first.returncode == 0, first.stderr
     assert (tmp_path / "boa.sqlite3").exists()
     assert "user agreement published: version 1" in first.stdout  # seed_data/user_agreements.json
-    second = run("db", "upgrade")
+    assert re.search(r"register catalogue: (2[5-9]|[3-9]\d) registers and \d+ variables added", first.stdout)
+    second = run("db", "upgrade")  # idempotent: the shipped agreement and catalogue are there already
     assert second.returncode == 0 and "user agreement published" not in second.stdout, second.stderr
+    assert "register catalogue: 0 registers and 0 variables added" in second.stdout, second.stderr
     seeded = run("seed", "demo")
     assert seeded.returncode == 0 and "demo data loaded" in seeded.stdout, seeded.stderr
     again = run("seed", "demo")
@@ -56,7 +59,7 @@ def test_audit_verify_command_fails_on_tampering(tmp_path):
     for args in (("db", "upgrade"), ("seed", "demo")):
         subprocess.run([sys.executable, "-m", "boa.cli", *args], env=env, check=True, capture_output=True, timeout=120)
     with sqlite3.connect(tmp_path / "boa.sqlite3") as db:
-        db.execute("UPDATE audit_entries SET summary = '{}' WHERE seq = 2")
+        db.execute("UPDATE audit_entries SET summary = '{\"tampered\": true}' WHERE seq = 2")
     out = subprocess.run([sys.executable, "-m", "boa.cli", "audit", "verify"], env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 1 and '"first_bad": 2' in out.stdout

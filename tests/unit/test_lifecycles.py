@@ -13,6 +13,7 @@ import pytest
 from boa.kernel.errors import Conflict, InvalidTransition
 from boa.kernel.lifecycle import Lifecycle
 from boa.people import states as people
+from boa.registers import states as registers
 from boa.sanctions import states as sanctions
 from boa.transfers import states as transfers
 from schemes.authority import states as authority
@@ -33,6 +34,7 @@ LIFECYCLES: dict[str, Lifecycle] = {
     "project database": project_database.PROJECT_DATABASE,
     "purpose description": authority.PURPOSE,
     "membership": projects.MEMBERSHIP,
+    "register": registers.REGISTER,
 }
 
 STORED = {
@@ -48,6 +50,7 @@ STORED = {
     "project database": ("active", "closed"),
     "purpose description": ("upcoming", "current", "superseded", "expired"),
     "membership": ("requested", "pending", "active", "ended"),
+    "register": ("unreleased", "released", "closed"),
 }
 
 EDGES = [(name, old, new) for name, table in LIFECYCLES.items() for old, new in table.edges]

@@ -49,3 +49,10 @@ def test_transfer_pages_for_project_members_and_review_for_reviewers():
                                      "/me/transfers"]
     assert "/staff/review" not in _hrefs(_viewer(set(), ["staff"]))["office"]
     assert "/staff/review" in _hrefs(_viewer(set(), ["staff", "review"]))["office"]
+
+
+def test_the_register_catalogue_for_everybody_and_its_maintenance_for_staff():
+    assert _hrefs(_viewer({"user"}))["data"] == ["/registers"]
+    assert "/staff/registers" not in _hrefs(_viewer({"user"})).get("office", [])
+    assert "/staff/registers" in _hrefs(_viewer(set(), ["staff"]))["office"]
+    assert [s.key for s in nav.sections(_viewer({"user"}))][:2] == ["mine", "data"]
