@@ -15,6 +15,7 @@ import boa.sanctions.models
 import boa.transfers.models
 import schemes.models
 import tokens.models
+import tokens.radius.models
 from boa.kernel import models as kernel_models
 from boa.kernel.extensions import Extensions, install
 from boa.sanctions.from_review import case_from_review
@@ -27,8 +28,8 @@ from schemes.projects.members import (
 from tokens.access import load_person_facts
 
 # Every module that defines tables (the metadata is complete once they are imported).
-MODEL_MODULES = (kernel_models, boa.people.models, tokens.models, schemes.models, boa.transfers.models,
-                 boa.sanctions.models)
+MODEL_MODULES = (kernel_models, boa.people.models, tokens.models, tokens.radius.models, schemes.models,
+                 boa.transfers.models, boa.sanctions.models)
 
 
 def extensions() -> Extensions:
