@@ -89,6 +89,9 @@ class Settings:
     transfer_max_files: int = 1000
     review_sample_rate: float = 0.05
     review_sample_seed: int | None = None  # set: a reproducible sample (tests); unset: SystemRandom
+    # The RADIUS front door (tokens.radius): requests a second each gateway may send (twice that
+    # in a burst); more are dropped, so one flooding gateway never blocks the others.
+    radius_client_rate: float = 200.0
 
     @property
     def outbox_dir(self) -> Path:
@@ -150,6 +153,7 @@ def load_settings() -> Settings:
         transfer_max_files=_int("TRANSFER_MAX_FILES", 1000),
         review_sample_rate=_sample_rate(_float("REVIEW_SAMPLE_RATE", 0.05)),
         review_sample_seed=int(seed) if seed is not None else None,
+        radius_client_rate=_float("RADIUS_CLIENT_RATE", 200.0),
     )
 
 

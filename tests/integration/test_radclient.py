@@ -1,0 +1,81 @@
+"""The RADIUS front door against a real peer: FreeRADIUS's ``radclient`` (Debian's
+``freeradius-utils``, installed by ``.ci/run``) logs a demo researcher in (challenge, then accept),
+is refused with the reason for a wrong PIN and for a quarantined researcher, and gets no answer
+with a wrong secret or without a Message-Authenticator."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from boa.kernel import clock
+from boa.kernel.actor import Actor
+from boa.kernel.db import transaction
+from boa.people.models import User
+from tests.helpers import DEMO_USERS, totp_now
+from tests.radius_helpers import radclient, radclient_path
+
+pytestmark = pytest.mark.skipif(radclient_path() is None and not os.environ.get("CI"),
+                                reason="radclient (freeradius-utils) is not installed; .ci/run installs it")
+
+SIGNED = {"Message-Authenticator": "0x00"}  # radclient computes it
+
+
+def _credentials(ident: str, password: str, **more: str) -> dict[str, str]:
+    return {"User-Name": f'"{ident}"', "User-Password": f'"{password}"', **more}
+
+
+async def _challenge(port: int, ident: str) -> str:
+    _, answer, out = await radclient(port, _credentials(ident, DEMO_USERS[ident]["pin"], **SIGNED))
+    assert "Received Access-Challenge" in out, out
+    assert answer["Reply-Message"] == '"Indtast koden fra din app"'
+    return answer["State"]
+
+
+async def test_radclient_logs_a_demo_researcher_in(radius):
+    state = await _challenge(radius.port, "RESA")
+    code = totp_now(DEMO_USERS["RESA"]["totp_secret"])
+    status, answer, out = await radclient(radius.port, _credentials("RESA", code, State=state, **SIGNED))
+    assert status == 0 and "Received Access-Accept" in out, out
+    assert int(answer["Session-Timeout"]) > 0 and answer["Idle-Timeout"] == "1800"
+    # The answer carried a Message-Authenticator, which radclient checked with the secret.
+    assert answer["Message-Authenticator"].startswith("0x")
+
+
+async def test_radclient_is_refused_with_the_reason(radius):
+    status, answer, out = await radclient(radius.port, _credentials("RESA", "0000", **SIGNED))
+    assert status != 0 and "Received Access-Reject" in out, out
+    assert "The IDENT or PIN is wrong." in answer["Reply-Message"]
+
+
+async def test_radclient_is_refused_for_a_quarantined_researcher(radius, demo):
+    from boa.sanctions.cases import register
+
+    async with transaction(demo) as session:
+        staff = await session.scalar(select(User).where(User.ident == "SANC"))
+        await register(session, actor=Actor(user=staff), ident="RESB", kind="microdata_transfer",
+                       description="A table with CPR numbers left the gate.",
+                       occurred_at=clock.now() - timedelta(days=1), scheme="researcher")
+    state = await _challenge(radius.port, "RESB")
+    code = totp_now(DEMO_USERS["RESB"]["totp_secret"])
+    status, answer, out = await radclient(radius.port, _credentials("RESB", code, State=state, **SIGNED))
+    assert status != 0 and "Received Access-Reject" in out, out
+    assert "suspenderet" in answer["Reply-Message"] and "sagen om brud" in answer["Reply-Message"]
+
+
+async def test_radclient_with_a_wrong_secret_or_no_message_authenticator_gets_nothing(radius):
+    status, _, out = await radclient(radius.port, _credentials("RESA", "7391", **SIGNED),
+                                     secret="a-wrong-secret-of-some-length")
+    assert status != 0 and "No reply from server" in out, out
+    status, _, out = await radclient(radius.port, _credentials("RESA", "7391"))
+    assert status != 0 and "No reply from server" in out, out
+    assert radius.server.counts["dropped_bad_authenticator"] >= 1
+    assert radius.server.counts["dropped_no_message_authenticator"] >= 1
+
+
+async def test_radclient_status_server(radius):
+    status, _, out = await radclient(radius.port, dict(SIGNED), command="status")
+    assert status == 0 and "Received Access-Accept" in out, out
