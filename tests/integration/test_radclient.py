@@ -5,8 +5,14 @@ with a wrong secret or without a Message-Authenticator."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
+import socket
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -79,3 +85,40 @@ async def test_radclient_with_a_wrong_secret_or_no_message_authenticator_gets_no
 async def test_radclient_status_server(radius):
     status, _, out = await radclient(radius.port, dict(SIGNED), command="status")
     assert status == 0 and "Received Access-Accept" in out, out
+
+
+async def test_the_cli_registers_a_gateway_and_serves_it(demo):
+    """``boa radius clients add`` (the secret from stdin, never printed) and ``boa radius serve`` as an
+    operator runs them, asked by radclient; SIGTERM ends the server with its counts in the log."""
+    root = Path(__file__).resolve().parents[2]
+
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "boa.cli", "radius", "clients", *args], cwd=root, input=stdin,
+                              capture_output=True, text=True, timeout=120)
+
+    secret = "the-cli-gateway-secret-123456"
+    added = await asyncio.to_thread(cli, "add", "gateway-cli", "--address", "127.0.0.1", "--secret", "-",
+                                    stdin=secret + "\n")
+    assert added.returncode == 0 and "gateway-cli (127.0.0.1) added" in added.stdout, added.stderr
+    again = await asyncio.to_thread(cli, "add", "gateway-cli", "--address", "127.0.0.9", "--secret", "x" * 20)
+    assert again.returncode == 1 and "radius_client_exists" in again.stderr
+    listed = await asyncio.to_thread(cli, "list")
+    assert listed.stdout.split() == ["gateway-cli", "127.0.0.1"]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "boa.cli", "radius", "serve", "--port", str(port)], cwd=root,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(100):
+            status, _, out = await radclient(port, dict(SIGNED), secret=secret, command="status")
+            if status == 0:
+                break
+        assert status == 0 and "Received Access-Accept" in out, out
+    finally:
+        server.send_signal(signal.SIGTERM)
+        log, _ = await asyncio.to_thread(server.communicate, timeout=30)
+    assert server.returncode == 0, log
+    assert "status_server=1" in log and secret not in log
+    removed = await asyncio.to_thread(cli, "remove", "gateway-cli")
+    assert removed.returncode == 0 and (await asyncio.to_thread(cli, "list")).stdout == ""
