@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import subprocess
 import sys
 import time
 
-from _common import ROOT, fresh_postgres, prepare_env, sqlite_url, summary, tmp_var_dir
-from login import idents, seed
+from _common import ROOT, fresh_postgres, prepare_env, sqlite_url, tmp_var_dir
+from login import argon_env, arguments, idents, print_figures, seed
 
 SECRET = "bench-gateway-shared-secret-0123456789"  # noqa: S105 (a throw-away gateway of the bench)
 
@@ -149,11 +148,7 @@ async def main(args: argparse.Namespace) -> None:
 
     var_dir = tmp_var_dir("boa-bench-radius-")
     url = await fresh_postgres(args.pg_admin, "boa_bench_radius") if args.db == "postgres" else sqlite_url(var_dir)
-    extra = {}
-    if args.argon:
-        memory, time_cost = args.argon.split(",")
-        extra = {"BOA_ARGON2_MEMORY_KIB": memory, "BOA_ARGON2_TIME_COST": time_cost}
-    env = prepare_env(var_dir, url, **extra)
+    env = prepare_env(var_dir, url, **argon_env(args.argon))
     secrets_by_ident = await seed(url, idents(args.logins + args.warmup))
     await register_gateway()
     from boa.kernel.settings import get_settings
@@ -178,26 +173,11 @@ async def main(args: argparse.Namespace) -> None:
     finally:
         server.terminate()
         server.wait(30)
-    cores = os.cpu_count() or 1
-    done = len(latencies)
-    rate = done / elapsed
-    lat = summary(latencies)
-    print(f"database {args.db}; boa radius serve (one process); {args.concurrency} gateway sockets; "
-          f"argon2id m={s.argon2_memory_kib} KiB t={s.argon2_time_cost} p={s.argon2_parallelism}")
-    print(f"{done} full RADIUS logins ({failures} failed) in {elapsed:.2f} s on {cores} cores: {rate:.1f} logins/s, "
-          f"{rate / cores:.1f} logins/s per core (wall clock)")
-    print(f"server CPU {server_cpu:.2f} s: {done / server_cpu:.1f} logins per server CPU second "
-          f"(= per core); client CPU {client_cpu:.2f} s")
-    print(f"latency of one full login (two rounds): p50 {lat['p50_ms']:.0f} ms, p99 {lat['p99_ms']:.0f} ms")
+    print_figures(f"database {args.db}; boa radius serve (one process); {args.concurrency} gateway sockets; "
+                  f"argon2id m={s.argon2_memory_kib} KiB t={s.argon2_time_cost} p={s.argon2_parallelism}",
+                  "full RADIUS logins", "two rounds", latencies, failures, elapsed, server_cpu, client_cpu)
     print("target: at least the HTTP login's figure (bench/login.py: 27 logins/s per core, Argon2id 7 MiB t=5)")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--logins", type=int, default=600)
-    parser.add_argument("--warmup", type=int, default=40)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--pg-admin", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--argon", default=None, help="memory KiB,time cost (default: BOA's settings)")
-    asyncio.run(main(parser.parse_args()))
+    asyncio.run(main(arguments().parse_args()))

@@ -50,6 +50,20 @@ async def radius(demo):
     await running.server.stop()
 
 
+async def quarantine(engine, ident: str) -> None:
+    """A registered breach: the temporary suspension, a lock on the user (SPEC 5 step 2)."""
+    from sqlalchemy import select
+
+    from boa.people.models import User
+    from boa.sanctions.cases import register
+
+    async with transaction(engine) as session:
+        staff = await session.scalar(select(User).where(User.ident == "SANC"))
+        await register(session, actor=Actor(user=staff), ident=ident, kind="microdata_transfer",
+                       description="A table with CPR numbers left the gate.",
+                       occurred_at=clock.now() - timedelta(days=1), scheme="researcher")
+
+
 def request(ident: str | None, password: str | None = None, *, state: bytes | None = None,
             secret: str = SECRET, message_authenticator: bool = True) -> AuthPacket:
     packet = AuthPacket(code=AccessRequest, secret=secret.encode(), dict=dictionary())

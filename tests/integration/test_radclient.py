@@ -11,18 +11,12 @@ import signal
 import socket
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from boa.kernel import clock
-from boa.kernel.actor import Actor
-from boa.kernel.db import transaction
-from boa.people.models import User
 from tests.helpers import DEMO_USERS, totp_now
-from tests.radius_helpers import radclient, radclient_path
+from tests.radius_helpers import quarantine, radclient, radclient_path
 
 pytestmark = pytest.mark.skipif(radclient_path() is None and not os.environ.get("CI"),
                                 reason="radclient (freeradius-utils) is not installed; .ci/run installs it")
@@ -58,13 +52,7 @@ async def test_radclient_is_refused_with_the_reason(radius):
 
 
 async def test_radclient_is_refused_for_a_quarantined_researcher(radius, demo):
-    from boa.sanctions.cases import register
-
-    async with transaction(demo) as session:
-        staff = await session.scalar(select(User).where(User.ident == "SANC"))
-        await register(session, actor=Actor(user=staff), ident="RESB", kind="microdata_transfer",
-                       description="A table with CPR numbers left the gate.",
-                       occurred_at=clock.now() - timedelta(days=1), scheme="researcher")
+    await quarantine(demo, "RESB")
     state = await _challenge(radius.port, "RESB")
     code = totp_now(DEMO_USERS["RESB"]["totp_secret"])
     status, answer, out = await radclient(radius.port, _credentials("RESB", code, State=state, **SIGNED))

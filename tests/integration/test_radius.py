@@ -29,7 +29,17 @@ from boa.kernel.errors import ValidationFailed
 from boa.kernel.models import AuditEntry
 from boa.people.models import User
 from tests.helpers import DEMO_USERS, totp_now
-from tests.radius_helpers import OTHER_SECRET, SECRET, ask, burst, messages, request, silent, start_radius
+from tests.radius_helpers import (
+    OTHER_SECRET,
+    SECRET,
+    ask,
+    burst,
+    messages,
+    quarantine,
+    request,
+    silent,
+    start_radius,
+)
 from tests.sms_helpers import last_code
 from tokens import challenge as challenge_module
 from tokens.challenge import LoginExpired, verify
@@ -144,13 +154,7 @@ async def test_an_expired_state_is_refused(radius):
 
 
 async def test_a_quarantined_user_is_rejected_with_the_reason(radius, demo):
-    from boa.sanctions.cases import register
-
-    async with transaction(demo) as session:
-        staff = await session.scalar(select(User).where(User.ident == "SANC"))
-        await register(session, actor=Actor(user=staff), ident="RESB", kind="microdata_transfer",
-                       description="A table with CPR numbers left the gate.",
-                       occurred_at=clock.now() - timedelta(days=1), scheme="researcher")
+    await quarantine(demo, "RESB")
     state = (await first_round(radius, "RESB"))["State"][0]
     reject = await ask(radius, request("RESB", totp("RESB"), state=state))
     assert reject.code == AccessReject
