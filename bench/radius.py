@@ -24,6 +24,7 @@ import time
 
 from _common import ROOT, fresh_postgres, prepare_env, sqlite_url, tmp_var_dir
 from login import argon_env, arguments, idents, print_figures, seed
+from pyrad.packet import AuthPacket
 
 SECRET = "bench-gateway-shared-secret-0123456789"  # noqa: S105 (a throw-away gateway of the bench)
 
@@ -35,14 +36,14 @@ class Gateway(asyncio.DatagramProtocol):
         self.transport: asyncio.DatagramTransport | None = None
         self.waiting: asyncio.Future[bytes] | None = None
 
-    def connection_made(self, transport) -> None:  # type: ignore[no-untyped-def]
-        self.transport = transport
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]  # a datagram endpoint's transport
 
-    def datagram_received(self, data: bytes, addr) -> None:  # type: ignore[no-untyped-def]
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         if self.waiting is not None and not self.waiting.done():
             self.waiting.set_result(data)
 
-    async def ask(self, packet, port: int):  # type: ignore[no-untyped-def]
+    async def ask(self, packet: AuthPacket, port: int) -> AuthPacket:
         raw = packet.RequestPacket()
         for _ in range(3):
             self.waiting = asyncio.get_running_loop().create_future()
@@ -59,8 +60,8 @@ class Gateway(asyncio.DatagramProtocol):
         raise RuntimeError("no answer after 3 tries")
 
 
-def request(ident: str, password: str, state: bytes | None = None):  # type: ignore[no-untyped-def]
-    from pyrad.packet import AccessRequest, AuthPacket
+def request(ident: str, password: str, state: bytes | None = None) -> AuthPacket:
+    from pyrad.packet import AccessRequest
 
     from tokens.radius.packets import dictionary
 
