@@ -111,11 +111,7 @@ async def main(args: argparse.Namespace) -> None:
         url = await fresh_postgres(args.pg_admin, "boa_bench_login")
     else:
         url = sqlite_url(var_dir)
-    extra = {}
-    if args.argon:
-        memory, time_cost = args.argon.split(",")
-        extra = {"BOA_ARGON2_MEMORY_KIB": memory, "BOA_ARGON2_TIME_COST": time_cost}
-    env = prepare_env(var_dir, url, **extra)
+    env = prepare_env(var_dir, url, **argon_env(args.argon))
     users = idents(args.logins + args.warmup)
     secrets_by_ident = await seed(url, users)
     from boa.kernel.settings import get_settings
@@ -133,27 +129,47 @@ async def main(args: argparse.Namespace) -> None:
         server_cpu, client_cpu = server.cpu_seconds() - cpu0, time.process_time() - client0
     finally:
         server.stop()
+    print_figures(f"database {args.db}; uvicorn workers {args.workers}; {args.concurrency} client connections; "
+                  f"argon2id m={s.argon2_memory_kib} KiB t={s.argon2_time_cost} p={s.argon2_parallelism}",
+                  "full logins", "login + verify", latencies, failures, elapsed, server_cpu, client_cpu)
+    print("target: >= 15 full logins per second per core")
+
+
+def print_figures(setup: str, what: str, rounds: str, latencies: list[float], failures: int, elapsed: float,
+                  server_cpu: float, client_cpu: float) -> None:
+    """The figures every login bench prints: per core by wall clock and per server CPU second."""
     cores = os.cpu_count() or 1
     done = len(latencies)
     rate = done / elapsed
     lat = summary(latencies)
-    print(f"database {args.db}; uvicorn workers {args.workers}; {args.concurrency} client connections; "
-          f"argon2id m={s.argon2_memory_kib} KiB t={s.argon2_time_cost} p={s.argon2_parallelism}")
-    print(f"{done} full logins ({failures} failed) in {elapsed:.2f} s on {cores} cores: {rate:.1f} logins/s, "
+    print(setup)
+    print(f"{done} {what} ({failures} failed) in {elapsed:.2f} s on {cores} cores: {rate:.1f} logins/s, "
           f"{rate / cores:.1f} logins/s per core (wall clock)")
     print(f"server CPU {server_cpu:.2f} s: {done / server_cpu:.1f} logins per server CPU second "
           f"(= per core); client CPU {client_cpu:.2f} s")
-    print(f"latency of one full login (login + verify): p50 {lat['p50_ms']:.0f} ms, p99 {lat['p99_ms']:.0f} ms")
-    print("target: >= 15 full logins per second per core")
+    print(f"latency of one full login ({rounds}): p50 {lat['p50_ms']:.0f} ms, p99 {lat['p99_ms']:.0f} ms")
 
 
-if __name__ == "__main__":
+def argon_env(spec: str | None) -> dict[str, str]:
+    """``--argon MEMORY_KIB,TIME_COST`` as the settings' environment (none: BOA's defaults)."""
+    if not spec:
+        return {}
+    memory, time_cost = spec.split(",")
+    return {"BOA_ARGON2_MEMORY_KIB": memory, "BOA_ARGON2_TIME_COST": time_cost}
+
+
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser()
     parser.add_argument("--logins", type=int, default=600)
     parser.add_argument("--warmup", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--pg-admin", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--argon", default=None, help="memory KiB,time cost (default: BOA's settings)")
+    return parser
+
+
+if __name__ == "__main__":
+    parser = arguments()
+    parser.add_argument("--workers", type=int, default=2)
     asyncio.run(main(parser.parse_args()))

@@ -297,6 +297,60 @@ def cmd_keys_rotate(_: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_radius_serve(args: argparse.Namespace) -> int:
+    """The research servers' RADIUS front door, until SIGINT or SIGTERM."""
+    import logging
+
+    from tokens.radius.server import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def run() -> None:
+        engine = _engine()
+        try:
+            await serve(engine, args.host, args.port)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_radius_clients(args: argparse.Namespace) -> int:
+    """``add``, ``remove`` and ``list`` the gateways that may ask over RADIUS; a secret is never printed."""
+    from boa.kernel.actor import Actor
+    from boa.kernel.db import transaction
+    from boa.kernel.errors import BoaError
+    from tokens.radius import clients
+
+    secret = sys.stdin.readline().rstrip("\r\n") if getattr(args, "secret", None) == "-" else getattr(args, "secret", "")
+
+    async def run() -> list[str]:
+        engine = _engine()
+        try:
+            async with transaction(engine) as session:
+                actor = Actor(system="cli")
+                if args.clients_action == "add":
+                    row = await clients.add_client(session, actor=actor, name=args.name, address=args.address,
+                                                   secret=secret)
+                    return [f"RADIUS client {row.name} ({row.address}) added"]
+                if args.clients_action == "remove":
+                    await clients.remove_client(session, actor=actor, name=args.name)
+                    return [f"RADIUS client {args.name} removed"]
+                return [f"{row.name}\t{row.address}" for row in await clients.list_clients(session)]
+        finally:
+            await engine.dispose()
+
+    try:
+        lines = asyncio.run(run())
+    except BoaError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="boa", description="BOA: access and scheme administration.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -361,6 +415,24 @@ def build_parser() -> argparse.ArgumentParser:
     new_user.add_argument("--mobile", default=None)
     new_user.add_argument("--staff", action="append", choices=STAFF_ROLES, help="an office role (repeatable)")
     new_user.set_defaults(func=cmd_users_create)
+
+    radius = sub.add_parser("radius", help="the research servers' RADIUS front door").add_subparsers(
+        dest="radius_command", required=True)
+    radius_serve = radius.add_parser("serve", help="answer the gateways' Access-Requests (UDP)")
+    radius_serve.add_argument("--host", default="127.0.0.1")
+    radius_serve.add_argument("--port", type=int, default=1812)
+    radius_serve.set_defaults(func=cmd_radius_serve)
+    nas = radius.add_parser("clients", help="the gateways (NAS clients)").add_subparsers(
+        dest="clients_action", required=True)
+    nas_add = nas.add_parser("add", help="register a gateway with its own shared secret")
+    nas_add.add_argument("name")
+    nas_add.add_argument("--address", required=True, help="the gateway's source IP address")
+    nas_add.add_argument("--secret", required=True, help="the shared secret (16-128 octets); - reads it from stdin")
+    nas_add.set_defaults(func=cmd_radius_clients)
+    nas_remove = nas.add_parser("remove", help="remove a gateway")
+    nas_remove.add_argument("name")
+    nas_remove.set_defaults(func=cmd_radius_clients)
+    nas.add_parser("list", help="the gateways' names and addresses").set_defaults(func=cmd_radius_clients)
 
     access = sub.add_parser("access", help="the access decision").add_subparsers(dest="access_command", required=True)
     decide = access.add_parser("decide", help="may IDENT do ACTION now? (exit 0 allowed, 1 denied)")

@@ -17,6 +17,7 @@ import boa.sanctions.models
 import boa.transfers.models
 import schemes.models
 import tokens.models
+import tokens.radius.models
 from boa.kernel import jobs
 from boa.kernel import models as kernel_models
 from boa.kernel.extensions import Extensions, install
@@ -36,7 +37,8 @@ from tokens.access import load_person_facts
 from tokens.reminders import physical_token_not_activated
 
 # Every module that defines tables (the metadata is complete once they are imported).
-MODEL_MODULES = (kernel_models, boa.people.models, boa.registers.models, tokens.models, schemes.models,
+MODEL_MODULES = (kernel_models, boa.people.models, boa.registers.models, tokens.models,
+                 tokens.radius.models, schemes.models,
                  boa.transfers.models, boa.sanctions.models)
 
 # The reminders the worker sends every hour (each once: boa.kernel.reminders), in this order.

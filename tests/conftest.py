@@ -33,7 +33,7 @@ from sqlalchemy import text  # noqa: E402
 from boa.kernel import clock  # noqa: E402
 from boa.kernel.settings import get_settings  # noqa: E402
 
-pytest_plugins = ["tests.helpers", "tests.transfer_helpers", "tests.sms_helpers"]
+pytest_plugins = ["tests.helpers", "tests.transfer_helpers", "tests.sms_helpers", "tests.radius_helpers"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

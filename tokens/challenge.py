@@ -37,7 +37,14 @@ class InvalidCode(NotAuthenticated):
     title = "Invalid code"
 
 
-async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
+class LoginExpired(InvalidCode):
+    """The challenge is unknown, used or out of time (same code for the API: ``invalid_code``)."""
+
+
+async def login(session: AsyncSession, ident: str, pin: str, *, radius_client_id: int | None = None
+                ) -> LoginChallenge:
+    """IDENT + PIN → a challenge on the user's token; with ``radius_client_id`` one that only that
+    RADIUS gateway can answer (:mod:`tokens.radius`)."""
     norm = check_ident(ident)
     hasher = pin_hasher()
     # One round trip for what the PIN check needs (also for an unknown IDENT's lockout) ...
@@ -67,14 +74,15 @@ async def login(session: AsyncSession, ident: str, pin: str) -> LoginChallenge:
     if token is None:
         raise AccessDenied("You have no active token. Enrol one first.",
                            [{"code": "no_active_token", "scope": "token", "message": "The user has no active token."}])
-    return await challenge_on(session, token)
+    return await challenge_on(session, token, radius_client_id=radius_client_id)
 
 
-async def challenge_on(session: AsyncSession, token: Token, *, for_session: int | None = None) -> LoginChallenge:
+async def challenge_on(session: AsyncSession, token: Token, *, for_session: int | None = None,
+                       radius_client_id: int | None = None) -> LoginChallenge:
     """A challenge for a code of ``token`` (an SMS is sent for an SMS token): a login's, or with
-    ``for_session`` a step-up of that session."""
+    ``for_session`` a step-up of that session, or with ``radius_client_id`` a RADIUS login's."""
     challenge = LoginChallenge(challenge=secrets.token_urlsafe(32), user_id=token.user_id, token_id=token.id,
-                               method=token.kind, session_id=for_session,
+                               method=token.kind, session_id=for_session, radius_client_id=radius_client_id,
                                expires_at=clock.now() + timedelta(minutes=get_settings().challenge_minutes))
     session.add(challenge)
     await kind_of(token).start(session, token, challenge)
@@ -111,19 +119,40 @@ class SteppedUp:
 async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSession | SteppedUp:
     """The code for a challenge: a login's opens a session; a step-up's (:mod:`tokens.stepup`)
     refreshes the session that asked for it."""
+    challenge, user = await check_code(session, challenge_id, code)
+    if challenge.session_id is not None:
+        return await _step_up_verified(session, challenge, user)
+    # A portal session opens whenever the portal decision allows (SPEC 2 "Two gates"): the
+    # onboarding that the research servers need is done in the portal.
+    await enforce(session, user.ident, "portal", actor=f"user:{user.ident}", user=user)
+    return await open_session(session, user)
+
+
+async def check_code(session: AsyncSession, challenge_id: str, code: str, *, radius_client_id: int | None = None,
+                     ident: str | None = None) -> tuple[LoginChallenge, User]:
+    """The code for a challenge, checked (replay refused, failures counted towards the lockout and
+    the token's limit, the first code activating an enrolled token) and the challenge used. An HTTP
+    challenge is answered over HTTP only; a RADIUS challenge (``radius_client_id``) only through
+    the gateway it was sent to, naming its user (``ident``), and any answer uses it up."""
+    expired = LoginExpired("The login has expired or was used. Log in again.")
+    via = (LoginChallenge.radius_client_id.is_(None) if radius_client_id is None
+           else LoginChallenge.radius_client_id == radius_client_id)
     # The challenge, its user and its token in one round trip; challenge and token rows locked.
     found = (await session.execute(
         select(LoginChallenge, User, Token)
         .join(User, User.id == LoginChallenge.user_id)
         .join(Token, Token.id == LoginChallenge.token_id)
-        .where(LoginChallenge.challenge == challenge_id)
+        .where(LoginChallenge.challenge == challenge_id, via)
         .with_for_update(of=[LoginChallenge, Token])
     )).first()
     if found is None:
-        raise InvalidCode("The login has expired or was used. Log in again.")
+        raise expired
     challenge, user, token = found
-    if challenge.used or clock.aware(challenge.expires_at) <= clock.now():
-        raise InvalidCode("The login has expired or was used. Log in again.")
+    if (challenge.used or clock.aware(challenge.expires_at) <= clock.now()
+            or (ident is not None and user.ident != ident)):
+        raise expired
+    if radius_client_id is not None:
+        challenge.used = True  # a RADIUS State is single use: a wrong code ends that login too
     state = await session.scalar(select(LoginState).where(LoginState.ident == user.ident).with_for_update())
     if state is not None:
         refuse_if_locked(state.locked_until)
@@ -148,12 +177,7 @@ async def verify(session: AsyncSession, challenge_id: str, code: str) -> NewSess
     challenge.used = True
     if state is not None and state.failures:
         state.failures = 0
-    if challenge.session_id is not None:
-        return await _step_up_verified(session, challenge, user)
-    # A portal session opens whenever the portal decision allows (SPEC 2 "Two gates"): the
-    # onboarding that the research servers need is done in the portal.
-    await enforce(session, user.ident, "portal", actor=f"user:{user.ident}", user=user)
-    return await open_session(session, user)
+    return challenge, user
 
 
 async def _step_up_verified(session: AsyncSession, challenge: LoginChallenge, user: User) -> SteppedUp:

@@ -73,6 +73,9 @@ class LoginChallenge(Base):
     used: Mapped[bool] = mapped_column(Boolean, default=False)
     # A step-up: the session whose second-factor verification the code refreshes (None: a login).
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), default=None)
+    # A RADIUS login (tokens.radius): the gateway that alone may answer it (None: an HTTP login).
+    radius_client_id: Mapped[int | None] = mapped_column(ForeignKey("radius_clients.id", ondelete="CASCADE"),
+                                                         default=None)
 
 
 class Session(Base):

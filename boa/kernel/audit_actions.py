@@ -80,6 +80,13 @@ class AuditAction(StrEnum):
     SERVICE_CLIENT_CREATE = "service_client.create"
     SERVICE_CLIENT_FAILED = "service_client.failed"
 
+    # The research servers' RADIUS front door (tokens.radius): the gateways and every attempt.
+    RADIUS_CLIENT_ADD = "radius.client.add"
+    RADIUS_CLIENT_REMOVE = "radius.client.remove"
+    RADIUS_CHALLENGE = "radius.challenge"
+    RADIUS_ACCEPT = "radius.accept"
+    RADIUS_REJECT = "radius.reject"
+
     # Projects and their members (schemes.projects).
     PROJECT_CREATE = "project.create"
     PROJECT_DELETION_DATE = "project.deletion_date"

@@ -94,6 +94,9 @@ class Settings:
     mail_retry_seconds: int = 60  # the first back-off; it doubles with each failed try
     mail_lease_seconds: int = 300  # a claimed mail whose worker died is sent again after this
     worker_in_process: bool = True  # the app runs the jobs itself (default on SQLite only)
+    # The RADIUS front door (tokens.radius): requests a second each gateway may send (twice that
+    # in a burst); more are dropped, so one flooding gateway never blocks the others.
+    radius_client_rate: float = 200.0
 
     @property
     def outbox_dir(self) -> Path:
@@ -181,6 +184,7 @@ def load_settings() -> Settings:
         # On SQLite (one machine) the app delivers mail and sends reminders itself; on PostgreSQL
         # `boa worker` does (procrastinate), unless this says otherwise.
         worker_in_process=_bool("WORKER_IN_PROCESS", is_sqlite(database_url)),
+        radius_client_rate=_float("RADIUS_CLIENT_RATE", 200.0),
     )
 
 
