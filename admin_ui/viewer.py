@@ -24,6 +24,7 @@ from boa.people.institutions import my_institutions
 from boa.people.models import User
 from boa.transfers.overview import is_project_member
 from boa.web.auth import request_session
+from boa.web.transactions import release_after_guard
 from schemes.project_database.service import visible_databases
 
 
@@ -113,6 +114,7 @@ async def load_viewer(connection: ASGIConnection, handler: BaseRouteHandler) -> 
                     project_member=await is_project_member(db, actor))
     _take_flash(connection, viewer)
     connection.state.viewer = viewer
+    await release_after_guard(connection.scope)  # the page's handler opens its own transaction
 
 
 def viewer_of(connection: ASGIConnection) -> Viewer:

@@ -24,6 +24,7 @@ from boa.kernel.db import alchemy_config, make_engine
 from boa.kernel.jobs import InProcess
 from boa.kernel.settings import get_settings
 from boa.web.auth import authenticate, provide_actor
+from boa.web.bodies import read_timeout
 from boa.web.transactions import close_session, commit_before_answer, remember_request
 
 
@@ -56,6 +57,8 @@ def create_app(engine: AsyncEngine | None = None) -> Litestar:
     alchemy = alchemy_config(engine, before_send=close_session)
     app = Litestar(
         route_handlers=[*CONTROLLERS, *page_routers()],
+        middleware=[read_timeout],
+        request_max_body_size=settings.max_body_bytes,
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         dependencies={"actor": Provide(provide_actor)},
         guards=[authenticate],

@@ -73,6 +73,10 @@ class Settings:
     office_email: str = "research-services@localhost"
     sms_gateway_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"  # where people reach the pages (links in mails)
+    # Request bodies (boa/web/bodies.py): the largest body a route takes unless it says otherwise
+    # (the transfer uploads have their own limits), and how long a body may stop arriving.
+    max_body_bytes: int = 1024 * 1024
+    body_read_timeout_seconds: float = 30.0
     # OWASP's Argon2id set m=7 MiB, t=5, p=1: equivalent to its m=19 MiB, t=2 and the cheapest
     # of the equivalent sets on this hardware (docs/decisions.md, docs/benchmarks.md).
     argon2_memory_kib: int = 7168
@@ -167,6 +171,8 @@ def load_settings() -> Settings:
         office_email=_env("OFFICE_EMAIL", "research-services@localhost"),
         sms_gateway_url=_env("SMS_GATEWAY_URL"),
         public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        max_body_bytes=_int("MAX_BODY_BYTES", 1024 * 1024),
+        body_read_timeout_seconds=_float("BODY_READ_TIMEOUT_SECONDS", 30.0),
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 7168),
         argon2_time_cost=_int("ARGON2_TIME_COST", 5),
         argon2_parallelism=_int("ARGON2_PARALLELISM", 1),

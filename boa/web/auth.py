@@ -19,6 +19,7 @@ from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import keep_on_error
 from boa.kernel.errors import NotAuthenticated, OnboardingRequired, PermissionDenied
+from boa.web.transactions import release_after_guard
 from tokens.service_clients import client_from_jwt
 from tokens.sessions import resolve_session
 
@@ -70,9 +71,15 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         if not handler.opt.get("service_clients"):
             raise PermissionDenied("Service clients may only ask for access decisions.", code="client_not_allowed")
         connection.state.actor = Actor(client=client_id, scopes=scopes)
+        await release_after_guard(connection.scope)
         return
     resolved = await resolve_session(request_session(connection), token)
     row, user = resolved.row, resolved.user
+    connection.state.actor = Actor(user=user, verified_at=clock.aware(row.verified_at or row.created_at))
+    connection.state.session_row = row
+    if not resolved.research.allowed and not handler.opt.get(ONBOARDING):
+        await refuse_unfinished_onboarding(request_session(connection), user.ident, resolved.research)
+    await release_after_guard(connection.scope)  # before any body is read (a form's CSRF token below)
     if from_cookie and connection.scope.get("method") not in SAFE_METHODS:
         sent = connection.headers.get(CSRF_HEADER)
         if not sent and handler.opt.get(CSRF_IN_STREAM):
@@ -82,10 +89,6 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
             sent = sent or await form_csrf_token(connection)
             if not sent or not secrets.compare_digest(sent.encode(), row.csrf_token.encode()):
                 raise PermissionDenied("The form has expired. Reload the page and try again.", code="csrf_failed")
-    connection.state.actor = Actor(user=user, verified_at=clock.aware(row.verified_at or row.created_at))
-    connection.state.session_row = row
-    if not resolved.research.allowed and not handler.opt.get(ONBOARDING):
-        await refuse_unfinished_onboarding(request_session(connection), user.ident, resolved.research)
 
 
 async def _optional_session(connection: ASGIConnection) -> None:

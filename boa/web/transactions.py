@@ -78,6 +78,22 @@ async def _end_refused(session: AsyncSession) -> None:
         await session.rollback()
 
 
+async def release_after_guard(scope: Scope) -> None:
+    """The guard's reads and writes (the session's last use, the decision) are committed before the
+    body is read: no transaction — on SQLite no write lock, on PostgreSQL no pooled connection —
+    waits while a client sends its body slowly. The handler's work opens a new transaction, which
+    :func:`commit_before_answer` commits."""
+    session = get_aa_scope_state(scope, _session_key(scope))
+    if session is None or not session.in_transaction():
+        return
+    try:
+        await session.commit()
+    except Exception as exc:
+        log.exception("the guard's transaction could not be committed")
+        await session.rollback()
+        raise ChangeNotSaved("The change could not be saved, and nothing was changed. Try again.") from exc
+
+
 async def close_session(message: Message, scope: Scope) -> None:
     """``before_send``: what was not committed above is rolled back; the session is closed."""
     key = _session_key(scope)
