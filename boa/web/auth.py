@@ -29,6 +29,8 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+API_PREFIX = "/v1/"
+CSRF_REFUSED_API = "A request signed in with the session cookie sends the session's CSRF token in the X-CSRF-Token header."
 # A handler with this opt reads a cookie session's CSRF token from its own streamed body (a page's
 # file upload: parsing the whole form here would spool every file before the limits are checked).
 # When a check is due, the guard leaves the expected token in ``connection.state.csrf_in_stream``;
@@ -85,10 +87,14 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         if not sent and handler.opt.get(CSRF_IN_STREAM):
             # A streamed upload: the handler checks the form's token against this before it acts.
             connection.state.csrf_in_stream = row.csrf_token
-        else:
-            sent = sent or await form_csrf_token(connection)
+        elif not sent and not connection.scope["path"].startswith(API_PREFIX):
+            # A page's form carries its token as a field (the form is capped at BOA_MAX_BODY_BYTES);
+            # the API takes it from the header only, so no upload is parsed here.
+            sent = await form_csrf_token(connection)
+        if not handler.opt.get(CSRF_IN_STREAM) or sent:
             if not sent or not secrets.compare_digest(sent.encode(), row.csrf_token.encode()):
-                raise PermissionDenied("The form has expired. Reload the page and try again.", code="csrf_failed")
+                raise PermissionDenied(CSRF_REFUSED_API if connection.scope["path"].startswith(API_PREFIX)
+                                       else "The form has expired. Reload the page and try again.", code="csrf_failed")
 
 
 async def _optional_session(connection: ASGIConnection) -> None:
