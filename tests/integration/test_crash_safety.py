@@ -38,7 +38,6 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pyotp
@@ -50,7 +49,7 @@ from boa.kernel.db import transaction
 from boa.sanctions.models import BreachCase, Lock
 from boa.transfers.models import TransferFile
 from boa.transfers.storage import Store
-from tests.helpers import DEMO_USERS
+from tests.helpers import DEMO_USERS, fresh_pg_database
 from tests.integration.test_scheme_concurrency import postgres_only
 from tests.sanction_helpers import breach, labour, register, report
 from tests.transfer_helpers import CLEAN_TABLE, project_no, upload
@@ -72,26 +71,13 @@ def _run(coro):  # type: ignore[no-untyped-def]
     return asyncio.run(coro)
 
 
-async def _fresh_pg_database(url: str) -> str:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_srv"
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
-    return urlunsplit(parts._replace(path="/" + name))
-
-
 class Server:
     """``boa serve`` on a fixed var directory, database and port; killed with SIGKILL."""
 
     def __init__(self, var: Path) -> None:
         self.var, self.port = var, _free_port()
         test_url = os.environ.get("BOA_TEST_DATABASE_URL", "")
-        self.database_url = (_run(_fresh_pg_database(test_url)) if test_url.startswith("postgresql")
+        self.database_url = (_run(fresh_pg_database(test_url, "_srv")) if test_url.startswith("postgresql")
                              else f"sqlite+aiosqlite:///{var / 'boa.sqlite3'}")
         self.env = {**os.environ, "BOA_VAR_DIR": str(var), "BOA_DATABASE_URL": self.database_url,
                     "BOA_REVIEW_SAMPLE_RATE": "0", "BOA_COOKIE_SECURE": "false", "PYTHONPATH": str(ROOT)}
