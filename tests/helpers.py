@@ -146,16 +146,17 @@ def failing_commits(engine):  # type: ignore[no-untyped-def]
         dialect.do_commit = commit
 
 
-async def fresh_pg_database(url: str, suffix: str) -> str:
+async def fresh_pg_database(url: str, suffix: str, *, create: bool = True) -> str:
     """A fresh, empty PostgreSQL database beside the test database at ``url`` (``<name><suffix>``),
-    for a server of a test's own; its URL."""
+    for a server of a test's own; its URL. ``create=False`` only drops it (a test's clean-up)."""
     parts = urlsplit(url)
     name = parts.path.lstrip("/") + suffix
     admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
     try:
         async with admin.connect() as conn:
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            if create:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         await admin.dispose()
     return urlunsplit(parts._replace(path="/" + name))

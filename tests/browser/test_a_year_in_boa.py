@@ -62,8 +62,14 @@ class InProcessServer:
         self.config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(self.config)
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_until_complete, args=(self.server.serve(),),
+        self.thread = threading.Thread(target=self.loop.run_until_complete, args=(self._serve(),),
                                        name="boa-year-server", daemon=True)
+
+    async def _serve(self) -> None:
+        try:
+            await self.server.serve()
+        finally:
+            await self.app.state.boa_engine.dispose()
 
     def start(self) -> str:
         self.thread.start()
@@ -88,11 +94,14 @@ class InProcessServer:
 def year_server(smtp, sms_gateway, monkeypatch, tmp_path):
     """A fresh, migrated database (``boa db upgrade``, as an operator) and the server on it."""
     test_url = os.environ.get("BOA_TEST_DATABASE_URL", "")
-    # Playwright's sync API holds this thread's event loop: the database is made in a thread of its own.
-    url = f"sqlite+aiosqlite:///{tmp_path / 'year.sqlite3'}"
-    if test_url.startswith("postgresql"):
+    postgres = test_url.startswith("postgresql")
+
+    def pg_database(create: bool) -> str:
+        # Playwright's sync API holds this thread's event loop: the database is made in a thread of its own.
         with ThreadPoolExecutor(1) as pool:
-            url = pool.submit(asyncio.run, fresh_pg_database(test_url, "_year")).result(120)
+            return pool.submit(asyncio.run, fresh_pg_database(test_url, "_year", create=create)).result(120)
+
+    url = pg_database(create=True) if postgres else f"sqlite+aiosqlite:///{tmp_path / 'year.sqlite3'}"
     monkeypatch.setenv("BOA_DATABASE_URL", url)
     monkeypatch.setenv("BOA_COOKIE_SECURE", "true")  # Chromium keeps Secure cookies on 127.0.0.1
     monkeypatch.setenv("BOA_WORKER_IN_PROCESS", "false")  # the test runs the jobs after moving the clock
@@ -109,6 +118,8 @@ def year_server(smtp, sms_gateway, monkeypatch, tmp_path):
         server.stop()
         clock.reset()
         get_settings.cache_clear()
+        if postgres:
+            pg_database(create=False)
 
 
 # -- the people --------------------------------------------------------------------------------
