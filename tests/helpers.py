@@ -9,10 +9,12 @@ import socket
 from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pyotp
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from boa.demo import demo_data
 from boa.kernel import clock
@@ -142,3 +144,19 @@ def failing_commits(engine):  # type: ignore[no-untyped-def]
         yield
     finally:
         dialect.do_commit = commit
+
+
+async def fresh_pg_database(url: str, suffix: str, *, create: bool = True) -> str:
+    """A fresh, empty PostgreSQL database beside the test database at ``url`` (``<name><suffix>``),
+    for a server of a test's own; its URL. ``create=False`` only drops it (a test's clean-up)."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + suffix
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if create:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+    return urlunsplit(parts._replace(path="/" + name))

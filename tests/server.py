@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pyotp
@@ -23,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from boa.transfers.storage import Store
-from tests.helpers import DEMO_USERS
+from tests.helpers import DEMO_USERS, fresh_pg_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,26 +37,13 @@ def run_sync(coro):  # type: ignore[no-untyped-def]
     return asyncio.run(coro)
 
 
-async def _fresh_pg_database(url: str, suffix: str) -> str:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_" + suffix
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
-    return urlunsplit(parts._replace(path="/" + name))
-
-
 class Server:
     """``boa serve`` on a fixed var directory, database and port; killed with SIGKILL."""
 
     def __init__(self, var: Path, name: str = "srv", **env: str) -> None:
         self.var, self.port = var, free_port()
         test_url = os.environ.get("BOA_TEST_DATABASE_URL", "")
-        self.database_url = (run_sync(_fresh_pg_database(test_url, name)) if test_url.startswith("postgresql")
+        self.database_url = (run_sync(fresh_pg_database(test_url, "_" + name)) if test_url.startswith("postgresql")
                              else f"sqlite+aiosqlite:///{var / 'boa.sqlite3'}")
         self.env = {**os.environ, "BOA_VAR_DIR": str(var), "BOA_DATABASE_URL": self.database_url,
                     "BOA_REVIEW_SAMPLE_RATE": "0", "BOA_COOKIE_SECURE": "false", "PYTHONPATH": str(ROOT), **env}

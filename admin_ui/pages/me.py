@@ -35,8 +35,10 @@ class HomePage(Controller):
         decision = await decision_for(db_session, viewer.signed_in.ident, "login", record_denial=False)
         missing = missing_onboarding(decision)
         others = [r.as_dict() for r in decision.reasons if r.code not in ONBOARDING_STEPS]
+        # A certification that has run out is told as such (with its day), not as one never passed.
+        expired = next((r.until for r in decision.reasons if r.code == "certification_expired"), None)
         return render(request, "home.html", sections=nav.sections(viewer), onboarding=missing,
-                      reasons=reason_texts(others, viewer.lang))
+                      certification_expired=expired, reasons=reason_texts(others, viewer.lang))
 
 
 class MyPages(Controller):

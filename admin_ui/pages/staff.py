@@ -90,7 +90,8 @@ class StaffPages(Controller):
                             request_state: Annotated[str, Parameter(query="state")] = "pending") -> Response:
         rows, _ = await user_requests.list_user_requests(db_session, actor=viewer_of(request).actor,
                                                  state=request_state or None, limit=MAX_LIMIT)
-        return render(request, "staff_user_requests.html", rows=rows, state=request_state)
+        asking = await institutions.institutions_by_id(db_session, {r.institution_id for r in rows})
+        return render(request, "staff_user_requests.html", rows=rows, state=request_state, institutions=asking)
 
     @post("/user-requests/{request_id:str}/{decision:str}")
     async def decide_user_request(self, request: Request, db_session: AsyncSession, request_id: str,

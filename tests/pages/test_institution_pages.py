@@ -91,6 +91,8 @@ async def test_administrator_requests_a_new_user_and_staff_approve_it(people, de
     staff = await people("STAF")
     page = await staff.get("/staff/user-requests")
     (req,) = re.findall(r'action="/staff/user-requests/(\d+)/approve"', page.text)
+    # The institution that asks, by its name and authorisation number (not its database id).
+    assert f'<a href="/institutions/{inst}">Aarhus Research University (101)</a>' in page.text
     r = await staff.post(f"/staff/user-requests/{req}/approve")
     assert r.status_code == 303
     assert "Anmodningen er godkendt; brugeren er oprettet." in (await staff.get(r.headers["location"])).text

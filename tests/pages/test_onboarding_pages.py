@@ -146,3 +146,24 @@ async def test_an_open_attempt_is_continued_expires_after_an_hour_and_is_nobody_
     assert "Fortsæt det forsøg" not in page.text
     r = await me.post(url, {"answer-q01": "a"})
     assert r.status_code == 409 and "Dette forsøg var åbent i mere end en time." in r.text
+
+
+async def test_the_home_page_tells_an_expired_certification_and_the_renewal(people, demo):
+    me = await _newcomer(people, demo)
+    await me.post("/me/user-agreement", {"version": "1"})
+    url, questions = await _start(me)
+    await me.post(url, _form(_answers(questions)))
+    home = await me.get("/")
+    assert 'class="card onboarding"' not in home.text
+
+    clock.travel(timedelta(days=366))
+    me = await people()
+    assert (await me.login("NEWU", pin=PIN, secret=SECRET)).status_code == 303  # the portal still opens
+    home = await me.get("/")
+    assert 'class="card onboarding"' in home.text
+    assert re.search(r'<a href="/me/certification">Din sikkerhedscertificering udløb \d+\. \w+\.? \d{4}: forny den</a>',
+                     home.text), home.text
+    assert "Bestå sikkerhedscertificeringen" not in home.text  # not told as one never passed
+    await me.post("/language", {"lang": "en", "next_page": "/"})
+    home = await me.get("/")
+    assert "Your security certification expired on" in home.text and ": renew it</a>" in home.text
