@@ -96,7 +96,12 @@ def _baseline(srv: Server) -> dict[str, float]:
 def _others_answer_promptly(srv: Server, baseline: dict[str, float]) -> None:
     """Another person reads and writes, and the health check answers, each within 500 ms."""
     for method, path, headers, body in _requests(srv):
-        took = _timed(srv, method, path, headers, body)
+        first = _timed(srv, method, path, headers, body)
+        # A request that waits for the slow body's transaction waits until the read timeout cuts the
+        # body off; the first try shows that. The best of three (the others are as exposed: the body
+        # is still pending) is held to 500 ms, so a moment of a busy machine is not taken for it.
+        assert first < READ_TIMEOUT / 2, f"{method} {path} waited {first:.2f} s for a slow body"
+        took = min(first, *(_timed(srv, method, path, headers, body) for _ in range(2)))
         allowed = max(PROMPT, 3 * baseline[path])
         assert took < allowed, f"{method} {path} took {took:.2f} s while a slow body was pending"
 
