@@ -12,6 +12,7 @@ from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import add_unique, get_or_404, keyset_page
+from boa.people.four_eyes import is_own, refuse_own_grant
 from boa.people.lookups import institution_at, roles_at, user_by_ident
 from boa.people.models import Association, User
 from boa.people.permissions import (
@@ -62,6 +63,10 @@ async def decide_association(session: AsyncSession, *, actor: Actor, association
     if not may_decide_association(roles):
         raise PermissionDenied("Only the person responsible for authorisation or a substitute decides associations.")
     to = AssociationState.APPROVED if approve else AssociationState.REFUSED
+    if is_own(actor, association.user_id):
+        await refuse_own_grant(session, actor=actor, subject=f"association:{association.id}",
+                               message="Nobody decides their own association: another responsible person or "
+                                       "substitute decides it.", decision=str(to))
     association.state = ASSOCIATION.move(association.state, to,
                                          refuse=Conflict(f"The association is {association.state}, not pending."))
     association.decided_by_id, association.decided_at = actor.user_id, clock.now()
