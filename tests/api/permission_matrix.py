@@ -170,10 +170,8 @@ MATRIX: dict[str, Rule] = {
     # The OpenAPI document
     "GET /schema": R(EVERYONE),
     "GET /schema/openapi.json": R(EVERYONE),
-    "GET /schema/{path}": R(),  # Litestar's answer for unknown schema paths: 404 to all,
-    "GET /schema/scalar": R(EVERYONE),
-    "GET /schema/swagger": R(EVERYONE),
-    "GET /schema/oauth2-redirect.html": R(EVERYONE),
+    "GET /schema/{path}": R(),  # Litestar's answer for unknown schema paths: 404 to all
+    "GET /schema/reference": R(EVERYONE),
     # Transfer gate: the researcher (RESB) uploaded and transferred a flagged table to the approved project
     "POST /v1/transfers": R("contact_person", "researcher", form={"project": "{number}"}, files=[("a.txt", "x;y\n1;2\n")]),
     "GET /v1/transfers": R(STAFF, "contact_person", "researcher", query={"project": "{number}"}),
