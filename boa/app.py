@@ -25,6 +25,7 @@ from boa.kernel.db import alchemy_config, make_engine
 from boa.kernel.jobs import InProcess
 from boa.kernel.settings import get_settings
 from boa.web.auth import authenticate, provide_actor
+from boa.web.inputs import BoundedJsonRequest, RequestLineGuard
 from boa.web.transactions import close_session, commit_before_answer, remember_request
 
 
@@ -60,6 +61,8 @@ def create_app(engine: AsyncEngine | None = None) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         dependencies={"actor": Provide(provide_actor)},
         guards=[authenticate],
+        middleware=[RequestLineGuard()],
+        request_class=BoundedJsonRequest,
         before_request=remember_request,
         after_request=commit_before_answer,
         before_send=[security_headers],

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel import audit, clock
+from boa.kernel import audit, clock, inputs
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.domain import INSTITUTION_KINDS, ROLE_ASSIGNERS, SCHEME_KINDS
@@ -34,6 +34,9 @@ async def create_institution(session: AsyncSession, *, actor: Actor, name: str, 
         raise ValidationFailed(f"kind must be one of {', '.join(INSTITUTION_KINDS)}.", field="kind")
     if not name.strip():
         raise ValidationFailed("name must not be empty.", field="name")
+    inputs.check_line(name.strip(), "name")
+    for domain in mail_domains or []:
+        inputs.check_line(domain, "mail_domains")
     if authorisation_number < 1 or authorisation_number > 999_999:
         raise ValidationFailed("authorisation_number must be a small positive integer.",
                                field="authorisation_number")
@@ -43,7 +46,8 @@ async def create_institution(session: AsyncSession, *, actor: Actor, name: str, 
     if taken is not None:
         raise Conflict(f"Authorisation number {authorisation_number} is taken.", code="duplicate_authorisation_number")
     institution = Institution(name=name.strip(), authorisation_number=authorisation_number, kind=kind,
-                              mail_domains=[d.lower() for d in mail_domains or []], address=address)
+                              mail_domains=[d.lower() for d in mail_domains or []],
+                              address=inputs.check_address(address) if address is not None else None)
     session.add(institution)
     await session.flush()
     await audit.record(session, actor=actor.label, action=AuditAction.INSTITUTION_CREATE,
