@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel import audit, clock, extensions
+from boa.kernel import audit, clock, extensions, inputs
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -106,7 +106,7 @@ async def list_associations(session: AsyncSession, *, actor: Actor, institution_
             raise ValidationFailed(f"state must be one of {', '.join(AssociationState)}.", field="state")
         query = query.where(Association.state == state)
     if q and q.strip():
-        term = q.strip()
+        term = inputs.check_line(q.strip(), "q", limit=inputs.TERM_MAX)
         if len(term) > 200:
             raise ValidationFailed("q is too long.", field="q")
         like = f"{term.lower()}%"

@@ -110,9 +110,7 @@ async def search_users(session: AsyncSession, *, actor: Actor, q: str | None, li
         raise PermissionDenied("Only Research Services searches all users.")
     query = select(User)
     if q:
-        term = q.strip()
-        if len(term) > 200:
-            raise ValidationFailed("q is too long.", field="q")
+        term = inputs.check_line(q.strip(), "q", limit=inputs.TERM_MAX)
         query = query.where(or_(User.ident == term.upper(), *prefix_match(session, term, User.name, User.email)))
     order: Any = User.id
     if q and _specific(q.strip()):

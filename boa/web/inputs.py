@@ -1,8 +1,8 @@
 """The rules of :mod:`boa.kernel.inputs` on what every request carries besides its body: each query
 value (a search term, an IDENT, a cursor, a date) and each path segment is one line without control
 or text-direction characters and of bounded length; a query value that is a date-time says its
-offset, and every date lies in 1900-2200. A refusal is 400 ``validation_failed`` (the page's error
-for a page) before any handler or query runs, on every route, whatever its parameters' types."""
+offset, and every date lies in 1900-2200. A refusal is 400 ``validation_failed`` before any
+handler or query runs, on every API route, whatever its parameters' types."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from boa.kernel import inputs
 from boa.kernel.errors import ValidationFailed
 
 QUERY_VALUE_MAX = 1_000  # characters: a cursor is the longest value BOA hands out
+# The API's paths. The admin pages check their own fields, so that a refused search is shown on
+# the page with what was typed still in the box (the services check names and search terms).
+GUARDED = ("/v1/",)
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What is left of the JSON text without its strings (whose brackets are text) but brackets is
@@ -79,6 +82,9 @@ class RequestLineGuard(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if not scope.get("path", "").startswith(GUARDED):
+            await next_app(scope, receive, send)
+            return
         pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True,
                           encoding="utf-8", errors="replace")
         errors = []
