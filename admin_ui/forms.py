@@ -13,6 +13,7 @@ from litestar.response import Redirect
 from admin_ui.cookies import FORM_COOKIE, flash_cookie
 from admin_ui.i18n import gettext
 from admin_ui.viewer import viewer_of
+from boa.kernel import inputs
 from boa.kernel.errors import PermissionDenied, ValidationFailed
 from boa.web.auth import CSRF_FIELD
 
@@ -29,6 +30,7 @@ class Form:
             return default
         if len(value) > limit:
             raise ValidationFailed(f"{name} is too long.", field=name)
+        inputs.check_value(value, name)  # no control or text-direction characters (lines kept)
         return value.strip()
 
     def optional(self, name: str, *, limit: int = MAX_FIELD) -> str | None:
@@ -43,9 +45,10 @@ class Form:
 
     def day(self, name: str) -> date:
         try:
-            return date.fromisoformat(self.text(name))
+            day = date.fromisoformat(self.text(name))
         except ValueError:
             raise ValidationFailed(f"{name} must be a date (YYYY-MM-DD).", field=name) from None
+        return inputs.check_day(day, name)
 
 
 async def read_form(request: Request) -> Form:

@@ -37,11 +37,14 @@ def boa_error(_: Request, exc: BoaError) -> Response[dict[str, Any]]:
 
 def validation_error(_: Request, exc: ValidationException) -> Response[dict[str, Any]]:
     errors = exc.extra if isinstance(exc.extra, list) else []
-    return problem(400, "validation_failed", "Validation failed", _clean(exc.detail), errors=errors)
+    return problem(400, "validation_failed", "Validation failed", _clean(exc.detail, errors), errors=errors)
 
 
-def _clean(detail: str) -> str:
-    return detail or "The request is not valid."
+def _clean(detail: str, errors: list[Any]) -> str:
+    """The detail with what is wrong (the messages of ``errors``), so that it reads alone."""
+    detail = detail or "The request is not valid."
+    messages = [str(e["message"]) for e in errors if isinstance(e, dict) and e.get("message")]
+    return f"{detail}: {' '.join(messages)}" if messages and not detail.endswith(messages[-1]) else detail
 
 
 def http_error(_: Request, exc: HTTPException) -> Response[dict[str, Any]]:

@@ -10,13 +10,14 @@ from litestar import Litestar
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from admin_ui.errors import html_not_found_or
 from admin_ui.router import page_routers
 from api import openapi
 from api.errors import EXCEPTION_HANDLERS, http_error
+from api.headers import security_headers
+from api.reference import ReferencePage
 from api.routes import CONTROLLERS
 from boa.composition import wire
 from boa.kernel.access_cache import AccessCache
@@ -25,6 +26,7 @@ from boa.kernel.jobs import InProcess
 from boa.kernel.settings import get_settings
 from boa.web.auth import authenticate, provide_actor
 from boa.web.bodies import read_timeout
+from boa.web.inputs import BoundedJsonRequest, RequestLineGuard
 from boa.web.transactions import close_session, commit_before_answer, remember_request
 
 
@@ -57,20 +59,23 @@ def create_app(engine: AsyncEngine | None = None) -> Litestar:
     alchemy = alchemy_config(engine, before_send=close_session)
     app = Litestar(
         route_handlers=[*CONTROLLERS, *page_routers()],
-        middleware=[read_timeout],
         request_max_body_size=settings.max_body_bytes,
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         dependencies={"actor": Provide(provide_actor)},
         guards=[authenticate],
+        middleware=[RequestLineGuard(), read_timeout],
+        request_class=BoundedJsonRequest,
         before_request=remember_request,
         after_request=commit_before_answer,
+        before_send=[security_headers],
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: html_not_found_or(http_error)},
         openapi_config=OpenAPIConfig(
             title="BOA",
             version="1.0.0",
             description="Access and scheme administration for the microdata service.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            # BOA's own page (no third-party script on this origin); the document at /schema/openapi.json.
+            render_plugins=[ReferencePage()],
         ),
         on_startup=[start_access_cache, start_worker],
         on_shutdown=[stop_worker, stop_access_cache],

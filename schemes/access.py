@@ -28,8 +28,13 @@ PROJECT_ACTIONS = ("project_access", "transfer")
 
 
 def day_end(day: date | None) -> datetime | None:
-    """An end date is inclusive: access ends at the start of the next day (UTC)."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) if day else None
+    """An end date is inclusive: access ends at the start of the next day (UTC); the last date
+    there is (stored before dates were bounded on input) ends at the end of time, not in an error."""
+    if day is None:
+        return None
+    if day >= date.max:
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
 async def _authority_period(session: AsyncSession, project: Project) -> datetime | None:

@@ -68,8 +68,10 @@ class InstitutionPages(Controller):
 
     @get("/roles")
     async def roles(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
-        view = await institutions.overview(db_session, actor=viewer_of(request).actor, institution_id=institution_id)
-        return render(request, "institution_roles.html", view=view, assignable=assignable_roles(view.my_roles))
+        actor = viewer_of(request).actor
+        view = await institutions.overview(db_session, actor=actor, institution_id=institution_id)
+        return render(request, "institution_roles.html", view=view,
+                      assignable=assignable_roles(view.my_roles, staff=actor.is_staff))
 
     @post("/roles")
     async def assign_role(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:

@@ -26,6 +26,7 @@ from admin_ui.forms import Form, done, read_form
 from admin_ui.i18n import N_
 from admin_ui.templating import LOCAL_TIME, render
 from admin_ui.viewer import Viewer, viewer_of
+from boa.kernel import inputs
 from boa.kernel.domain import SCHEME_KINDS
 from boa.kernel.errors import ValidationFailed
 from boa.sanctions import cases, locks, overview, presenters, views
@@ -51,7 +52,7 @@ def _moment(form: Form, name: str) -> datetime:
         value = datetime.fromisoformat(form.text(name))
     except ValueError:
         raise ValidationFailed(f"{name} must be a date and time.", field=name) from None
-    return value if value.tzinfo else value.replace(tzinfo=LOCAL_TIME)
+    return inputs.check_moment(value if value.tzinfo else value.replace(tzinfo=LOCAL_TIME), name)
 
 
 def _yes_no(form: Form, name: str) -> bool | None:

@@ -40,7 +40,7 @@ class InstitutionController(Controller):
         inst = await institutions.create_institution(db_session, actor=actor, name=data.name,
                                                      authorisation_number=data.authorisation_number,
                                                      kind=data.kind, mail_domains=data.mail_domains,
-                                                     address=data.address)
+                                                     address=data.address.as_dict() if data.address else None)
         return presenters.institution(inst)
 
     @get("/", guards=[require_staff])

@@ -63,7 +63,8 @@ class MeController(Controller):
     @patch("/")
     async def update(self, db_session: AsyncSession, actor: Actor, data: MePatch) -> MeView:
         await users.update_contact(db_session, actor=actor, email=data.email, mobile=data.mobile,
-                                   address=data.address, language=data.language)
+                                   address=data.address.as_dict() if data.address else None,
+                                   language=data.language)
         return await me_view(db_session, actor)
 
     @post("/email/confirm", opt={"public": True}, status_code=200)

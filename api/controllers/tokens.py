@@ -21,7 +21,7 @@ class UserTokenController(Controller):
     @post("/tokens")
     async def enrol(self, db_session: AsyncSession, actor: Actor, ident: str, data: TokenBody) -> TokenView:
         token, uri = await service.enrol(db_session, actor=actor, ident=ident, kind=data.kind, mobile=data.mobile,
-                                         address=data.address, attention=data.attention,
+                                         address=data.address.as_dict() if data.address else None, attention=data.attention,
                                          justification=data.justification)
         out = presenters.token(token)
         if uri:

@@ -1,105 +1,115 @@
-"""Request bodies: msgspec Structs that refuse unknown fields."""
+"""Request bodies: msgspec Structs that refuse unknown fields, typed by ``api/schemas/types.py``."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import msgspec
 
+from api.schemas.types import Address, Email, Line, Moment, Text, Url
+from boa.kernel import inputs
+from boa.kernel.errors import ValidationFailed
+
 
 class Body(msgspec.Struct, forbid_unknown_fields=True):
-    pass
+    def __post_init__(self) -> None:
+        """Every date in range and every text free of the refused characters, the free-form
+        objects' included (:func:`boa.kernel.inputs.check_value`): a 400 like a type error."""
+        for name in self.__struct_fields__:
+            try:
+                inputs.check_value(getattr(self, name), name)
+            except ValidationFailed as err:
+                raise ValueError(err.detail) from None
 
 
 class LoginBody(Body):
-    ident: str
-    pin: str
+    ident: Line
+    pin: Line
 
 
 class VerifyBody(Body):
-    challenge_id: str
-    code: str
+    challenge_id: Line
+    code: Line
 
 
 class ActivateBody(Body):
-    ident: str
-    activation_code: str
-    pin: str
+    ident: Line
+    activation_code: Line
+    pin: Line
 
 
 class EnrolmentBody(Body):
     """The activation page's choice of the first second factor, with the ticket from activation."""
 
-    ticket: str
-    kind: str
-    mobile: str | None = None
+    ticket: Line
+    kind: Line
+    mobile: Line | None = None
 
 
 class EnrolmentConfirmBody(Body):
-    ticket: str
-    token_id: str
-    code: str
+    ticket: Line
+    token_id: Line
+    code: Line
 
 
 class EmailConfirmBody(Body):
-    token: str
+    token: Line
 
 
 class PinChangeBody(Body):
-    old_pin: str
-    new_pin: str
+    old_pin: Line
+    new_pin: Line
 
 
 class MePatch(Body):
-    email: str | None = None
-    mobile: str | None = None
-    address: dict[str, Any] | None = None
-    language: str | None = None
+    email: Email | None = None
+    mobile: Line | None = None
+    address: Address | None = None
+    language: Line | None = None
 
 
 class InstitutionBody(Body):
-    name: str
+    name: Line
     authorisation_number: int
-    kind: str
-    mail_domains: list[str] = []
-    address: dict[str, Any] | None = None
+    kind: Line
+    mail_domains: list[Line] = []
+    address: Address | None = None
 
 
 class AgreementBody(Body):
-    schemes: list[str]
-    responsible_ident: str
-    substitute_idents: list[str]
+    schemes: list[Line]
+    responsible_ident: Line
+    substitute_idents: list[Line]
 
 
 class TerminateBody(Body):
-    reason: str
+    reason: Text
 
 
 class RoleBody(Body):
-    ident: str
-    role: str
+    ident: Line
+    role: Line
 
 
 class UserBody(Body):
-    name: str
-    email: str
-    mobile: str | None = None
-    staff_roles: list[str] = []
+    name: Line
+    email: Email
+    mobile: Line | None = None
+    staff_roles: list[Line] = []
 
 
 class UserRequestBody(Body):
-    name: str
-    email: str
-    mobile: str | None = None
+    name: Line
+    email: Email
+    mobile: Line | None = None
 
 
 class DecisionBody(Body):
-    comment: str | None = None
+    comment: Text | None = None
 
 
 class IdentBody(Body):
-    ident: str
+    ident: Line
 
 
 class AgreementAcceptBody(Body):
@@ -113,23 +123,23 @@ class AnswersBody(Body):
 
 
 class TokenBody(Body):
-    kind: str
-    mobile: str | None = None
-    address: dict[str, Any] | None = None
-    attention: str | None = None
+    kind: Line
+    mobile: Line | None = None
+    address: Address | None = None
+    attention: Line | None = None
     justification: dict[str, Any] | None = None
 
 
 class CodeBody(Body):
-    code: str
+    code: Line
 
 
 class ShipBody(Body):
-    serial: str | None = None
+    serial: Line | None = None
 
 
 class NoteBody(Body):
-    text: str
+    text: Text
 
 
 class SubmitBody(Body):
@@ -137,68 +147,68 @@ class SubmitBody(Body):
 
 
 class ReviewBody(Body):
-    outcome: str
-    comment: str | None = None
+    outcome: Line
+    comment: Text | None = None
 
 
 class BreachBody(Body):
-    ident: str
-    kind: str
-    description: str
-    occurred_at: datetime
+    ident: Line
+    kind: Line
+    description: Text
+    occurred_at: Moment
     self_reported: bool = False
-    project: str | None = None
-    institution_id: str | None = None
-    scheme: str | None = None
+    project: Line | None = None
+    institution_id: Line | None = None
+    scheme: Line | None = None
     transfer_tool_used: bool | None = None
     warning_ignored: bool | None = None
-    data_volume: str | None = None
+    data_volume: Line | None = None
 
 
 class ReportBody(Body):
-    report: str
-    plan: str
+    report: Text
+    plan: Text
 
 
 class AssessmentBody(Body):
     adequate: bool
-    comment: str | None = None
+    comment: Text | None = None
 
 
 class SanctionDecisionBody(Body):
-    severity: str
-    comment: str | None = None
+    severity: Line
+    comment: Text | None = None
 
 
 class CommentBody(Body):
-    comment: str
+    comment: Text
 
 
 class VariableBody(Body):
     """A register's variable: ``key`` marks an identifier that is pseudonymised (PNR, CVRNR, ...)."""
 
-    name: str
-    label_da: str
-    label_en: str
+    name: Line
+    label_da: Line
+    label_en: Line
     key: bool = False
-    documentation_url: str | None = None
+    documentation_url: Url | None = None
 
 
 class RegisterBody(Body):
-    code: str
-    name_da: str
-    name_en: str
+    code: Line
+    name_da: Line
+    name_en: Line
     first_year: int
-    frequency: str
+    frequency: Line
     released: bool = False
     variables: list[VariableBody] = []
 
 
 class RegisterPatch(Body):
-    name_da: str | None = None
-    name_en: str | None = None
+    name_da: Line | None = None
+    name_en: Line | None = None
     first_year: int | None = None
-    frequency: str | None = None
+    frequency: Line | None = None
 
 
 class CloseRegisterBody(Body):
@@ -208,7 +218,7 @@ class CloseRegisterBody(Body):
 class VariablePatch(Body):
     """What is given changes; an empty ``documentation_url`` removes the link."""
 
-    label_da: str | None = None
-    label_en: str | None = None
+    label_da: Line | None = None
+    label_en: Line | None = None
     key: bool | None = None
-    documentation_url: str | None = None
+    documentation_url: Url | None = None

@@ -2,81 +2,81 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from api.schemas.bodies import Body
+from api.schemas.types import Day, Line, Text
 
 
 class ProjectBody(Body):
-    institution_id: str
-    scheme: str
-    title: str
-    description: str = ""
-    datasets: list[str] = []
-    contact_ident: str | None = None
-    end_date: date | None = None
-    deletion_date: date | None = None
+    institution_id: Line
+    scheme: Line
+    title: Line
+    description: Text = ""
+    datasets: list[Line] = []
+    contact_ident: Line | None = None
+    end_date: Day | None = None
+    deletion_date: Day | None = None
     details: dict[str, Any] = {}
 
 
 class ProjectPatch(Body):
-    deletion_date: date
+    deletion_date: Day
 
 
 class TransitionBody(Body):
-    to: str
-    comment: str | None = None
+    to: Line
+    comment: Text | None = None
 
 
 class ProposalPatch(Body):
-    title: str | None = None
-    description: str | None = None
-    datasets: list[str] | None = None
+    title: Line | None = None
+    description: Text | None = None
+    datasets: list[Line] | None = None
 
 
 class ReProposalBody(Body):
-    title: str
-    description: str
-    datasets: list[str]
+    title: Line
+    description: Text
+    datasets: list[Line]
     details: dict[str, Any] = {}
 
 
 class ProjectDatabaseBody(Body):
-    institution_id: str
-    manager_idents: list[str]
-    datasets: list[str] = []
+    institution_id: Line
+    manager_idents: list[Line]
+    datasets: list[Line] = []
 
 
 class ManagersBody(Body):
-    manager_idents: list[str]
+    manager_idents: list[Line]
 
 
 class SubProjectBody(Body):
-    title: str
-    datasets: list[str]
+    title: Line
+    datasets: list[Line]
 
 
 class ExtendBody(Body):
-    end_date: date
+    end_date: Day
 
 
 class CloseBody(Body):
-    reason: str
+    reason: Text
 
 
 class PurposeBody(Body):
-    topics: list[str]
-    registers: list[str]
-    valid_from: date | None = None
+    topics: list[Line]
+    registers: list[Line]
+    valid_from: Day | None = None
     link_own_data: bool = False
 
 
 class AuthoritySchemeBody(Body):
-    institution_id: str
+    institution_id: Line
     purpose: PurposeBody
 
 
 class LawModelBody(Body):
-    institution_id: str
+    institution_id: Line
     rule_set: dict[str, Any] | None = None

@@ -24,6 +24,8 @@ class AuditAction(StrEnum):
     AGREEMENT_TERMINATE = "agreement.terminate"
     ROLE_ASSIGN = "role.assign"
     ROLE_REMOVE = "role.remove"
+    # Four eyes (boa.people.four_eyes): a grant to oneself refused (own association, own role).
+    GRANT_REFUSED_OWN = "grant.refused.own"
 
     # Association agreements and user requests (boa.people).
     ASSOCIATION_REQUEST = "association.request"

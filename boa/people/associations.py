@@ -7,11 +7,12 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel import audit, clock, extensions
+from boa.kernel import audit, clock, extensions, inputs
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import add_unique, get_or_404, keyset_page
+from boa.people.four_eyes import is_own, refuse_own_grant
 from boa.people.lookups import institution_at, roles_at, user_by_ident
 from boa.people.models import Association, User
 from boa.people.permissions import (
@@ -62,6 +63,10 @@ async def decide_association(session: AsyncSession, *, actor: Actor, association
     if not may_decide_association(roles):
         raise PermissionDenied("Only the person responsible for authorisation or a substitute decides associations.")
     to = AssociationState.APPROVED if approve else AssociationState.REFUSED
+    if is_own(actor, association.user_id):
+        await refuse_own_grant(session, actor=actor, subject=f"association:{association.id}",
+                               message="Nobody decides their own association: another responsible person or "
+                                       "substitute decides it.", decision=str(to))
     association.state = ASSOCIATION.move(association.state, to,
                                          refuse=Conflict(f"The association is {association.state}, not pending."))
     association.decided_by_id, association.decided_at = actor.user_id, clock.now()
@@ -101,7 +106,7 @@ async def list_associations(session: AsyncSession, *, actor: Actor, institution_
             raise ValidationFailed(f"state must be one of {', '.join(AssociationState)}.", field="state")
         query = query.where(Association.state == state)
     if q and q.strip():
-        term = q.strip()
+        term = inputs.check_line(q.strip(), "q", limit=inputs.TERM_MAX)
         if len(term) > 200:
             raise ValidationFailed("q is too long.", field="q")
         like = f"{term.lower()}%"

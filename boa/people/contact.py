@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from boa.kernel.inputs import check_address
+
 
 class ContactError(ValueError):
     def __init__(self, code: str, message: str) -> None:
@@ -29,6 +31,7 @@ def check_postal_address(address: dict | None, attention: str | None) -> dict:
     """A physical token goes by post only to a Danish address, with the full name for "att."."""
     if not isinstance(address, dict):
         raise ContactError("invalid_address", "A postal address is required.")
+    check_address(address)
     country = str(address.get("country", "DK")).strip().upper()
     if country not in ("DK", "DENMARK", "DANMARK"):
         raise ContactError("address_abroad", "Physical tokens are sent only to addresses in Denmark.")

@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel import audit, clock
+from boa.kernel import audit, clock, inputs
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.domain import INSTITUTION_KINDS, ROLE_ASSIGNERS, SCHEME_KINDS
 from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import get_or_404, keyset_page
+from boa.people.four_eyes import is_own, refuse_own_grant
 from boa.people.lookups import can_see_institution, institution_at, institutions_of, roles_at, user_by_ident
 from boa.people.models import AuthorisationAgreement, Institution, InstitutionRole, User
 from boa.people.permissions import may_assign_role
@@ -33,6 +34,9 @@ async def create_institution(session: AsyncSession, *, actor: Actor, name: str, 
         raise ValidationFailed(f"kind must be one of {', '.join(INSTITUTION_KINDS)}.", field="kind")
     if not name.strip():
         raise ValidationFailed("name must not be empty.", field="name")
+    inputs.check_line(name.strip(), "name")
+    for domain in mail_domains or []:
+        inputs.check_line(domain, "mail_domains")
     if authorisation_number < 1 or authorisation_number > 999_999:
         raise ValidationFailed("authorisation_number must be a small positive integer.",
                                field="authorisation_number")
@@ -42,7 +46,8 @@ async def create_institution(session: AsyncSession, *, actor: Actor, name: str, 
     if taken is not None:
         raise Conflict(f"Authorisation number {authorisation_number} is taken.", code="duplicate_authorisation_number")
     institution = Institution(name=name.strip(), authorisation_number=authorisation_number, kind=kind,
-                              mail_domains=[d.lower() for d in mail_domains or []], address=address)
+                              mail_domains=[d.lower() for d in mail_domains or []],
+                              address=inputs.check_address(address) if address is not None else None)
     session.add(institution)
     await session.flush()
     await audit.record(session, actor=actor.label, action=AuditAction.INSTITUTION_CREATE,
@@ -129,9 +134,13 @@ async def assign_role(session: AsyncSession, *, actor: Actor, institution_id: st
     institution, my_roles = await institution_at(session, actor, institution_id)
     if role not in ROLE_ASSIGNERS:
         raise ValidationFailed(f"role must be one of {', '.join(ROLE_ASSIGNERS)}.", field="role")
-    if not may_assign_role(my_roles, role):
+    if not may_assign_role(my_roles, role, staff=actor.is_staff):
         raise PermissionDenied(f"Only {' or '.join(sorted(ROLE_ASSIGNERS[role]))} may assign the role {role}.")
     user = await user_by_ident(session, ident)
+    if is_own(actor, user.id):
+        await refuse_own_grant(session, actor=actor, subject=f"institution:{institution.id}",
+                               message="Nobody grants a role to themselves: the office or another responsible "
+                                       "person or substitute grants it.", ident=user.ident, role=role)
     target_roles = await roles_at(session, user.id, institution.id)
     if role == "substitute" and "responsible" in target_roles:
         raise ValidationFailed("The responsible person may not be their own substitute.",
@@ -149,7 +158,7 @@ async def assign_role(session: AsyncSession, *, actor: Actor, institution_id: st
 
 async def remove_role(session: AsyncSession, *, actor: Actor, institution_id: str, ident: str, role: str) -> None:
     institution, my_roles = await institution_at(session, actor, institution_id)
-    if not may_assign_role(my_roles, role):
+    if not may_assign_role(my_roles, role, staff=actor.is_staff):
         raise PermissionDenied(f"You may not remove the role {role}.")
     user = await user_by_ident(session, ident)
     row = await session.scalar(select(InstitutionRole).where(

@@ -44,10 +44,12 @@ def may_list_user_requests(roles: Set[str], *, staff: bool) -> bool:
     return staff or "administrator" in roles
 
 
-def may_assign_role(roles: Set[str], role: str) -> bool:
-    return role in ROLE_ASSIGNERS and bool(roles & ROLE_ASSIGNERS[role])
+def may_assign_role(roles: Set[str], role: str, *, staff: bool = False) -> bool:
+    """The institution's responsible person or substitute (per ``ROLE_ASSIGNERS``), or the office,
+    which grants the roles of those who may not grant to themselves (four eyes)."""
+    return role in ROLE_ASSIGNERS and (staff or bool(roles & ROLE_ASSIGNERS[role]))
 
 
-def assignable_roles(roles: Set[str]) -> list[str]:
+def assignable_roles(roles: Set[str], *, staff: bool = False) -> list[str]:
     """The institution roles the holder of ``roles`` may assign (and remove), in table order."""
-    return [role for role in ROLE_ASSIGNERS if may_assign_role(roles, role)]
+    return [role for role in ROLE_ASSIGNERS if may_assign_role(roles, role, staff=staff)]

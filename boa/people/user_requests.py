@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel import audit
+from boa.kernel import audit, inputs
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
@@ -27,6 +27,7 @@ async def request_user(session: AsyncSession, *, actor: Actor, institution_id: s
         raise PermissionDenied("Only an administrator of the institution requests a new user.")
     if not name.strip():
         raise ValidationFailed("name must not be empty.", field="name")
+    inputs.check_line(name.strip(), "name")
     req = UserRequest(institution_id=institution.id, requested_by_id=actor.user_id, name=name.strip(),
                       email=check_email(email), mobile=normalise_mobile_or_none(mobile), state=UserRequestState.PENDING)
     session.add(req)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel import audit
+from boa.kernel import audit, inputs
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.domain import STAFF_ROLES
@@ -33,13 +33,7 @@ async def _new_ident(session: AsyncSession) -> str:
 
 
 def check_email(email: str | None, field: str = "email") -> str | None:
-    if email is None:
-        return None
-    email = email.strip()
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or " " in email or len(email) > 320:
-        raise ValidationFailed("Not an e-mail address.", field=field)
-    return email
+    return None if email is None else inputs.check_email(email, field)
 
 
 async def create_user(session: AsyncSession, *, actor: Actor, name: str, email: str, mobile: str | None = None,
@@ -48,6 +42,7 @@ async def create_user(session: AsyncSession, *, actor: Actor, name: str, email: 
         raise PermissionDenied("Only Research Services creates users.")
     if not name.strip():
         raise ValidationFailed("name must not be empty.", field="name")
+    inputs.check_line(name.strip(), "name")
     if any(r not in STAFF_ROLES for r in staff_roles or []):
         raise ValidationFailed(f"staff_roles must be among {', '.join(STAFF_ROLES)}.", field="staff_roles")
     user = User(ident=await _new_ident(session), name=name.strip(), email=check_email(email),
@@ -115,9 +110,7 @@ async def search_users(session: AsyncSession, *, actor: Actor, q: str | None, li
         raise PermissionDenied("Only Research Services searches all users.")
     query = select(User)
     if q:
-        term = q.strip()
-        if len(term) > 200:
-            raise ValidationFailed("q is too long.", field="q")
+        term = inputs.check_line(q.strip(), "q", limit=inputs.TERM_MAX)
         query = query.where(or_(User.ident == term.upper(), *prefix_match(session, term, User.name, User.email)))
     order: Any = User.id
     if q and _specific(q.strip()):
@@ -143,7 +136,7 @@ async def update_contact(session: AsyncSession, *, actor: Actor, email: str | No
     if mobile is not None:
         user.mobile = normalise_mobile_or_none(mobile)
     if address is not None:
-        user.address = address
+        user.address = inputs.check_address(address)
     if language is not None:
         if language not in ("da", "en"):
             raise ValidationFailed("language is da or en.", field="language")

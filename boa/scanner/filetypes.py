@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from boa.kernel.inputs import line_refusal
 from boa.scanner import containers
 from boa.scanner.rules import TransferRules, load_rules
 from boa.scanner.textsniff import looks_like_text
@@ -155,8 +156,8 @@ def safe_relative_name(name: str) -> str:
     """
     if not isinstance(name, str) or not name:
         raise FileNameError("empty file name")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise FileNameError("control character in file name")
+    if line_refusal(name) is not None:
+        raise FileNameError("control or text-direction character in file name")
     name = unicodedata.normalize("NFC", name.replace("\\", "/"))
     if name.startswith("/") or (len(name) >= 2 and name[1] == ":"):
         raise FileNameError("absolute path")

@@ -86,8 +86,8 @@ MATRIX: dict[str, Rule] = {
     "POST /v1/institutions/{institution_id}/agreements": R(STAFF, body={
         "schemes": ["law_model"], "responsible_ident": "RESP", "substitute_idents": ["SUBS"]}),
     "POST /v1/agreements/{agreement_id}/terminate": R(STAFF, body={"reason": "matrix"}),
-    "POST /v1/institutions/{institution_id}/roles": R(RESPONSIBLE, body={"ident": "RESB", "role": "signatory"}),
-    "DELETE /v1/institutions/{institution_id}/roles/{ident}/{role}": R(RESPONSIBLE, params={"ident": "SIGN"}),
+    "POST /v1/institutions/{institution_id}/roles": R(RESPONSIBLE, STAFF, body={"ident": "RESB", "role": "signatory"}),
+    "DELETE /v1/institutions/{institution_id}/roles/{ident}/{role}": R(RESPONSIBLE, STAFF, params={"ident": "SIGN"}),
     "GET /v1/institutions/{institution_id}/user-requests": R(STAFF, ADMINISTRATORS),
     "POST /v1/institutions/{institution_id}/user-requests": R(ADMINISTRATORS, body={
         "name": "Another Person", "email": "another@demo.boa.example"}),
@@ -170,10 +170,8 @@ MATRIX: dict[str, Rule] = {
     # The OpenAPI document
     "GET /schema": R(EVERYONE),
     "GET /schema/openapi.json": R(EVERYONE),
-    "GET /schema/{path}": R(),  # Litestar's answer for unknown schema paths: 404 to all,
-    "GET /schema/scalar": R(EVERYONE),
-    "GET /schema/swagger": R(EVERYONE),
-    "GET /schema/oauth2-redirect.html": R(EVERYONE),
+    "GET /schema/{path}": R(),  # Litestar's answer for unknown schema paths: 404 to all
+    "GET /schema/reference": R(EVERYONE),
     # Transfer gate: the researcher (RESB) uploaded and transferred a flagged table to the approved project
     "POST /v1/transfers": R("contact_person", "researcher", form={"project": "{number}"}, files=[("a.txt", "x;y\n1;2\n")]),
     "GET /v1/transfers": R(STAFF, "contact_person", "researcher", query={"project": "{number}"}),
@@ -250,8 +248,8 @@ MATRIX: dict[str, Rule] = {
     "GET /institutions/{institution_id}/associations": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
     "POST /institutions/{institution_id}/associations": R(ADMINISTRATORS, form={"ident": "LAWM"}),
     "GET /institutions/{institution_id}/roles": R(STAFF, AT_101),
-    "POST /institutions/{institution_id}/roles": R(RESPONSIBLE, form={"ident": "RESB", "role": "signatory"}),
-    "POST /institutions/{institution_id}/roles/remove": R(RESPONSIBLE, form={"ident": "SIGN", "role": "signatory"}),
+    "POST /institutions/{institution_id}/roles": R(RESPONSIBLE, STAFF, form={"ident": "RESB", "role": "signatory"}),
+    "POST /institutions/{institution_id}/roles/remove": R(RESPONSIBLE, STAFF, form={"ident": "SIGN", "role": "signatory"}),
     "GET /institutions/{institution_id}/user-requests": R(STAFF, ADMINISTRATORS),
     "POST /institutions/{institution_id}/user-requests": R(ADMINISTRATORS, form={
         "name": "Another Person", "email": "another@demo.boa.example"}),
