@@ -146,7 +146,7 @@ class Pool:
         self.idle: list[_Child] = []
         self.lock = threading.Lock()
 
-    def scan(self, path: Path, name: str, max_file_bytes: int) -> FileReport:
+    def scan(self, path: str | Path, name: str, max_file_bytes: int) -> FileReport:
         with self.slots:
             with self.lock:
                 child = self.idle.pop() if self.idle else None

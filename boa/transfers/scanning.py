@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from boa.kernel import audit, clock
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import transaction
+from boa.kernel.queries import changed
 from boa.kernel.settings import get_settings
 from boa.scanner import sandbox
 from boa.scanner.report import FileReport
@@ -73,18 +74,18 @@ async def _transaction(bind: Bind) -> AsyncIterator[AsyncSession]:
 
 def _scan(path: str, name: str, max_file_bytes: int) -> FileReport:
     s = get_settings()
-    return sandbox.pool(budget(), s.scan_workers).scan(path, name, max_file_bytes)  # type: ignore[arg-type]
+    return sandbox.pool(budget(), s.scan_workers).scan(path, name, max_file_bytes)
 
 
 async def _claim(engine: Bind, file_id: int) -> TransferFile | None:
     now = clock.now()
     async with _transaction(engine) as session:
-        claimed = await session.execute(
-            update(TransferFile)
-            .where(TransferFile.id == file_id, TransferFile.state == FileState.VERIFYING,
-                   or_(TransferFile.scan_started_at.is_(None), TransferFile.scan_started_at < now - lease()))
-            .values(scan_started_at=now))
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        claimed = await changed(session, update(TransferFile)
+                                .where(TransferFile.id == file_id, TransferFile.state == FileState.VERIFYING,
+                                       or_(TransferFile.scan_started_at.is_(None),
+                                           TransferFile.scan_started_at < now - lease()))
+                                .values(scan_started_at=now))
+        if claimed != 1:
             return None
         return await session.get(TransferFile, file_id)
 
