@@ -7,6 +7,7 @@ from __future__ import annotations
 from admin_ui.i18n import N_
 
 VERDICTS = {
+    "pending": N_("Being checked"),
     "clean": N_("No findings"),
     "flagged": N_("Flagged: possible microdata"),
     "unverifiable": N_("Cannot be checked: manual review"),
@@ -27,6 +28,8 @@ FILE_REASONS = {
     "encrypted": N_("The file is encrypted and cannot be checked; it goes to manual review"),
     "no_text": N_("The file has no text to check (scanned pages or images); it goes to manual review"),
     "unreadable_content": N_("The file could not be read for checking; it goes to manual review"),
+    "scan_budget": N_("The file could not be checked within the scanner's time and memory budget; it goes to manual "
+                      "review"),
 }
 
 FINDING_KINDS = {

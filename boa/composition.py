@@ -26,6 +26,7 @@ from boa.people.reminders import activation_code_expiry, certification_expiry, u
 from boa.sanctions.from_review import case_from_review
 from boa.sanctions.locks import load_lock_facts
 from boa.sanctions.reminders import breach_report_overdue
+from boa.transfers.scanning import rescan_stale
 from schemes.access import load_project_facts
 from schemes.project_database.reminders import project_database_end
 from schemes.projects.members import (
@@ -62,6 +63,7 @@ def extensions() -> Extensions:
         on_physical_token_activated=(activate_memberships_on_physical_token,),
         on_suspected_breach=(case_from_review,),
         reminders=REMINDERS,
+        sweeps=(rescan_stale,),
     )
 
 

@@ -107,6 +107,9 @@ class TransferPages(Controller):
                                                boundary=options.get("boundary", ""),
                                                content_length=request.content_length,
                                                preamble=_csrf_preamble(request))
+        if transfer.state == "verifying":
+            return done(request, f"/me/transfers/{transfer.id}", N_("Files received: %(n)s. They are being checked."),
+                        n=len(files))
         return done(request, f"/me/transfers/{transfer.id}", N_("Files received and checked: %(n)s."),
                     n=len(files))
 

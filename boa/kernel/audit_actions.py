@@ -121,6 +121,7 @@ class AuditAction(StrEnum):
 
     # The transfer gate (boa.transfers).
     TRANSFER_UPLOAD = "transfer.upload"
+    TRANSFER_SCANNED = "transfer.scanned"
     TRANSFER_NOTE = "transfer.note"
     TRANSFER_FILE_STORE = "transfer.file.store"
     TRANSFER_SUBMIT = "transfer.submit"

@@ -15,13 +15,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from boa.kernel.access import FactRequest, Facts
 from boa.kernel.reminders import Reminder
 
 FactLoader = Callable[[AsyncSession, Facts, FactRequest], Awaitable[Facts]]
 Hook = Callable[..., Awaitable[Any]]
+Sweep = Callable[[AsyncEngine], Awaitable[int]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Extensions:
     on_suspected_breach: tuple[Hook, ...] = ()
     # (session, now) -> mails sent: the reminders the worker runs every hour, in this order.
     reminders: tuple[Reminder, ...] = ()
+    # (engine) -> items done: work the worker takes over every minute (scans whose scanner died).
+    sweeps: tuple[Sweep, ...] = ()
 
 
 class NotWired(RuntimeError):

@@ -3,7 +3,7 @@
 The work is three plain functions of an engine. Two runners run the same functions:
 
 * on PostgreSQL, procrastinate: :func:`blueprint` declares them as periodic tasks (mail every 10
-  seconds, the reminders every hour, the housekeeping every night); the composition root adds
+  seconds, the sweeps every minute, the reminders every hour, the housekeeping every night); the composition root adds
   the blueprint to a procrastinate ``App`` (:func:`boa.composition.job_app`) and ``boa worker``
   runs it on every machine that should work. Procrastinate defers each periodic job once per
   tick however many workers run, and a queueing lock keeps at most one of each waiting;
@@ -32,9 +32,11 @@ log = logging.getLogger("boa.kernel.jobs")
 QUEUE = "boa"
 DELIVERY_CRON = "* * * * * */10"  # procrastinate's sixth field: seconds
 REMINDERS_CRON = "5 * * * *"
+SWEEPS_CRON = "* * * * *"
 HOUSEKEEPING_CRON = "35 3 * * *"
 POLL_SECONDS = 5.0  # the in-process loop's delivery interval
 HOURLY = 3600.0
+MINUTELY = 60.0
 
 
 async def run_delivery(engine: AsyncEngine) -> dict[str, Any]:
@@ -44,6 +46,11 @@ async def run_delivery(engine: AsyncEngine) -> dict[str, Any]:
 async def run_reminders(engine: AsyncEngine) -> dict[str, int]:
     """Every reminder the composition root listed (``Extensions.reminders``), in its order."""
     return await reminders.run(engine, extensions.current().reminders)
+
+
+async def run_sweeps(engine: AsyncEngine) -> dict[str, int]:
+    """Every sweep the composition root listed (``Extensions.sweeps``): work whose worker died."""
+    return {sweep.__name__: await sweep(engine) for sweep in extensions.current().sweeps}
 
 
 async def run_housekeeping(engine: AsyncEngine) -> dict[str, int]:
@@ -69,6 +76,11 @@ def blueprint() -> Blueprint:
     async def send_reminders(context: JobContext, timestamp: int) -> dict[str, int]:
         return await run_reminders(_engine(context))
 
+    @jobs.periodic(cron=SWEEPS_CRON, periodic_id="sweeps")
+    @jobs.task(name="sweeps", queue=QUEUE, pass_context=True, queueing_lock="boa:sweeps")
+    async def sweeps(context: JobContext, timestamp: int) -> dict[str, int]:
+        return await run_sweeps(_engine(context))
+
     @jobs.periodic(cron=HOUSEKEEPING_CRON, periodic_id="housekeeping")
     @jobs.task(name="housekeeping", queue=QUEUE, pass_context=True, queueing_lock="boa:housekeeping")
     async def housekeeping(context: JobContext, timestamp: int) -> dict[str, int]:
@@ -93,20 +105,26 @@ class InProcess:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
-    async def round(self, hourly: bool) -> None:
+    async def round(self, hourly: bool, minutely: bool = False) -> None:
         if hourly:
             await run_reminders(self.engine)
             await run_housekeeping(self.engine)
+        if minutely:
+            await run_sweeps(self.engine)
         await run_delivery(self.engine)
 
     async def run(self) -> None:
         last_hourly: float | None = None
+        last_minutely: float | None = None
         while not self._stop.is_set():
             hourly = last_hourly is None or time.monotonic() - last_hourly >= HOURLY
+            minutely = last_minutely is None or time.monotonic() - last_minutely >= MINUTELY
             if hourly:
                 last_hourly = time.monotonic()
+            if minutely:
+                last_minutely = time.monotonic()
             try:
-                await self.round(hourly)
+                await self.round(hourly, minutely)
             except Exception:
                 log.exception("the in-process worker's round failed; it runs again in %.0f s", self.poll)
             with contextlib.suppress(TimeoutError):

@@ -93,6 +93,12 @@ class Settings:
     transfer_max_files: int = 1000
     review_sample_rate: float = 0.05
     review_sample_seed: int | None = None  # set: a reproducible sample (tests); unset: SystemRandom
+    # Scans off the request (boa/transfers/scanning.py, boa/scanner/sandbox.py): each file in a
+    # child process with a CPU-time and memory budget; an upload waits this long for its verdicts.
+    scan_cpu_seconds: int = 20
+    scan_memory_mb: int = 512
+    scan_workers: int = 2
+    scan_wait_seconds: float = 3.0
     # The outbox and the worker (boa/kernel/outbox.py, boa/kernel/jobs.py; docs/operations.md).
     mail_max_attempts: int = 10
     mail_retry_seconds: int = 60  # the first back-off; it doubles with each failed try
@@ -184,6 +190,10 @@ def load_settings() -> Settings:
         transfer_max_files=_int("TRANSFER_MAX_FILES", 1000),
         review_sample_rate=_sample_rate(_float("REVIEW_SAMPLE_RATE", 0.05)),
         review_sample_seed=int(seed) if seed is not None else None,
+        scan_cpu_seconds=_at_least("SCAN_CPU_SECONDS", _int("SCAN_CPU_SECONDS", 20), 1),
+        scan_memory_mb=_at_least("SCAN_MEMORY_MB", _int("SCAN_MEMORY_MB", 512), 128),
+        scan_workers=_at_least("SCAN_WORKERS", _int("SCAN_WORKERS", min(os.cpu_count() or 1, 4)), 1),
+        scan_wait_seconds=_float("SCAN_WAIT_SECONDS", 3.0),
         mail_max_attempts=_at_least("MAIL_MAX_ATTEMPTS", _int("MAIL_MAX_ATTEMPTS", 10), 1),
         mail_retry_seconds=_at_least("MAIL_RETRY_SECONDS", _int("MAIL_RETRY_SECONDS", 60), 1),
         mail_lease_seconds=_at_least("MAIL_LEASE_SECONDS", _int("MAIL_LEASE_SECONDS", 300), 60),

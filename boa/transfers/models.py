@@ -85,6 +85,7 @@ class TransferFile(Base):
     noted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     state: Mapped[str] = mapped_column(String(20))
     staged_key: Mapped[str | None] = mapped_column(String(100), default=None)
+    scan_started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)  # a scanner's claim
     content_key: Mapped[str | None] = mapped_column(String(64), default=None)
     transferred_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from boa.transfers.states import FileState
 
-VERDICTS = ("clean", "flagged", "unverifiable", "rejected")
+VERDICTS = ("pending", "clean", "flagged", "unverifiable", "rejected")  # pending: while the file is verifying
 TRANSFERABLE = frozenset({"clean", "flagged", "unverifiable"})
 NOTE_REQUIRED = frozenset({"flagged"})
 MAX_NOTE_CHARS = 4000

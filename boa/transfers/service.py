@@ -21,11 +21,9 @@ import logging
 import random
 import secrets
 from collections.abc import AsyncIterator
-from dataclasses import replace
-from pathlib import Path
 
 import anyio
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
@@ -35,10 +33,7 @@ from boa.kernel.decisions import enforce
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
 from boa.kernel.settings import get_settings
 from boa.people.lookups import user_of
-from boa.scanner.core import scan_file
-from boa.scanner.report import FileReport, ScanConfig
-from boa.scanner.rules import load_rules
-from boa.transfers import rules
+from boa.transfers import rules, scanning
 from boa.transfers.content import current_store, store_content
 from boa.transfers.lookups import file_in, files_of, own_transfer
 from boa.transfers.models import Transfer, TransferFile
@@ -57,19 +52,6 @@ def limits() -> Limits:
     return Limits(s.transfer_max_file_bytes, s.transfer_max_bytes, s.transfer_max_files)
 
 
-def scan_config(lim: Limits) -> ScanConfig:
-    base = load_rules()
-    return ScanConfig(rules=replace(base, limits={**base.limits, "max_file_bytes": lim.max_file_bytes}))
-
-
-def _scan(path: Path, name: str, config: ScanConfig) -> FileReport:
-    try:
-        return scan_file(path, name, config)
-    except Exception:  # the scanner should not raise; if it does, a person looks at the file
-        log.exception("scanner failed on %s", name)
-        return FileReport(name, "unverifiable", "unreadable_content", "The file could not be read for checking")
-
-
 async def authorise_upload(session: AsyncSession, actor: Actor, number: str) -> Project:
     if actor.user is None:
         raise PermissionDenied("Only a signed-in user uploads results.", code="user_required")
@@ -80,8 +62,9 @@ async def authorise_upload(session: AsyncSession, actor: Actor, number: str) -> 
 
 async def upload(session: AsyncSession, *, actor: Actor, chunks: AsyncIterator[bytes], boundary: str,
                  content_length: int | None, preamble: Preamble | None = None) -> tuple[Transfer, list[TransferFile]]:
-    """Receive, scan and record the files (``preamble``: text fields the caller checks before the
-    project field, e.g. the pages' CSRF token)."""
+    """Receive and record the files ``verifying``, start their scans off the request and wait up to
+    ``BOA_SCAN_WAIT_SECONDS`` for the verdicts (:mod:`boa.transfers.scanning`). ``preamble``: text
+    fields the caller checks before the project field, e.g. the pages' CSRF token."""
     lim = limits()
     if content_length is not None and content_length > lim.max_request_bytes:
         raise too_large("transfer_too_large", f"The transfer is larger than the allowed {lim.max_transfer_bytes} "
@@ -91,46 +74,42 @@ async def upload(session: AsyncSession, *, actor: Actor, chunks: AsyncIterator[b
 
     async def on_project(number: str) -> None:
         found["project"] = await authorise_upload(session, actor, number)
-        # No transaction (on SQLite: no write lock) stays open while the files stream in and are scanned.
+        # No transaction (on SQLite: no write lock) stays open while the files stream in.
         await commit_early(session)
 
     received = await read_upload(chunks, boundary, store=store, limits=lim, on_project=on_project,
                                  preamble=preamble)
     try:
-        return await _record(session, actor, found["project"], received.files, lim)
+        transfer = await _record(session, actor, found["project"], received.files)
+        await commit_early(session)  # the scanners read the rows from their own transactions
     except BaseException:
         for r in received.files:
             r.incoming.abort()
         raise
+    bind = session.bind
+    if isinstance(bind, AsyncEngine):
+        await scanning.wait_for_verdicts(scanning.dispatch(bind, transfer.id), get_settings().scan_wait_seconds)
+    elif isinstance(bind, AsyncConnection):  # a caller's transaction holds the connection: scanned in line
+        await scanning.scan_transfer(bind, transfer.id)
+    await session.refresh(transfer)
+    return transfer, await files_of(session, transfer)
 
 
-async def _record(session: AsyncSession, actor: Actor, project: Project, received: list[Received],
-                  lim: Limits) -> tuple[Transfer, list[TransferFile]]:
-    config = scan_config(lim)
-    reports = [await anyio.to_thread.run_sync(_scan, r.incoming.path, r.name, config) for r in received]
+async def _record(session: AsyncSession, actor: Actor, project: Project, received: list[Received]) -> Transfer:
     transfer = Transfer(project_id=project.id, project_number=project.number, user_id=actor.user_id,
                         state=TransferState.VERIFYING, file_count=len(received), total_bytes=sum(r.size for r in received))
     session.add(transfer)
     await session.flush()
-    files = []
-    for r, report in zip(received, reports, strict=True):
-        state = rules.initial_file_state(report.verdict)
-        files.append(TransferFile(
-            transfer_id=transfer.id, name=r.name, size=r.size, sha256=r.incoming.sha256, kind=report.kind,
-            verdict=report.verdict, reason=report.reason, message=report.message,
-            findings=[f.to_dict() for f in report.findings], finding_counts=dict(report.finding_counts),
-            row_count=report.rows, state=state, staged_key=r.incoming.key if state == FileState.STAGED else None))
-        if state == FileState.REJECTED:
-            r.incoming.abort()
+    files = [TransferFile(transfer_id=transfer.id, name=r.name, size=r.size, sha256=r.incoming.sha256,
+                          verdict=scanning.PENDING, state=FileState.VERIFYING, staged_key=r.incoming.key)
+             for r in received]
     session.add_all(files)
-    transfer.state = TRANSFER.move(transfer.state, TransferState.READY)
     await session.flush()
     await audit.record(session, actor=actor.label, action=AuditAction.TRANSFER_UPLOAD,
                        subject=f"transfer:{transfer.id}",
                        project=str(project.number), total_bytes=transfer.total_bytes,
-                       files=[{"id": f.id, "name": f.name, "size": f.size, "sha256": f.sha256, "verdict": f.verdict,
-                               "reason": f.reason, "findings": f.finding_counts} for f in files])
-    return transfer, files
+                       files=[{"id": f.id, "name": f.name, "size": f.size, "sha256": f.sha256} for f in files])
+    return transfer
 
 
 async def set_note(session: AsyncSession, *, actor: Actor, transfer_id: str, file_id: str, text: str) -> TransferFile:
@@ -202,6 +181,9 @@ async def _submittable(session: AsyncSession, actor: Actor, transfer_id: str, *,
     transfer = await own_transfer(session, actor, transfer_id, lock=lock)
     if transfer.state == TransferState.TRANSFERRED:
         raise Conflict("The transfer has already been submitted.", code="already_transferred")
+    if transfer.state == TransferState.VERIFYING:
+        raise Conflict("The files are still being checked; submit when every file has its verdict.",
+                       code="still_verifying")
     files = await files_of(session, transfer, lock=lock)
     missing = [f for f in files if rules.needs_note(f.verdict, f.note)]
     if missing:

@@ -23,6 +23,7 @@ class TransferState(StrEnum):
 
 
 class FileState(StrEnum):
+    VERIFYING = "verifying"  # stored, its scan not yet done
     STAGED = "staged"
     REJECTED = "rejected"
     TRANSFERRED = "transferred"
@@ -41,6 +42,8 @@ TRANSFER = Lifecycle.open_to_all("transfer", TransferState, [
 ])
 
 FILE = Lifecycle.open_to_all("file", FileState, [
+    (FileState.VERIFYING, FileState.STAGED),
+    (FileState.VERIFYING, FileState.REJECTED),
     (FileState.STAGED, FileState.TRANSFERRED),
     (FileState.TRANSFERRED, FileState.DELETED),
 ])

@@ -221,3 +221,24 @@ async def test_the_api_takes_a_cookie_sessions_csrf_token_from_the_header_only(p
     body, ctype = multipart([("project", None, number.encode()), ("files", "t.csv", CLEAN_TABLE.encode())])
     r = await me.http.post("/v1/transfers", content=body, headers={"content-type": ctype, "x-csrf-token": me.csrf})
     assert r.status_code == 201, r.text
+
+
+async def test_the_transfer_page_shows_the_checking_and_then_the_verdicts(people, demo, gate):
+    """Files still being checked: the page says how far the checking is and reloads itself; the
+    verdicts appear when the scans are done, and only then the approval."""
+    import asyncio
+
+    gate(SCAN_WAIT_SECONDS=0)
+    me = await people("RESA")
+    transfer_id = await uploaded(me, await project_no(demo), files(("udtraek.txt", CPR_TEXT), ("tabel.txt", CLEAN_TABLE)))
+    page = (await me.get(f"/me/transfers/{transfer_id}")).text
+    if "Kontrollerer filerne" in page:  # the scans may already be done on a fast machine
+        assert '<meta http-equiv="refresh" content="2">' in page
+        assert "<progress" in page and 'name="approve"' not in page
+    for _ in range(600):
+        page = (await me.get(f"/me/transfers/{transfer_id}")).text
+        if "Kontrollerer filerne" not in page:
+            break
+        await asyncio.sleep(0.1)
+    assert 'http-equiv="refresh"' not in page
+    assert 'name="approve"' in page and "CPR-nummer" in page

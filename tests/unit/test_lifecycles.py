@@ -45,7 +45,7 @@ STORED = {
     "case": ("open", "decided", "dismissed"),
     "report": ("requested", "submitted", "adequate", "returned"),
     "transfer": ("verifying", "ready", "transferred"),
-    "transfer file": ("staged", "rejected", "transferred", "deleted"),
+    "transfer file": ("verifying", "staged", "rejected", "transferred", "deleted"),
     "review": ("pending", "ok", "suspected_breach"),
     "project database": ("active", "closed"),
     "purpose description": ("upcoming", "current", "superseded", "expired"),
