@@ -40,6 +40,13 @@ def label(value: Any, kind: str, lang: str) -> str:
     return gettext(lang, msgid) if msgid else str(value).replace("_", " ")
 
 
+# Dates and times as people in each language write them (Babel's patterns): Danish
+# "29. nov. 2026" and "29. nov. 2026 19.42", English "29 Nov 2026" and "29 Nov 2026, 19:42" (no
+# US month-first dates, the same day-month-year order in both languages).
+DATE_FORMATS = {"da": "d. MMM y", "en": "d MMM y"}
+DATETIME_FORMATS = {"da": "d. MMM y HH.mm", "en": "d MMM y, HH:mm"}
+
+
 def _date(value: date | datetime | str | None, lang: str) -> str:
     if value in (None, ""):
         return ""
@@ -47,7 +54,7 @@ def _date(value: date | datetime | str | None, lang: str) -> str:
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
         value = clock.aware(value).astimezone(LOCAL_TIME).date()
-    return format_date(value, "medium", locale=lang)
+    return format_date(value, DATE_FORMATS[lang], locale=lang)
 
 
 def _datetime(value: datetime | str | None, lang: str) -> str:
@@ -55,7 +62,7 @@ def _datetime(value: datetime | str | None, lang: str) -> str:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return format_datetime(clock.aware(value), "short", tzinfo=LOCAL_TIME, locale=lang)
+    return format_datetime(clock.aware(value), DATETIME_FORMATS[lang], tzinfo=LOCAL_TIME, locale=lang)
 
 
 def _size(value: int | None, lang: str) -> str:
