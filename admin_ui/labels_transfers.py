@@ -27,6 +27,7 @@ FILE_REASONS = {
     "encrypted": N_("The file is encrypted and cannot be checked; it goes to manual review"),
     "no_text": N_("The file has no text to check (scanned pages or images); it goes to manual review"),
     "unreadable_content": N_("The file could not be read for checking; it goes to manual review"),
+    "replaced_by_protected": N_("Replaced by its protected version"),
 }
 
 FINDING_KINDS = {
