@@ -147,6 +147,7 @@ class TableBuilder:
     cells: dict[tuple[int, ...], int] = field(default_factory=dict)
     totals: dict[tuple[int | None, ...], tuple[int, int]] = field(default_factory=dict)
     rows: int = 0
+    category_index: list[int] = field(default_factory=list)
 
     def set_header(self, header: Sequence[Any]) -> None:
         names = ["" if h is None else str(h).strip() for h in header]
@@ -162,36 +163,46 @@ class TableBuilder:
         if any(not d for d in self.dimensions):
             raise TableError("Every category column needs a name in the header.", code="unnamed_column")
         self.positions = [{} for _ in self.dimensions]
+        self.category_index = [i for i in range(len(names)) if i != self.count_index]
 
     def feed(self, row: Sequence[Any], line: int) -> None:
         if self.header is None:
             if any(c is not None and str(c).strip() for c in row):
                 self.set_header(row)
             return
-        values = ["" if c is None else c for c in row]
-        if not any(str(v).strip() for v in values):
-            return  # an empty line
         width = len(self.header)
-        if len(values) > width and not any(str(v).strip() for v in values[width:]):
-            values = values[:width]
-        if len(values) != width:
-            raise TableError(f"Line {line} has {len(values)} fields; the header has {width}.",
-                             code="ragged_row", line=line)
-        where = {"line": line}
-        n = parse_count(values[self.count_index], where)
-        labels = [str(v).strip() for i, v in enumerate(values) if i != self.count_index]
+        texts = ["" if c is None else c if isinstance(c, str) else str(c) for c in row]
+        if len(texts) != width:
+            if not any(t.strip() for t in texts):
+                return  # an empty line
+            if len(texts) < width or any(t.strip() for t in texts[width:]):
+                raise TableError(f"Line {line} has {len(texts)} fields; the header has {width}.",
+                                 code="ragged_row", line=line)
+            texts = texts[:width]
+        raw = row[self.count_index]
+        text = texts[self.count_index].strip()
+        if text.isdigit() and text.isascii():
+            n = int(text)
+        elif not any(t.strip() for t in texts):
+            return  # an empty line
+        else:
+            n = parse_count(raw, {"line": line})
         coord: list[int | None] = []
-        for d, label in enumerate(labels):
+        labels = []
+        for d, index in enumerate(self.category_index):
+            label = texts[index].strip()
+            labels.append(label)
             if not label:
                 raise TableError(f"Line {line} has no category in column {self.dimensions[d]!r}.",
                                  code="missing_category", line=line, column=self.dimensions[d])
-            if rules.is_total(label):
-                coord.append(None)
-                continue
             pos = self.positions[d]
-            if label not in pos:
-                pos[label] = len(pos)
-            coord.append(pos[label])
+            found = pos.get(label)
+            if found is None:
+                if label.casefold() in rules.TOTAL_WORDS:
+                    coord.append(None)
+                    continue
+                found = pos[label] = len(pos)
+            coord.append(found)
         self.rows += 1
         key = tuple(coord)
         if None in key:
@@ -200,11 +211,10 @@ class TableBuilder:
                                  code="duplicate_row", line=line)
             self.totals[key] = (n, line)
         else:
-            inner = tuple(int(c) for c in key if c is not None)
-            if inner in self.cells:
+            if key in self.cells:
                 raise TableError(f"Line {line} repeats a cell given earlier ({', '.join(labels)}).",
                                  code="duplicate_row", line=line)
-            self.cells[inner] = n
+            self.cells[key] = n  # type: ignore[index]  # no None in an inner cell's key
         if len(self.cells) + len(self.totals) > self.max_cells:
             raise TableTooLarge(f"The table has more than {self.max_cells} cells; split it or aggregate it first.",
                                 code="table_too_large", limit=self.max_cells)
