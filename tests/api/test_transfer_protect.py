@@ -104,3 +104,26 @@ async def test_what_cannot_be_protected_is_refused_and_nothing_changes(client, a
     await refused(table, {}, 409, "nothing_to_protect")  # already replaced
     r = await client.get(f"/v1/transfers/{tid}/files/{table}/preview", headers=resa)
     assert r.status_code == 409 and r.json()["code"] == "no_preview"
+
+
+async def test_an_excel_table_is_protected_as_excel(client, as_user, demo, gate):
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in (["kommune", "koen", "antal"], [101, "M", 20], [101, "K", 1], [102, "M", 30], [102, "K", 15]):
+        workbook.active.append(row)
+    data = io.BytesIO()
+    workbook.save(data)
+    number = await project_no(demo)
+    resa = await as_user("RESA")
+    tid, files = await _flagged(client, resa, number, [("tabel.xlsx", data.getvalue())])
+    assert files["tabel.xlsx"]["verdict"] == "flagged"
+    r = await client.post(f"/v1/transfers/{tid}/files/{files['tabel.xlsx']['id']}/protect", headers=resa, json={})
+    assert r.status_code == 201, r.text
+    done = r.json()
+    assert done["file"]["name"] == "tabel.protected.xlsx" and done["file"]["verdict"] == "clean"
+    assert ["101", "K", ".."] in done["preview"]["rows"] and ["Total", "Total", "66"] in done["preview"]["rows"]
+    r = await client.get(f"/v1/transfers/{tid}/files/{done['file']['id']}/preview", headers=resa)
+    assert r.status_code == 200 and ["101", "K", ".."] in r.json()["rows"]
