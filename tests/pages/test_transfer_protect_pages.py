@@ -50,4 +50,5 @@ async def test_a_researcher_protects_a_table_looks_at_it_and_transfers_it(people
 async def test_the_page_refuses_with_the_reason(people, demo, gate):
     me, tid, _, original = await _table_on_its_page(people, demo, "kommune;antal\n101;1\n102;x\n")
     r = await me.post(f"/me/transfers/{tid}/files/{original}/protect", {"method": "suppress"})
-    assert r.status_code == 422 and "is not a whole number" in html.unescape(r.text)
+    text = html.unescape(r.text)
+    assert r.status_code == 422 and "Et antal i tabellen er ikke et helt tal." in text and "line 3" in text
