@@ -30,6 +30,8 @@ FILE_REASONS = {
     "unreadable_content": N_("The file could not be read for checking; it goes to manual review"),
     "scan_budget": N_("The file could not be checked within the scanner's time and memory budget; it goes to manual "
                       "review"),
+
+    "replaced_by_protected": N_("Replaced by its protected version"),
 }
 
 FINDING_KINDS = {
@@ -98,6 +100,18 @@ ERRORS = {
     "already_transferred": N_("The transfer has already been submitted."),
     "nothing_to_transfer": N_("No file of this transfer can be transferred: every file was rejected."),
     "already_deleted": N_("The file has already been deleted."),
+    # 'Protect this table' (boa.disclosure through boa.transfers.protect)
+    "no_count_column": N_("The table has no count column (N, count, antal, ...)."),
+    "ambiguous_count_column": N_("The table has several count-like columns."),
+    "count_not_numeric": N_("A count in the table is not a whole number."),
+    "count_negative": N_("A count in the table is negative."),
+    "inconsistent_total": N_("A total in the table does not equal the sum of its cells."),
+    "duplicate_row": N_("The table gives the same cell twice."),
+    "ragged_row": N_("A row of the table has another number of fields than the header."),
+    "empty_table": N_("The table has no cells."),
+    "table_too_large": N_("The table is too large for disclosure control here; aggregate it or split it first."),
+    "cannot_protect": N_("The table cannot be protected this way; aggregate its categories by hand."),
+    "nothing_to_protect": N_("This file is not a table flagged for small cells; there is nothing to protect."),
     "not_transferred": N_("The file has not been transferred."),
     "gone": N_("It is no longer available."),
     "content_deleted": N_("The file's content has been deleted."),

@@ -191,6 +191,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return scan_main(args.rest)
 
 
+def cmd_sdc(args: argparse.Namespace) -> int:
+    from boa.disclosure.cli import main as sdc_main
+
+    return sdc_main(args.rest)
+
+
 def cmd_clients_create(args: argparse.Namespace) -> int:
     from boa.kernel.db import transaction
     from tokens.service_clients import create_client
@@ -407,6 +413,10 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="scan files for microdata", add_help=False)
     scan.add_argument("rest", nargs=argparse.REMAINDER)
     scan.set_defaults(func=cmd_scan)
+
+    sdc = sub.add_parser("sdc", help="table disclosure control: protect a frequency table", add_help=False)
+    sdc.add_argument("rest", nargs=argparse.REMAINDER)
+    sdc.set_defaults(func=cmd_sdc)
 
     users = sub.add_parser("users", help="users").add_subparsers(dest="users_command", required=True)
     new_user = users.add_parser("create", help="create a user (e.g. the first Research Services staff member)")

@@ -24,7 +24,7 @@ from admin_ui.viewer import Viewer, viewer_of
 from boa.kernel.db import commit_early
 from boa.kernel.errors import AccessDenied, BoaError, ValidationFailed
 from boa.scanner.filetypes import allowed_extensions
-from boa.transfers import lookups, overview, presenters, rules, service
+from boa.transfers import lookups, overview, presenters, protect, rules, service
 from boa.transfers.models import Transfer, TransferFile
 from boa.transfers.upload import Preamble
 from boa.web.auth import CSRF_FIELD, CSRF_IN_STREAM
@@ -55,6 +55,7 @@ def file_views(files: list[TransferFile]) -> list[dict[str, Any]]:
         for finding in view["findings"]:
             shown[finding["kind"]] = shown.get(finding["kind"], 0) + 1
         view["more"] = {k: n - shown.get(k, 0) for k, n in view["finding_counts"].items() if n > shown.get(k, 0)}
+        view["protectable"] = protect.protectable(f)
         out.append(view)
     return out
 
@@ -64,7 +65,15 @@ async def _transfer_page(request: Request, db: AsyncSession, transfer: Transfer,
     viewer = viewer_of(request)
     files = await lookups.files_of(db, transfer)
     missing = {str(f["id"]) for f in (error.extra.get("files") or [])} if error is not None else set()
+    replaced = {protect.protected_name(f.name) for f in files if f.reason == protect.REPLACED}
+    previews = {}
+    for f in files:
+        if f.state == "staged" and f.name in replaced:
+            _, header, rows, truncated = await protect.preview(db, actor=viewer.actor, transfer_id=str(transfer.id),
+                                                               file_id=str(f.id))
+            previews[str(f.id)] = {"header": header, "rows": rows, "truncated": truncated}
     return render(request, "transfer.html", status=status, transfer=transfer, files=file_views(files),
+                  previews=previews, min_count=protect.default_min_count(),
                   transferable=any(f.state == "staged" for f in files), missing=missing,
                   error=error_text(error, viewer.lang) if error is not None and not isinstance(error, AccessDenied)
                   else None,
@@ -123,6 +132,19 @@ class TransferPages(Controller):
         form = await read_form(request)
         await _save_notes(db_session, viewer_of(request), transfer_id, form)
         return done(request, f"/me/transfers/{transfer_id}", N_("The notes are saved."))
+
+    @post("/{transfer_id:str}/files/{file_id:str}/protect")
+    async def protect_table(self, request: Request, db_session: AsyncSession, transfer_id: str,
+                            file_id: str) -> Response:
+        """'Protect this table' (the button is in the transfer's form, so the notes typed so far
+        are saved first); the protected version is shown on the transfer's page."""
+        viewer, form = viewer_of(request), await read_form(request)
+        await _save_notes(db_session, viewer, transfer_id, form)
+        done_ = await protect.protect(db_session, actor=viewer.actor, transfer_id=transfer_id, file_id=file_id,
+                                      method=form.text("method") or "suppress", lang=viewer.lang)
+        return done(request, f"/me/transfers/{transfer_id}#file-{done_.protected.id}",
+                    N_("%(name)s is replaced by its protected version %(protected)s: look at it below."),
+                    name=done_.original.name, protected=done_.protected.name)
 
     @post("/{transfer_id:str}/submit")
     async def submit(self, request: Request, db_session: AsyncSession, transfer_id: str) -> Response:

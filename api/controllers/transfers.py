@@ -11,13 +11,21 @@ from litestar.response import File
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.openapi import MultipartUpload
-from api.schemas.bodies import NoteBody, ReviewBody, SubmitBody
+from api.schemas.bodies import NoteBody, ProtectBody, ReviewBody, SubmitBody
 from api.schemas.common import Page, extended
-from api.schemas.transfers import NotTransferred, PortalDay, PortalPage, SubmittedTransfer
+from api.schemas.transfers import (
+    FilePreview,
+    NotTransferred,
+    PortalDay,
+    PortalPage,
+    ProtectedTable,
+    SubmittedTransfer,
+    TablePreview,
+)
 from boa.kernel.actor import Actor
 from boa.kernel.errors import ValidationFailed
 from boa.people.lookups import user_of
-from boa.transfers import lookups, portal, presenters, review, service, views
+from boa.transfers import lookups, portal, presenters, protect, review, service, views
 from boa.transfers.presenters import FileView, QueueItemView, TransferView
 
 
@@ -59,6 +67,27 @@ class TransferController(Controller):
         target = await service.set_note(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id,
                                         text=data.text)
         return presenters.file(target)
+
+    @post("/{transfer_id:str}/files/{file_id:str}/protect", status_code=201)
+    async def protect(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str,
+                      data: ProtectBody) -> ProtectedTable:
+        """'Protect this table': a staged table flagged for small cells is replaced by its protected
+        version (cell suppression or aggregation), which is transferred instead."""
+        done = await protect.protect(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id,
+                                     method=data.method, min_count=data.min_count, count=data.count, lang=data.lang)
+        report = done.outcome.report
+        header, rows, truncated = protect.preview_rows(done.outcome)
+        return ProtectedTable(file=presenters.file(done.protected), replaces=str(done.original.id),
+                              method=report.method, min=report.min_count, primary=report.primary,
+                              secondary=report.secondary, aggregated=report.aggregated,
+                              preview=TablePreview(header=header, rows=rows, truncated=truncated))
+
+    @get("/{transfer_id:str}/files/{file_id:str}/preview")
+    async def preview(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str) -> FilePreview:
+        """The first rows of a protected table waiting in the owner's transfer."""
+        target, header, rows, truncated = await protect.preview(db_session, actor=actor, transfer_id=transfer_id,
+                                                                file_id=file_id)
+        return FilePreview(file_id=str(target.id), name=target.name, header=header, rows=rows, truncated=truncated)
 
     @post("/{transfer_id:str}/submit", status_code=200)
     async def submit(self, db_session: AsyncSession, actor: Actor, transfer_id: str,

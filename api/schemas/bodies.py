@@ -146,6 +146,17 @@ class SubmitBody(Body):
     approve: bool = False
 
 
+class ProtectBody(Body):
+    """'Protect this table': ``suppress`` (cells shown as ``..``) or ``aggregate`` (categories moved
+    into "statistical disclosure control"); ``min`` at least the gate's threshold; ``count`` the
+    count column when the header does not say; ``lang`` the labels (Total/I alt)."""
+
+    method: str = "suppress"
+    min_count: int | None = msgspec.field(default=None, name="min")
+    count: str | None = None
+    lang: str = "en"
+
+
 class ReviewBody(Body):
     outcome: Line
     comment: Text | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import msgspec
 
-from boa.transfers.presenters import TransferView
+from boa.transfers.presenters import FileView, TransferView
 
 
 class NotTransferred(msgspec.Struct):
@@ -31,3 +31,30 @@ class PortalPage(msgspec.Struct):
     project: str
     items: list[PortalDay]
     next_cursor: str | None
+
+
+class TablePreview(msgspec.Struct):
+    """The first rows of a protected table (``truncated`` when there are more)."""
+
+    header: list[str]
+    rows: list[list[str]]
+    truncated: bool
+
+
+class ProtectedTable(msgspec.Struct, kw_only=True):
+    """'Protect this table': the protected version now in the transfer (``file``), the file it
+    replaces, what was done and the first rows to look at."""
+
+    file: FileView
+    replaces: str
+    method: str
+    min: int
+    primary: int
+    secondary: int
+    aggregated: list[dict[str, object]]
+    preview: TablePreview
+
+
+class FilePreview(TablePreview, kw_only=True):
+    file_id: str
+    name: str

@@ -127,6 +127,7 @@ class AuditAction(StrEnum):
     TRANSFER_SUBMIT = "transfer.submit"
     TRANSFER_FILE_DOWNLOAD = "transfer.file.download"
     TRANSFER_FILE_DELETE = "transfer.file.delete"
+    TRANSFER_FILE_PROTECT = "transfer.file.protect"
     TRANSFER_REVIEW = "transfer.review"
     TRANSFERS_SWEPT = "transfers.swept"
 

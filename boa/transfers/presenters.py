@@ -92,7 +92,7 @@ def _file_fields(f: TransferFile, *, review: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": str(f.id), "name": f.name, "size": f.size, "sha256": f.sha256, "kind": f.kind,
         "verdict": f.verdict, "findings": [finding(x) for x in f.findings or []],
-        "finding_counts": f.finding_counts or {}, "note": f.note, "note_required": needs_note(f.verdict, f.note),
+        "finding_counts": f.finding_counts or {}, "note": f.note, "note_required": needs_note(f.verdict, f.note, f.state),
         "state": f.state, "transferred_at": ts(f.transferred_at), "deleted_at": ts(f.deleted_at),
     }
     if f.reason:

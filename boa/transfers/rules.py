@@ -19,8 +19,10 @@ def initial_file_state(verdict: str) -> FileState:
     return FileState.STAGED if verdict in TRANSFERABLE else FileState.REJECTED
 
 
-def needs_note(verdict: str, note: str | None) -> bool:
-    return verdict in NOTE_REQUIRED and not (note or "").strip()
+def needs_note(verdict: str, note: str | None, state: str = FileState.STAGED) -> bool:
+    """A flagged file that may still leave needs a note (one replaced by its protected version
+    does not: it stays behind)."""
+    return state != FileState.REJECTED and verdict in NOTE_REQUIRED and not (note or "").strip()
 
 
 def review_reason(verdict: str, draw: float, rate: float) -> str | None:

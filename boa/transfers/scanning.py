@@ -72,7 +72,8 @@ async def _transaction(bind: Bind) -> AsyncIterator[AsyncSession]:
         await session.commit()
 
 
-def _scan(path: str, name: str, max_file_bytes: int) -> FileReport:
+def scan_in_sandbox(path: str, name: str, max_file_bytes: int) -> FileReport:
+    """One file through the budgeted scanner processes (blocking: call it from a thread)."""
     s = get_settings()
     return sandbox.pool(budget(), s.scan_workers).scan(path, name, max_file_bytes)
 
@@ -129,7 +130,7 @@ async def scan_file(engine: Bind, file_id: int) -> bool:
         return False
     max_file_bytes = get_settings().transfer_max_file_bytes
     path = str(current_store().incoming_path(f.staged_key)) if f.staged_key else ""
-    report = (await anyio.to_thread.run_sync(_scan, path, f.name, max_file_bytes) if path
+    report = (await anyio.to_thread.run_sync(scan_in_sandbox, path, f.name, max_file_bytes) if path
               else FileReport(f.name, "unverifiable", "unreadable_content", "The file could not be read for checking"))
     finished = await _record(engine, file_id, report)
     if finished is not None:

@@ -185,7 +185,7 @@ async def _submittable(session: AsyncSession, actor: Actor, transfer_id: str, *,
         raise Conflict("The files are still being checked; submit when every file has its verdict.",
                        code="still_verifying")
     files = await files_of(session, transfer, lock=lock)
-    missing = [f for f in files if rules.needs_note(f.verdict, f.note)]
+    missing = [f for f in files if rules.needs_note(f.verdict, f.note, f.state)]
     if missing:
         raise Conflict("Every flagged file needs a note explaining its content before the transfer.",
                        code="note_required", files=[{"id": str(f.id), "name": f.name} for f in missing])

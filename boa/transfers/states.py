@@ -5,7 +5,8 @@ A transfer moves ``verifying → ready → transferred``: it is ``verifying`` wh
 received and scanned (inside the upload request today, so nobody sees that state yet), ``ready``
 while it waits for notes and the user's approval, and ``transferred`` once submitted.
 A file is ``staged`` (received, waiting for the submit), ``rejected`` (never leaves the gate),
-``transferred`` (in the store) or ``deleted`` (content removed from the portal; record kept).
+``transferred`` (in the store) or ``deleted`` (content removed from the portal; record kept); a
+staged table replaced by its protected version ("protect this table") becomes ``rejected``.
 A transferred file chosen for review is ``pending`` until a reviewer marks it ``ok`` or a
 ``suspected_breach`` (SPEC 6.5); a file outside the queue is reviewed as if it were pending."""
 
@@ -45,6 +46,7 @@ FILE = Lifecycle.open_to_all("file", FileState, [
     (FileState.VERIFYING, FileState.STAGED),
     (FileState.VERIFYING, FileState.REJECTED),
     (FileState.STAGED, FileState.TRANSFERRED),
+    (FileState.STAGED, FileState.REJECTED),  # replaced by its protected version (boa.transfers.protect)
     (FileState.TRANSFERRED, FileState.DELETED),
 ])
 
