@@ -155,9 +155,38 @@ class BreachBody(Body):
     data_volume: str | None = None
 
 
+class MeasureBody(Body):
+    """A measure of the plan: what, who, when, the target group; implemented or planned."""
+
+    what: str
+    who: str
+    when: str
+    target_group: str
+    status: str = "implemented"
+
+
 class ReportBody(Body):
+    """The report and plan in the standard template: ``report`` is the incident, ``plan`` the plan's
+    summary; the sections and the measures are required (422 ``template_incomplete``)."""
+
     report: str
     plan: str
+    scope: str | None = None
+    current_rules: str | None = None
+    actions_taken: str | None = None
+    user_consequences: str | None = None
+    measures: list[MeasureBody] | None = None
+
+
+class PreparationBody(Body):
+    """Research Services' preparation: the severity proposal and the seed's deciding factors."""
+
+    severity: str
+    conscious: bool
+    self_detected: bool
+    note: str
+    data_volume: str | None = None
+    warning_ignored: bool | None = None
 
 
 class AssessmentBody(Body):
@@ -168,6 +197,7 @@ class AssessmentBody(Body):
 class SanctionDecisionBody(Body):
     severity: str
     comment: str | None = None
+    supervisory_board: str | None = None
 
 
 class CommentBody(Body):
