@@ -6,7 +6,10 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import File
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.bodies import (
@@ -20,8 +23,8 @@ from api.schemas.bodies import (
 from api.schemas.common import Page, extended
 from api.schemas.sanctions import SanctionDecided, SanctionPreview
 from boa.kernel.actor import Actor
-from boa.sanctions import cases, locks, presenters, views
-from boa.sanctions.presenters import CaseView, LockView
+from boa.sanctions import attachments, cases, locks, presenters, views
+from boa.sanctions.presenters import AttachmentView, CaseView, LockView
 
 
 class BreachController(Controller):
@@ -72,6 +75,20 @@ class BreachController(Controller):
         found = await cases.preview(db_session, actor=actor, case_id=case_id, severity=severity)
         plan = presenters.plan(found["plan"], found["counts"], found["locks"], found["report_ready"])
         return extended(SanctionPreview, plan, case_id=case_id)
+
+    @post("/{case_id:str}/attachments", status_code=201)
+    async def attach(self, db_session: AsyncSession, actor: Actor, case_id: str,
+                     data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]) -> AttachmentView:
+        """The report's documentation (minutes, agendas): one PDF or DOCX as the multipart field ``data``."""
+        content = await data.read()
+        row = await attachments.attach(db_session, actor=actor, case_id=case_id, name=data.filename, data=content)
+        return presenters.attachment(row)
+
+    @get("/{case_id:str}/attachments/{attachment_id:str}/content", media_type="application/octet-stream")
+    async def attachment_content(self, db_session: AsyncSession, actor: Actor, case_id: str,
+                                 attachment_id: str) -> File:
+        row, path = await attachments.content(db_session, actor=actor, case_id=case_id, attachment_id=attachment_id)
+        return File(path=path, filename=row.name, media_type="application/octet-stream")
 
     @post("/{case_id:str}/preparation", status_code=200)
     async def prepare(self, db_session: AsyncSession, actor: Actor, case_id: str, data: PreparationBody) -> CaseView:

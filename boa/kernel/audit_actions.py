@@ -131,6 +131,7 @@ class AuditAction(StrEnum):
     BREACH_REGISTERED = "breach.registered"
     BREACH_REPORT_SUBMITTED = "breach.report_submitted"
     BREACH_REPORT_ASSESSED = "breach.report_assessed"
+    BREACH_ATTACHMENT_ADDED = "breach.attachment_added"
     BREACH_PREPARED = "breach.prepared"
     BREACH_DECIDED = "breach.decided"
     BREACH_DISCLOSURE_CONTROL = "breach.disclosure_control"

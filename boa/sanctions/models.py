@@ -92,6 +92,23 @@ class BreachCase(Base):
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class BreachAttachment(Base):
+    """A document (PDF, DOCX) of a case's report and plan: minutes, agendas. The content is in the
+    attachments' store under its SHA-256 (:mod:`boa.sanctions.attachments`)."""
+
+    __tablename__ = "breach_attachments"
+    __table_args__ = (Index("ix_breach_attachments_case", "case_id"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("breach_cases.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(20))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+
+
 ACTIVE_LOCK = "lifted_at IS NULL"
 
 

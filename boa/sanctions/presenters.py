@@ -16,7 +16,7 @@ from msgspec import UNSET, UnsetType
 from boa.kernel import clock
 from boa.kernel.clock import iso as _ts
 from boa.sanctions.locks import is_active
-from boa.sanctions.models import BreachCase, Lock
+from boa.sanctions.models import BreachAttachment, BreachCase, Lock
 from boa.sanctions.states import stage
 from boa.sanctions.working_days import decision_due, elapsed
 
@@ -40,6 +40,25 @@ class LockView(msgspec.Struct):
     lifted_at: str | None
     lifted_by: str | None
     lift_comment: str | None
+
+
+class AttachmentView(msgspec.Struct):
+    """A document of the report and plan (minutes, agendas)."""
+
+    id: str
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    verdict: str
+    uploaded_at: str | None
+    content_url: str
+
+
+def attachment(row: BreachAttachment) -> AttachmentView:
+    return AttachmentView(id=str(row.id), name=row.name, kind=row.kind, size=row.size, sha256=row.sha256,
+                          verdict=row.verdict, uploaded_at=_ts(row.uploaded_at),
+                          content_url=f"/v1/breaches/{row.case_id}/attachments/{row.id}/content")
 
 
 class CaseView(msgspec.Struct, kw_only=True):
@@ -91,6 +110,7 @@ class CaseView(msgspec.Struct, kw_only=True):
     prepared_by: str | None | UnsetType = UNSET
     prepared_at: str | None | UnsetType = UNSET
     decided_by: str | None | UnsetType = UNSET
+    attachments: list[AttachmentView] | UnsetType = UNSET
 
 
 class SeedText(msgspec.Struct):
@@ -131,7 +151,8 @@ def _id(value: int | None) -> str | None:
 
 
 def case(row: BreachCase, *, ident: str, project_number: int | None, locks: list[Lock],
-         full: bool = True, names: dict[str, str] | None = None) -> CaseView:
+         full: bool = True, names: dict[str, str] | None = None,
+         attachments: list[BreachAttachment] | None = None) -> CaseView:
     """``names``: people by user id (``"<id>"``) and by actor label, as "Name (IDENT)"."""
     names = names or {}
     adequate_at = row.report_assessed_at if row.report_state == "adequate" else None
@@ -158,6 +179,7 @@ def case(row: BreachCase, *, ident: str, project_number: int | None, locks: list
         out.report_assessed_by = names.get(str(row.report_assessed_by_id))
         out.prepared_by = names.get(str(row.prepared_by_id))
         out.decided_by = names.get(str(row.decided_by_id))
+        out.attachments = [attachment(a) for a in attachments or []]
     return out
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.people.models import User
 from boa.sanctions import presenters
-from boa.sanctions.models import BreachCase, Lock
+from boa.sanctions.models import BreachAttachment, BreachCase, Lock
 from boa.sanctions.presenters import CaseView
 from schemes.projects.models import Project
 
@@ -44,8 +44,13 @@ async def cases(session: AsyncSession, rows: Sequence[BreachCase], *, full: bool
         if lock.case_id is not None:
             by_case[lock.case_id].append(lock)
     people = await names(session, rows) if full else {}
+    documents: dict[int, list[BreachAttachment]] = {i: [] for i in ids}
+    if full:
+        for doc in await session.scalars(select(BreachAttachment).where(BreachAttachment.case_id.in_(ids))
+                                         .order_by(BreachAttachment.id)):
+            documents[doc.case_id].append(doc)
     return [presenters.case(c, ident=named[c.id][0], project_number=named[c.id][1], locks=by_case[c.id], full=full,
-                            names=people) for c in rows]
+                            names=people, attachments=documents[c.id]) for c in rows]
 
 
 async def case(session: AsyncSession, row: BreachCase, *, full: bool = True) -> CaseView:

@@ -197,6 +197,8 @@ MATRIX: dict[str, Rule] = {
         "report": "matrix", "plan": "matrix", "scope": "matrix", "current_rules": "matrix", "actions_taken": "matrix",
         "user_consequences": "matrix", "measures": [{"what": "m", "who": "m", "when": "m", "target_group": "m"}]}),
     "POST /v1/breaches/{case_id}/report-assessment": R(SANCTIONS, body={"adequate": True}),
+    "POST /v1/breaches/{case_id}/attachments": R(RESPONSIBLE, files=[("minutes.pdf", "not a pdf")]),
+    "GET /v1/breaches/{case_id}/attachments/{attachment_id}/content": R(params={"attachment_id": "424242"}),
     "GET /v1/breaches/{case_id}/sanction-preview": R(SANCTIONS, DECIDER, query={"severity": "minor"}),
     "POST /v1/breaches/{case_id}/preparation": R(SANCTIONS, body={"severity": "minor", "conscious": False,
                                                                   "self_detected": False, "note": "matrix"}),

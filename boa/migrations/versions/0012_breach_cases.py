@@ -44,6 +44,24 @@ def _checks(kinds: str, states: str, report: str, review: str) -> None:
 
 
 def upgrade() -> None:
+    op.create_table('breach_attachments',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), sa.Identity(always=False, start=1, increment=1), nullable=False),
+    sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('verdict', sa.String(length=20), nullable=False),
+    sa.Column('uploaded_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('uploaded_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['breach_cases.id'], name=op.f('fk_breach_attachments_case_id_breach_cases')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_breach_attachments_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_breach_attachments'))
+    )
+    with op.batch_alter_table('breach_attachments', schema=None) as batch_op:
+        batch_op.create_index('ix_breach_attachments_case', ['case_id'], unique=False)
     with op.batch_alter_table('breach_cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('report_fields', sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), 'postgresql'), nullable=True))
         batch_op.add_column(sa.Column('prepared_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True))
@@ -56,6 +74,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('breach_attachments', schema=None) as batch_op:
+        batch_op.drop_index('ix_breach_attachments_case')
+    op.drop_table('breach_attachments')
     op.execute("DELETE FROM breach_cases WHERE kind = 'disclosure_control'")
     op.execute("UPDATE breach_cases SET state = 'open' WHERE state = 'prepared'")
     op.execute("UPDATE transfer_files SET review_state = 'ok' WHERE review_state = 'disclosure_control'")
