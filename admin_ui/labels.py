@@ -24,6 +24,7 @@ ROLES = {
     "user": N_("User"),
     "staff": N_("Research Services"),
     "sanctions": N_("Sanctions"),
+    "sanction_decision": N_("Sanction decisions (Director General)"),
     "review": N_("Output review"),
     "office": N_("Research Services"),
     "project_owner": N_("Project owner"),
@@ -211,7 +212,8 @@ ERRORS.update({k: v for k, v in transfers.ERRORS.items() if k not in ERRORS})
 KINDS.update({"breach_kind": sanctions.BREACH_KIND_LABELS, "case_state": sanctions.CASE_STATE_LABELS,
               "report_state": sanctions.REPORT_STATE_LABELS, "severity": sanctions.SEVERITY_LABELS,
               "open_end": sanctions.OPEN_END_LABELS, "lock_source": sanctions.LOCK_SOURCE_LABELS,
-              "lock_scope": sanctions.LOCK_SCOPE_LABELS, "agreement": sanctions.AGREEMENT_LABELS})
+              "lock_scope": sanctions.LOCK_SCOPE_LABELS, "agreement": sanctions.AGREEMENT_LABELS,
+              "case_stage": sanctions.STAGE_LABELS, "measure_status": sanctions.MEASURE_STATUS_LABELS})
 ERRORS.update({k: v for k, v in sanctions.SANCTION_ERRORS.items() if k not in ERRORS})
 REASONS.update({k: v for k, v in sanctions.SANCTION_REASONS.items() if k not in REASONS})
 ERRORS.update({k: v for k, v in onboarding.ONBOARDING_ERRORS.items() if k not in ERRORS})

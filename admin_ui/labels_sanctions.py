@@ -11,17 +11,33 @@ BREACH_KIND_LABELS = {
     "credential_sharing": N_("Login shared with others"),
     "screen_capture": N_("Screen capture of microdata"),
     "other": N_("Other breach"),
+    "disclosure_control": N_("Disclosure control (small cell)"),
 }
 CASE_STATE_LABELS = {
     "open": N_("Open"),
+    "prepared": N_("Prepared for the decision"),
     "decided": N_("Decided"),
     "dismissed": N_("Dismissed"),
+    "guidance": N_("Guidance given"),
 }
+# Where a case is on the guide's one walk (boa.sanctions.states.stage).
+STAGE_LABELS = {
+    "report_requested": N_("Suspended; report and plan requested"),
+    "report_submitted": N_("Report submitted"),
+    "report_returned": N_("Report returned; a new one requested"),
+    "adequate": N_("Report adequate; to be prepared"),
+    "prepared": N_("Prepared for the Director General"),
+    "decided": N_("Decided"),
+    "dismissed": N_("Dismissed"),
+    "guidance": N_("Guidance given"),
+}
+MEASURE_STATUS_LABELS = {"implemented": N_("Implemented"), "planned": N_("To be implemented")}
 REPORT_STATE_LABELS = {
     "requested": N_("Awaiting report and plan"),
     "submitted": N_("Report submitted"),
     "adequate": N_("Report approved"),
     "returned": N_("Report returned"),
+    "not_required": N_("No report (guidance)"),
 }
 SEVERITY_LABELS = {"minor": N_("Minor breach"), "severe": N_("Severe breach")}
 OPEN_END_LABELS = {
@@ -48,6 +64,12 @@ SANCTION_ERRORS = {
     "report_not_expected": N_("The case takes no report now."),
     "institution_required": N_("Name the project or the institution the breach concerns."),
     "scheme_required": N_("Name the scheme the breach concerns."),
+    "report_not_adequate": N_("The case is not processed until the report and plan are judged adequate."),
+    "not_prepared": N_("Research Services prepare the case before the decision."),
+    "preparer_cannot_decide": N_("The Director General's decision is never taken by the person who prepared the case."),
+    "sanction_decision_required": N_("Only the Director General (sanction_decision) decides a breach case."),
+    "not_project_member": N_("You are not a member of that project."),
+    "template_incomplete": N_("Fill in every field of the standard template, and at least one measure."),
 }
 SANCTION_REASONS = {
     "locked_until_decision": N_("Access is suspended until the breach case is decided."),

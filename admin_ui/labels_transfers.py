@@ -72,6 +72,7 @@ STATES = {
     "deleted": N_("Deleted"),
     "ok": N_("OK"),
     "suspected_breach": N_("Suspected breach"),
+    "disclosure_control": N_("Disclosure control (guidance)"),
 }
 
 ERRORS = {
@@ -119,13 +120,14 @@ ERRORS = {
     "content_busy": N_("The stored content is changing; try again."),
     "review_rights_required": N_("Only Research Services staff with output review rights review transfers."),
     "already_reviewed": N_("The file has already been reviewed."),
-    "invalid_outcome": N_("Choose OK or suspected breach."),
+    "invalid_outcome": N_("Choose OK, disclosure control or suspected breach."),
 }
 
 # The services' own sentences where a code is shared with other areas (``comment_required``):
 # the pages translate the exact sentence (:func:`admin_ui.errors.error_text`).
 SENTENCES = (
     N_("Describe the suspected breach in the comment."),
+    N_("Name the rule and the cell in the comment."),
 )
 
 KINDS = {

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from admin_ui.i18n import N_, gettext
 from admin_ui.viewer import Place, Viewer
 from boa.people.permissions import assignable_roles, may_list_associations, may_request_user
-from boa.sanctions.permissions import is_reporter, may_register
+from boa.sanctions.permissions import is_reporter, may_decide, may_register
 from schemes.projects.permissions import INSTITUTION_VIEWERS
 
 MINE, DATA, INSTITUTION, OFFICE = "mine", "data", "institution", "office"
@@ -118,8 +118,9 @@ NAV: tuple[NavItem, ...] = (
             lambda v, p: v.actor.has_staff_role("review"),
             N_("Review flagged, unverifiable and sampled transferred files; mark each OK or a "
                "suspected breach.")),
-    NavItem("staff_breaches", N_("Breach cases"), "/staff/breaches", OFFICE, lambda v, p: may_register(v.actor),
-            N_("Register breaches, assess reports, preview and decide sanctions.")),
+    NavItem("staff_breaches", N_("Breach cases"), "/staff/breaches", OFFICE,
+            lambda v, p: may_register(v.actor) or may_decide(v.actor),
+            N_("Register breaches, assess reports, prepare cases; the Director General decides.")),
     NavItem("staff_locks", N_("Active locks"), "/staff/locks", OFFICE, lambda v, p: may_register(v.actor),
             N_("The locks in force, why and until when; lift a lock with a comment.")),
 )

@@ -23,9 +23,9 @@ from boa.kernel import models as kernel_models
 from boa.kernel.extensions import Extensions, install
 from boa.kernel.reminders import Reminder
 from boa.people.reminders import activation_code_expiry, certification_expiry, user_agreement_version
-from boa.sanctions.from_review import case_from_review
+from boa.sanctions.from_review import case_from_review, guidance_from_review
 from boa.sanctions.locks import load_lock_facts
-from boa.sanctions.reminders import breach_report_overdue
+from boa.sanctions.reminders import breach_decision_overdue, breach_report_overdue
 from boa.transfers.scanning import rescan_stale
 from schemes.access import load_project_facts
 from schemes.project_database.reminders import project_database_end
@@ -50,6 +50,7 @@ REMINDERS: tuple[Reminder, ...] = (
     project_dates,
     project_database_end,
     breach_report_overdue,
+    breach_decision_overdue,
     physical_token_not_activated,
 )
 
@@ -62,6 +63,7 @@ def extensions() -> Extensions:
         on_association_end=(end_memberships_on_association_end,),
         on_physical_token_activated=(activate_memberships_on_physical_token,),
         on_suspected_breach=(case_from_review,),
+        on_disclosure_control=(guidance_from_review,),
         reminders=REMINDERS,
         sweeps=(rescan_stale,),
     )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from boa.kernel import clock
+from tests.helpers import bearer, login
 from tests.schemes_helpers import project_number
 
 LABOUR = "Labour market"
@@ -27,17 +28,57 @@ async def register(client, staff: dict[str, str], body: dict[str, Any]) -> dict[
     return r.json()
 
 
+_directors: dict[int, dict[str, str]] = {}
+
+
+def template(**more: Any) -> dict[str, Any]:
+    """A report and plan in the standard template, as a person responsible for authorisation
+    writes it after the seed's guide."""
+    body = {"report": "On 3 March the user transferred a table with 40 rows of CPR numbers from project 700001.",
+            "plan": "Meeting held, instructions revised, all users retrained.",
+            "scope": "One file, 40 rows; deleted from the user's PC and mailbox the same day.",
+            "current_rules": "All users take the office's course before access; transfers are reviewed by a colleague.",
+            "actions_taken": "The person responsible met the user and the head of department on 5 March.",
+            "user_consequences": "The user retook the course and works under supervision for three months.",
+            "measures": [{"what": "Peer review of every transfer before submission", "who": "Head of department",
+                          "when": "2026-03-10", "target_group": "All users at the department",
+                          "status": "implemented"}]}
+    body.update(more)
+    return body
+
+
 async def report(client, responsible: dict[str, str], case_id: str) -> None:
-    r = await client.post(f"/v1/breaches/{case_id}/report", headers=responsible,
-                          json={"report": "The user exported a raw table.",
-                                "plan": "All users at the department retook the course on 1 March."})
+    r = await client.post(f"/v1/breaches/{case_id}/report", headers=responsible, json=template())
     assert r.status_code == 200, r.text
 
 
+async def adequate(client, staff: dict[str, str], case_id: str) -> None:
+    r = await client.post(f"/v1/breaches/{case_id}/report-assessment", headers=staff,
+                          json={"adequate": True, "comment": "Adequate."})
+    assert r.status_code == 200, r.text
+
+
+async def prepare(client, staff: dict[str, str], case_id: str, severity: str) -> dict[str, Any]:
+    r = await client.post(f"/v1/breaches/{case_id}/preparation", headers=staff,
+                          json={"severity": severity, "conscious": severity == "severe", "self_detected": False,
+                                "note": "Prepared for the Director General."})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
 async def decide(client, staff: dict[str, str], responsible: dict[str, str], case_id: str,
-                 severity: str) -> dict[str, Any]:
+                 severity: str, director: dict[str, str] | None = None) -> dict[str, Any]:
+    """The whole guide: report, adequate, prepared by ``staff``, decided by the Director General."""
     await report(client, responsible, case_id)
-    r = await client.post(f"/v1/breaches/{case_id}/decision", headers=staff,
+    await adequate(client, staff, case_id)
+    await prepare(client, staff, case_id, severity)
+    if director is None:
+        key = id(client)
+        if key not in _directors:
+            clock.travel(timedelta(seconds=31))  # a fresh TOTP step
+            _directors[key] = bearer((await login(client, "DIRG"))["access_token"])
+        director = _directors[key]
+    r = await client.post(f"/v1/breaches/{case_id}/decision", headers=director,
                           json={"severity": severity, "comment": "Decided."})
     assert r.status_code == 200, r.text
     return r.json()

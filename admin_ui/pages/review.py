@@ -57,6 +57,8 @@ class ReviewPages(Controller):
                 return done(request, "/staff/review", N_("%(name)s is marked as a suspected breach; breach case "
                                                          "%(case)s is opened."), name=target.name,
                             case=target.breach_case_id)
+        elif target.review_state == "disclosure_control":
+            message = N_("%(name)s is a disclosure-control breach: the user is sent guidance; no suspension.")
         else:
             message = N_("%(name)s is marked OK.")
         return done(request, "/staff/review", message, name=target.name)

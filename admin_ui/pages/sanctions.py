@@ -2,10 +2,12 @@
 :mod:`boa.sanctions.locks`, the same functions the API calls; the services decide.
 
 - Research Services: ``/staff/breaches`` (list by state, register a breach), the case page
-  ``/staff/breaches/{id}`` (report and plan, assessment, the sanction preview per severity, the
-  decision, dismissal) and ``/staff/locks`` (active locks, lift with a comment).
+  ``/staff/breaches/{id}`` (report and plan in the template, assessment, the sanction preview per
+  severity, the preparation, dismissal) and ``/staff/locks`` (active locks, lift with a comment).
+- The Director General (``sanction_decision``): the same case page, deciding a prepared case.
 - The person responsible for authorisation or a substitute (and a user for their own cases):
-  ``/breaches`` and ``/breaches/{id}`` with the report-and-plan form when they may submit.
+  ``/breaches`` and ``/breaches/{id}`` with the report-and-plan form (the standard template) when
+  they may submit.
 
 A page offers a form only when the service would accept the person for it (the sanctions staff
 role, the registrars, the reporters' roles at the case's institution); the service still checks.
@@ -31,13 +33,15 @@ from boa.kernel.domain import SCHEME_KINDS
 from boa.kernel.errors import ValidationFailed
 from boa.sanctions import cases, locks, overview, presenters, views
 from boa.sanctions.models import BREACH_KINDS
-from boa.sanctions.permissions import may_register, may_report, may_sanction
+from boa.sanctions.permissions import may_decide, may_register, may_report, may_sanction
 from boa.sanctions.presenters import CaseView
 from boa.sanctions.states import CaseState
 from boa.web.auth import require_staff
 
 PAGE_SIZE = 25
 SEVERITIES = ("minor", "severe")
+# The report form offers this many measure rows (each row: what, who, when, target group, status).
+MEASURE_ROWS = 3
 
 def _may_report(viewer: Viewer, case: CaseView) -> bool:
     return may_report(viewer.roles_at(int(case.institution_id)), state=case.state, report_state=case.report_state)
@@ -66,6 +70,16 @@ def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | Non
     return value or None
 
 
+def _measures(form: Form) -> list[dict[str, str]]:
+    """The measure rows the form filled in (a row with any field counts; the service checks it)."""
+    rows = []
+    for i in range(1, MEASURE_ROWS + 1):
+        row = {k: form.text(f"measure_{k}_{i}") for k in ("what", "who", "when", "target_group")}
+        if any(row.values()):
+            rows.append({**row, "status": form.text(f"measure_status_{i}") or "implemented"})
+    return rows
+
+
 # ---- Research Services -----------------------------------------------------------------------------
 
 
@@ -76,12 +90,14 @@ class SanctionStaffPages(Controller):
     @get("/breaches")
     async def breaches(self, request: Request, db_session: AsyncSession,
                        case_state: Annotated[str | None, Parameter(query="state")] = None,
-                       cursor: str | None = None) -> Response:
+                       cursor: str | None = None, overdue: str | None = None, flagged: str | None = None) -> Response:
         actor = viewer_of(request).actor
         rows, nxt = await cases.list_cases(db_session, actor=actor, state=case_state or None, limit=PAGE_SIZE,
-                                           cursor=cursor)
+                                           cursor=cursor, overdue_only=overdue == "yes",
+                                           flagged=True if flagged == "yes" else None)
         items = await views.cases(db_session, rows)
         return render(request, "sanctions_staff_list.html", items=items, next_cursor=nxt, state=case_state or "",
+                      overdue=overdue == "yes", flagged=flagged == "yes",
                       states=tuple(CaseState), can_register=may_register(actor), kinds=BREACH_KINDS,
                       schemes=SCHEME_KINDS, institutions=await overview.institutions(db_session) if may_register(actor) else [])
 
@@ -112,7 +128,8 @@ class SanctionStaffPages(Controller):
         names = await overview.names(db_session, [shown, *shown.locks, *(preview.locks if preview else [])])
         return render(request, "sanctions_case.html", case=shown, preview=preview, severity=severity or "",
                       severities=SEVERITIES, names=names, staff_page=True, can_sanction=may_sanction(actor),
-                      can_report=_may_report(viewer_of(request), shown))
+                      can_decide=may_decide(actor), can_report=_may_report(viewer_of(request), shown),
+                      measure_rows=MEASURE_ROWS)
 
     @post("/breaches/{case_id:str}/assessment")
     async def assess(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
@@ -123,11 +140,23 @@ class SanctionStaffPages(Controller):
         message = N_("The report is approved.") if adequate else N_("The report is returned to the institution.")
         return done(request, f"/staff/breaches/{case_id}", message)
 
+    @post("/breaches/{case_id:str}/preparation")
+    async def prepare(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
+        form = await read_form(request)
+        factors = cases.Factors(conscious=form.text("conscious") == "yes",
+                                self_detected=form.text("self_detected") == "yes",
+                                data_volume=form.optional("data_volume"), warning_ignored=_yes_no(form, "warning_ignored"))
+        await cases.prepare(db_session, actor=viewer_of(request).actor, case_id=case_id,
+                            severity=form.text("severity"), factors=factors, note=form.text("note"))
+        return done(request, f"/staff/breaches/{case_id}",
+                    N_("The case is prepared for the Supervisory Board and the Director General."))
+
     @post("/breaches/{case_id:str}/decision")
     async def decide(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
         form = await read_form(request)
         _, created, _ = await cases.decide(db_session, actor=viewer_of(request).actor, case_id=case_id,
-                                           severity=form.text("severity"), comment=form.optional("comment"))
+                                           severity=form.text("severity"), comment=form.optional("comment"),
+                                           supervisory_board=form.optional("supervisory_board"))
         return done(request, f"/staff/breaches/{case_id}",
                     N_("The sanction is decided: %(count)s locks; the decision letter is sent."), count=len(created))
 
@@ -180,14 +209,16 @@ class BreachPages(Controller):
         shown = await views.case(db_session, await cases.visible_case(db_session, viewer.actor, case_id))
         return render(request, "sanctions_case.html", case=shown, preview=None, severity="", severities=SEVERITIES,
                       names=await overview.names(db_session, [shown, *shown.locks]),
-                      staff_page=False, can_sanction=False,
-                      can_report=_may_report(viewer, shown))
+                      staff_page=False, can_sanction=False, can_decide=False,
+                      can_report=_may_report(viewer, shown), measure_rows=MEASURE_ROWS)
 
     @post("/{case_id:str}/report")
     async def report(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
         form = await read_form(request)
+        sections = {k: form.text(k) for k in ("scope", "current_rules", "actions_taken", "user_consequences")}
         await cases.submit_report(db_session, actor=viewer_of(request).actor, case_id=case_id,
-                                  report=form.text("report"), plan=form.text("plan"))
+                                  report=form.text("report"), plan=form.text("plan"), sections=sections,
+                                  measures=_measures(form))
         return done(request, f"/breaches/{case_id}",
                     N_("The report and plan are sent to Research Services."))
 

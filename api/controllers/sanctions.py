@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import File
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.schemas.bodies import AssessmentBody, BreachBody, CommentBody, ReportBody, SanctionDecisionBody
+from api.schemas.bodies import (
+    AssessmentBody,
+    BreachBody,
+    CommentBody,
+    PreparationBody,
+    ReportBody,
+    SanctionDecisionBody,
+)
 from api.schemas.common import Page, extended
 from api.schemas.sanctions import SanctionDecided, SanctionPreview
 from boa.kernel.actor import Actor
-from boa.sanctions import cases, locks, presenters, views
-from boa.sanctions.presenters import CaseView, LockView
+from boa.sanctions import attachments, cases, locks, presenters, views
+from boa.sanctions.presenters import AttachmentView, CaseView, LockView
 
 
 class BreachController(Controller):
@@ -32,8 +43,10 @@ class BreachController(Controller):
     @get("/")
     async def index(self, db_session: AsyncSession, actor: Actor,
                     case_state: Annotated[str | None, Parameter(query="state")] = None,
+                    kind: str | None = None, flagged: bool | None = None, overdue: bool = False,
                     limit: int | None = None, cursor: str | None = None) -> Page[CaseView]:
-        rows, nxt = await cases.list_cases(db_session, actor=actor, state=case_state, limit=limit, cursor=cursor)
+        rows, nxt = await cases.list_cases(db_session, actor=actor, state=case_state, limit=limit, cursor=cursor,
+                                           kind=kind, flagged=flagged, overdue_only=overdue)
         return Page(items=await views.cases(db_session, rows), next_cursor=nxt)
 
     @get("/{case_id:str}")
@@ -42,7 +55,11 @@ class BreachController(Controller):
 
     @post("/{case_id:str}/report", status_code=200)
     async def report(self, db_session: AsyncSession, actor: Actor, case_id: str, data: ReportBody) -> CaseView:
-        case = await cases.submit_report(db_session, actor=actor, case_id=case_id, report=data.report, plan=data.plan)
+        sections = {"scope": data.scope, "current_rules": data.current_rules, "actions_taken": data.actions_taken,
+                    "user_consequences": data.user_consequences}
+        measures = [msgspec.structs.asdict(m) for m in data.measures] if data.measures is not None else None
+        case = await cases.submit_report(db_session, actor=actor, case_id=case_id, report=data.report, plan=data.plan,
+                                         sections=sections, measures=measures)
         return await views.case(db_session, case)
 
     @post("/{case_id:str}/report-assessment", status_code=200)
@@ -59,10 +76,32 @@ class BreachController(Controller):
         plan = presenters.plan(found["plan"], found["counts"], found["locks"], found["report_ready"])
         return extended(SanctionPreview, plan, case_id=case_id)
 
+    @post("/{case_id:str}/attachments", status_code=201)
+    async def attach(self, db_session: AsyncSession, actor: Actor, case_id: str,
+                     data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]) -> AttachmentView:
+        """The report's documentation (minutes, agendas): one PDF or DOCX as the multipart field ``data``."""
+        content = await data.read()
+        row = await attachments.attach(db_session, actor=actor, case_id=case_id, name=data.filename, data=content)
+        return presenters.attachment(row)
+
+    @get("/{case_id:str}/attachments/{attachment_id:str}/content", media_type="application/octet-stream")
+    async def attachment_content(self, db_session: AsyncSession, actor: Actor, case_id: str,
+                                 attachment_id: str) -> File:
+        row, path = await attachments.content(db_session, actor=actor, case_id=case_id, attachment_id=attachment_id)
+        return File(path=path, filename=row.name, media_type="application/octet-stream")
+
+    @post("/{case_id:str}/preparation", status_code=200)
+    async def prepare(self, db_session: AsyncSession, actor: Actor, case_id: str, data: PreparationBody) -> CaseView:
+        factors = cases.Factors(conscious=data.conscious, self_detected=data.self_detected,
+                                data_volume=data.data_volume, warning_ignored=data.warning_ignored)
+        case = await cases.prepare(db_session, actor=actor, case_id=case_id, severity=data.severity, factors=factors,
+                                   note=data.note)
+        return await views.case(db_session, case)
+
     @post("/{case_id:str}/decision", status_code=200)
     async def decide(self, db_session: AsyncSession, actor: Actor, case_id: str, data: SanctionDecisionBody) -> SanctionDecided:
         case, created, plan = await cases.decide(db_session, actor=actor, case_id=case_id, severity=data.severity,
-                                                 comment=data.comment)
+                                                 comment=data.comment, supervisory_board=data.supervisory_board)
         return SanctionDecided(case=await views.case(db_session, case), locks=[presenters.lock(x) for x in created],
                                termination_possible=plan.termination_possible,
                                termination_of=sorted(str(a) for a in plan.termination_of),

@@ -176,9 +176,38 @@ class BreachBody(Body):
     data_volume: Line | None = None
 
 
+class MeasureBody(Body):
+    """A measure of the plan: what, who, when, the target group; implemented or planned."""
+
+    what: Text
+    who: Line
+    when: Line
+    target_group: Line
+    status: Line = "implemented"
+
+
 class ReportBody(Body):
+    """The report and plan in the standard template: ``report`` is the incident, ``plan`` the plan's
+    summary; the sections and the measures are required (422 ``template_incomplete``)."""
+
     report: Text
     plan: Text
+    scope: Text | None = None
+    current_rules: Text | None = None
+    actions_taken: Text | None = None
+    user_consequences: Text | None = None
+    measures: list[MeasureBody] | None = None
+
+
+class PreparationBody(Body):
+    """Research Services' preparation: the severity proposal and the seed's deciding factors."""
+
+    severity: Line
+    conscious: bool
+    self_detected: bool
+    note: Text
+    data_volume: Line | None = None
+    warning_ignored: bool | None = None
 
 
 class AssessmentBody(Body):
@@ -189,6 +218,7 @@ class AssessmentBody(Body):
 class SanctionDecisionBody(Body):
     severity: Line
     comment: Text | None = None
+    supervisory_board: Text | None = None
 
 
 class CommentBody(Body):

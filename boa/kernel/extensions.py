@@ -35,6 +35,9 @@ class Extensions:
     on_physical_token_activated: tuple[Hook, ...] = ()
     # (session, actor, transfer_file, comment) -> case id: a reviewer marked a file a suspected breach.
     on_suspected_breach: tuple[Hook, ...] = ()
+    # (session, actor, transfer_file, comment) -> case id: a reviewer marked a file a breach of the
+    # disclosure-control rules (guidance, no lock).
+    on_disclosure_control: tuple[Hook, ...] = ()
     # (session, now) -> mails sent: the reminders the worker runs every hour, in this order.
     reminders: tuple[Reminder, ...] = ()
     # (engine) -> items done: work the worker takes over every minute (scans whose scanner died).

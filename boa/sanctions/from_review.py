@@ -27,3 +27,16 @@ async def case_from_review(session: AsyncSession, actor: Actor, target: Transfer
         transfer_tool_used=True, warning_ignored=target.verdict == "flagged", data_volume=volume,
         transfer_file_id=target.id)
     return str(case.id)
+
+
+async def guidance_from_review(session: AsyncSession, actor: Actor, target: TransferFile, comment: str) -> str | None:
+    """A reviewer's "disclosure control" records a disclosure-control breach for the file:
+    guidance to the user, no lock (SPEC 5 "Disclosure control")."""
+    transfer = await session.get_one(Transfer, target.transfer_id)
+    user = await session.get_one(User, transfer.user_id)
+    occurred = clock.aware(transfer.submitted_at or transfer.created_at)
+    case, _ = await cases.register(
+        session, actor=actor, ident=user.ident, project=str(transfer.project_number), kind="disclosure_control",
+        occurred_at=occurred or clock.now(), description=comment, transfer_tool_used=True,
+        warning_ignored=target.verdict == "flagged", transfer_file_id=target.id, file_name=target.name)
+    return str(case.id)

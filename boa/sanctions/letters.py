@@ -16,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import mail
 from boa.kernel.reminders import Reader, office
+from boa.kernel.settings import get_settings
 from boa.people.models import Institution, InstitutionRole, User
 from boa.sanctions.models import BreachCase, Lock
 from boa.sanctions.rules import SanctionPlan
 from boa.sanctions.tables import load_sanction_data
+from boa.scanner.rules import load_rules
 
 
 async def responsible_people(session: AsyncSession, institution_id: int) -> list[User]:
@@ -51,11 +53,29 @@ async def _about(session: AsyncSession, case: BreachCase) -> dict[str, Any]:
     return {"case_id": case.id, "user_name": user.name, "user_ident": user.ident, "institution": institution.name}
 
 
+async def guidance(session: AsyncSession, case: BreachCase, user: User, project: Any, *,
+                   file_name: str | None) -> None:
+    """A disclosure-control breach: guidance to the user (the rule and the file); no suspension.
+    When it is repeated (flagged), the office hears of it."""
+    context = {**await _about(session, case), "project_number": project.number if project is not None else None,
+               "description": case.description, "file_name": file_name, "occurrence": case.occurrence,
+               "threshold": load_transfer_threshold()}
+    _send(session, [user], "breach_guidance", to_office=False, **context)
+    if case.flagged:
+        _send(session, [office()], "breach_guidance", to_office=True, **context)
+
+
+def load_transfer_threshold() -> int:
+    """The smallest number of observations a table's cell may show (the transfer rules)."""
+    return int(load_rules().thresholds["min_cell_count"])
+
+
 async def registered(session: AsyncSession, case: BreachCase, user: User, project: Any) -> None:
     locks = list(await session.scalars(select(Lock).where(Lock.case_id == case.id).order_by(Lock.id)))
     context = {**await _about(session, case), "project_number": project.number if project is not None else None,
                "self_reported": case.self_reported, "description": case.description,
-               "suspended": case.registered_at, "locks": lock_lines(locks)}
+               "suspended": case.registered_at, "locks": lock_lines(locks),
+               "link": f"{get_settings().public_url}/breaches/{case.id}"}
     _send(session, [*await responsible_people(session, case.institution_id), user], "breach_registered",
           to_office=False, **context)
     if case.self_reported:
@@ -76,7 +96,9 @@ async def report_assessed(session: AsyncSession, case: BreachCase) -> None:
 async def decision(session: AsyncSession, case: BreachCase, locks: Sequence[Lock], plan: SanctionPlan) -> None:
     table = load_sanction_data().tables[plan.table]
     user = await session.get(User, case.user_id)
+    active = [lock for lock in locks if lock.lifted_at is None]
     _send(session, [*await responsible_people(session, case.institution_id), user], "breach_decision",
           **await _about(session, case), severity=case.severity, occurrence=plan.occurrence,
+          has_project=case.project_id is not None, further_sanctions=bool(active),
           table_titles=table.titles, locks=lock_lines(locks),
           termination_of=sorted(str(a) for a in plan.termination_of), comment=case.decision_comment)

@@ -13,7 +13,10 @@ from boa.kernel.models import Base, JsonType
 from boa.sanctions.states import CaseState, ReportState
 from boa.sanctions.tables import Scope
 
-BREACH_KINDS = ("microdata_transfer", "credential_sharing", "screen_capture", "other")
+BREACH_KINDS = ("microdata_transfer", "credential_sharing", "screen_capture", "other", "disclosure_control")
+# A disclosure-control breach (a small cell, not microdata) is recorded for guidance: no suspension,
+# no sanction, not counted on the sanction tables (SPEC 5 "Disclosure control").
+DISCLOSURE_CONTROL = "disclosure_control"
 OPEN_ENDS = ("until_decision", "until_report_approved", "case_by_case")
 
 
@@ -75,6 +78,35 @@ class BreachCase(Base):
     decision_comment: Mapped[str | None] = mapped_column(Text, default=None)
     decision: Mapped[dict | None] = mapped_column(JsonType, default=None)  # the applied plan, as data
     termination_possible: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # The report and plan in the standard template (issue 15): the structured fields, as data.
+    report_fields: Mapped[dict | None] = mapped_column(JsonType, default=None)
+    # Research Services' preparation for the Director General (severity proposal, the seed's
+    # deciding factors, the sanction preview), and who prepared it (never the decider).
+    prepared_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    preparation: Mapped[dict | None] = mapped_column(JsonType, default=None)
+    # A disclosure-control record: its number at the institution within two years, and whether it
+    # was flagged to the office as repeated non-compliance.
+    occurrence: Mapped[int | None] = mapped_column(Integer, default=None)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BreachAttachment(Base):
+    """A document (PDF, DOCX) of a case's report and plan: minutes, agendas. The content is in the
+    attachments' store under its SHA-256 (:mod:`boa.sanctions.attachments`)."""
+
+    __tablename__ = "breach_attachments"
+    __table_args__ = (Index("ix_breach_attachments_case", "case_id"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("breach_cases.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(20))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTimeUTC)
 
 
 ACTIVE_LOCK = "lifted_at IS NULL"

@@ -19,8 +19,17 @@ def may_register(actor: Actor) -> bool:
 
 
 def may_sanction(actor: Actor) -> bool:
-    """Assess reports, preview and decide sanctions, dismiss cases, lift locks."""
+    """Assess reports, prepare cases (with the sanction preview), dismiss cases, lift locks."""
     return actor.is_staff and actor.has_staff_role("sanctions")
+
+
+# Research Services with sanction rights prepare the case (the seed's guide).
+may_prepare = may_sanction
+
+
+def may_decide(actor: Actor) -> bool:
+    """The Director General's final decision (never the preparer: the service checks the case)."""
+    return actor.is_staff and actor.has_staff_role("sanction_decision")
 
 
 def is_reporter(roles: Set[str]) -> bool:

@@ -16,7 +16,9 @@ from msgspec import UNSET, UnsetType
 from boa.kernel import clock
 from boa.kernel.clock import iso as _ts
 from boa.sanctions.locks import is_active
-from boa.sanctions.models import BreachCase, Lock
+from boa.sanctions.models import BreachAttachment, BreachCase, Lock
+from boa.sanctions.states import stage
+from boa.sanctions.working_days import decision_due, elapsed
 
 
 class LockView(msgspec.Struct):
@@ -40,6 +42,25 @@ class LockView(msgspec.Struct):
     lift_comment: str | None
 
 
+class AttachmentView(msgspec.Struct):
+    """A document of the report and plan (minutes, agendas)."""
+
+    id: str
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    verdict: str
+    uploaded_at: str | None
+    content_url: str
+
+
+def attachment(row: BreachAttachment) -> AttachmentView:
+    return AttachmentView(id=str(row.id), name=row.name, kind=row.kind, size=row.size, sha256=row.sha256,
+                          verdict=row.verdict, uploaded_at=_ts(row.uploaded_at),
+                          content_url=f"/v1/breaches/{row.case_id}/attachments/{row.id}/content")
+
+
 class CaseView(msgspec.Struct, kw_only=True):
     """A breach case; the keys from ``description`` on only in the full view of one case."""
 
@@ -53,11 +74,21 @@ class CaseView(msgspec.Struct, kw_only=True):
     self_reported: bool
     state: str
     report_state: str
+    # Where the case is on the guide's one walk (boa.sanctions.states.stage).
+    stage: str
     severity: str | None
     decided_at: str | None
     termination_possible: bool
     created_at: str | None
     locks: list[LockView]
+    # A disclosure-control record: its number at the institution within two years; flagged to the
+    # office as repeated.
+    occurrence: int | None = None
+    flagged: bool = False
+    # From the adequate report: the day the decision is due (8 Danish working days) and the working
+    # days gone (to the decision, or to now).
+    decision_due: str | None = None
+    working_days: int | None = None
     description: str | UnsetType = UNSET
     transfer_tool_used: bool | None | UnsetType = UNSET
     warning_ignored: bool | None | UnsetType = UNSET
@@ -70,6 +101,16 @@ class CaseView(msgspec.Struct, kw_only=True):
     assessment_comment: str | None | UnsetType = UNSET
     decision_comment: str | None | UnsetType = UNSET
     decision: dict[str, Any] | None | UnsetType = UNSET
+    report_fields: dict[str, Any] | None | UnsetType = UNSET
+    preparation: dict[str, Any] | None | UnsetType = UNSET
+    # People by name and IDENT ("Søren Sanction (SANC)"), never an actor label.
+    registered_by_name: str | None | UnsetType = UNSET
+    report_submitted_by: str | None | UnsetType = UNSET
+    report_assessed_by: str | None | UnsetType = UNSET
+    prepared_by: str | None | UnsetType = UNSET
+    prepared_at: str | None | UnsetType = UNSET
+    decided_by: str | None | UnsetType = UNSET
+    attachments: list[AttachmentView] | UnsetType = UNSET
 
 
 class SeedText(msgspec.Struct):
@@ -110,12 +151,19 @@ def _id(value: int | None) -> str | None:
 
 
 def case(row: BreachCase, *, ident: str, project_number: int | None, locks: list[Lock],
-         full: bool = True) -> CaseView:
+         full: bool = True, names: dict[str, str] | None = None,
+         attachments: list[BreachAttachment] | None = None) -> CaseView:
+    """``names``: people by user id (``"<id>"``) and by actor label, as "Name (IDENT)"."""
+    names = names or {}
+    adequate_at = row.report_assessed_at if row.report_state == "adequate" else None
     out = CaseView(
         id=str(row.id), ident=ident, institution_id=str(row.institution_id),
         project=str(project_number) if project_number else None, scheme=row.scheme, kind=row.kind,
         occurred_at=_ts(row.occurred_at), self_reported=row.self_reported, state=row.state,
-        report_state=row.report_state, severity=row.severity, decided_at=_ts(row.decided_at),
+        report_state=row.report_state, stage=stage(row.state, row.report_state), severity=row.severity,
+        decided_at=_ts(row.decided_at), occurrence=row.occurrence, flagged=bool(row.flagged),
+        decision_due=decision_due(adequate_at).isoformat() if adequate_at else None,
+        working_days=elapsed(adequate_at, row.decided_at or clock.now()) if adequate_at else None,
         termination_possible=row.termination_possible, created_at=_ts(row.created_at),
         locks=[lock(x) for x in locks])
     if full:
@@ -125,6 +173,13 @@ def case(row: BreachCase, *, ident: str, project_number: int | None, locks: list
         out.report, out.plan, out.report_submitted_at = row.report, row.plan, _ts(row.report_submitted_at)
         out.assessment_comment, out.decision_comment = row.assessment_comment, row.decision_comment
         out.decision = row.decision
+        out.report_fields, out.preparation, out.prepared_at = row.report_fields, row.preparation, _ts(row.prepared_at)
+        out.registered_by_name = names.get(row.registered_by)
+        out.report_submitted_by = names.get(str(row.report_submitted_by_id))
+        out.report_assessed_by = names.get(str(row.report_assessed_by_id))
+        out.prepared_by = names.get(str(row.prepared_by_id))
+        out.decided_by = names.get(str(row.decided_by_id))
+        out.attachments = [attachment(a) for a in attachments or []]
     return out
 
 

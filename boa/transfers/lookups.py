@@ -7,7 +7,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from boa.kernel import audit
+from boa.kernel.access import Decision, no_active_lock
 from boa.kernel.actor import Actor
+from boa.kernel.audit_actions import AuditAction
+from boa.kernel.db import keep_on_error
+from boa.kernel.decisions import load_facts, require_allowed
 from boa.kernel.errors import NotFound
 from boa.kernel.queries import parse_id
 from boa.transfers.models import Transfer, TransferFile
@@ -60,3 +65,19 @@ async def file_in(session: AsyncSession, transfer: Transfer, file_id: str, *, lo
     if found is None:
         raise NotFound(f"No file {file_id} in transfer {transfer.id}.")
     return found
+
+
+async def require_unsuspended(session: AsyncSession, actor: Actor, project_number: int | str) -> None:
+    """A suspension covers the results portal too (issue 15): a member's list, download and delete
+    on a project under a lock, or by a user under one, answers 403 ``access_denied`` with the
+    reasons (which lock, which case, until when). Research Services still see everything."""
+    if actor.is_staff or actor.user is None:
+        return
+    facts = await load_facts(session, actor.user.ident, "project_access", str(project_number), user=actor.user)
+    reasons = no_active_lock(facts)
+    if reasons:
+        await audit.record(session, actor=actor.label, action=AuditAction.ACCESS_DENIED_PROJECT_ACCESS,
+                           subject=f"user:{facts.ident}", project=str(project_number), results=True,
+                           reasons=[r.as_dict() for r in reasons])
+        keep_on_error(session)
+        require_allowed(Decision(allowed=False, reasons=tuple(reasons)))

@@ -1,6 +1,7 @@
 """The results portal (SPEC 6 step 4): a project's transferred files grouped by date, with their
 notes; download and delete (the content goes, the record and the audit stay). For the project's
-active members and Research Services."""
+active members and Research Services; a suspension (a lock on the project, its institution or
+scheme, or the user) refuses the members with 403 ``access_denied`` (issue 15)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from boa.kernel.errors import Conflict, Gone, NotFound
 from boa.kernel.queries import parse_cursor, parse_limit
 from boa.people.models import User
 from boa.transfers.content import current_store, release_content
-from boa.transfers.lookups import file_in, is_results_viewer, viewable_transfer
+from boa.transfers.lookups import file_in, is_results_viewer, require_unsuspended, viewable_transfer
 from boa.transfers.models import Transfer, TransferFile
 from boa.transfers.states import FILE, HOLDS_CONTENT, FileState, TransferState
 from schemes.projects.models import Project
@@ -36,6 +37,7 @@ async def portal(session: AsyncSession, *, actor: Actor, number: str, limit: int
     project = await session.scalar(select(Project).where(Project.number == value))
     if project is None or not await is_results_viewer(session, actor, project.id):
         raise NotFound(f"No project {value}.")
+    await require_unsuspended(session, actor, project.number)
     query = (select(Transfer, User.ident).join(User, User.id == Transfer.user_id)
              .where(Transfer.project_id == project.id, Transfer.state == TransferState.TRANSFERRED))
     if before is not None:
@@ -62,6 +64,7 @@ def group_by_date(items: list[tuple[Transfer, list[TransferFile], str]]) -> list
 
 async def content(session: AsyncSession, *, actor: Actor, transfer_id: str, file_id: str) -> tuple[TransferFile, Path]:
     transfer = await viewable_transfer(session, actor, transfer_id)
+    await require_unsuspended(session, actor, transfer.project_number)
     target = await file_in(session, transfer, file_id)
     if target.state not in (FileState.TRANSFERRED, FileState.DELETED):
         raise NotFound(f"File {file_id} has not been transferred.", code="not_transferred")
@@ -82,6 +85,7 @@ async def delete_file(session: AsyncSession, *, actor: Actor, transfer_id: str, 
     """Remove a transferred file's content from the portal; the record and the audit stay. While the
     file waits for review, or is a suspected breach, the store keeps the content for the reviewer."""
     transfer = await viewable_transfer(session, actor, transfer_id)
+    await require_unsuspended(session, actor, transfer.project_number)
     target = await file_in(session, transfer, file_id, lock=True)
     if target.state == FileState.DELETED:
         raise Conflict(f"{target.name} has already been deleted.", code="already_deleted")

@@ -2,8 +2,9 @@
 
 The queue holds every flagged and unverifiable file and a random sample of the clean ones
 (chosen at submit, :func:`boa.transfers.rules.review_reason`). A reviewer marks a file ``ok``
-or ``suspected_breach``; a suspected breach opens a breach case through the
-``on_suspected_breach`` extensions (the sanctions area, above this one, installed by the
+, ``disclosure_control`` (a breach of the disclosure-control rules: guidance, no lock) or
+``suspected_breach``; a suspected breach opens a breach case through the ``on_suspected_breach``
+extensions, a disclosure-control breach records one through ``on_disclosure_control`` (the sanctions area, above this one, installed by the
 composition root). Each gets the session, the reviewer, the file and the reviewer's comment,
 and returns the id of the case it opened; the first id is stored on the file as
 ``breach_case_id``.
@@ -72,9 +73,11 @@ async def review_file(session: AsyncSession, *, actor: Actor, file_id: str, outc
         raise ValidationFailed(f"outcome must be one of {', '.join(REVIEW_OUTCOMES)}.", field="outcome",
                                code="invalid_outcome")
     comment = (comment or "").strip() or None
-    if outcome == "suspected_breach" and not comment:
+    if outcome == ReviewState.SUSPECTED_BREACH and not comment:
         raise ValidationFailed("Describe the suspected breach in the comment.", field="comment",
                                code="comment_required")
+    if outcome == ReviewState.DISCLOSURE_CONTROL and not comment:
+        raise ValidationFailed("Name the rule and the cell in the comment.", field="comment", code="comment_required")
     if comment and len(comment) > MAX_COMMENT_CHARS:
         raise ValidationFailed(f"A comment has at most {MAX_COMMENT_CHARS} characters.", field="comment")
     query = select(TransferFile).where(TransferFile.id == parse_id(file_id, "file"))
@@ -89,8 +92,10 @@ async def review_file(session: AsyncSession, *, actor: Actor, file_id: str, outc
     target.review_reason = target.review_reason or "manual"
     target.review_state, target.review_comment = reviewed, comment
     target.reviewed_at, target.reviewer_id = clock.now(), actor.user_id
-    if outcome == "suspected_breach":
-        await _open_cases(session, actor, target, comment or "")
+    if outcome == ReviewState.SUSPECTED_BREACH:
+        await _open_cases(session, actor, target, comment or "", extensions.current().on_suspected_breach)
+    elif outcome == ReviewState.DISCLOSURE_CONTROL:
+        await _open_cases(session, actor, target, comment or "", extensions.current().on_disclosure_control)
     released = False
     if outcome == ReviewState.OK and target.state == FileState.DELETED:
         released = await release_content(session, target)  # the user deleted it while it waited
@@ -103,8 +108,9 @@ async def review_file(session: AsyncSession, *, actor: Actor, file_id: str, outc
     return target, transfer, owner
 
 
-async def _open_cases(session: AsyncSession, actor: Actor, target: TransferFile, comment: str) -> None:
-    for hook in extensions.current().on_suspected_breach:
+async def _open_cases(session: AsyncSession, actor: Actor, target: TransferFile, comment: str,
+                      hooks: tuple[extensions.Hook, ...]) -> None:
+    for hook in hooks:
         case_id = await hook(session, actor, target, comment)
         if case_id is not None and target.breach_case_id is None:
             target.breach_case_id = str(case_id)

@@ -8,7 +8,8 @@ A file is ``staged`` (received, waiting for the submit), ``rejected`` (never lea
 ``transferred`` (in the store) or ``deleted`` (content removed from the portal; record kept); a
 staged table replaced by its protected version ("protect this table") becomes ``rejected``.
 A transferred file chosen for review is ``pending`` until a reviewer marks it ``ok`` or a
-``suspected_breach`` (SPEC 6.5); a file outside the queue is reviewed as if it were pending."""
+``suspected_breach`` (SPEC 6.5), or a ``disclosure_control`` breach (a small cell: guidance, no
+lock; issue 15); a file outside the queue is reviewed as if it were pending."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class ReviewState(StrEnum):
     PENDING = "pending"
     OK = "ok"
     SUSPECTED_BREACH = "suspected_breach"
+    DISCLOSURE_CONTROL = "disclosure_control"
 
 
 TRANSFER = Lifecycle.open_to_all("transfer", TransferState, [
@@ -52,6 +54,7 @@ FILE = Lifecycle.open_to_all("file", FileState, [
 
 REVIEW = Lifecycle.open_to_all("review", ReviewState, [
     (ReviewState.PENDING, ReviewState.OK),
+    (ReviewState.PENDING, ReviewState.DISCLOSURE_CONTROL),
     (ReviewState.PENDING, ReviewState.SUSPECTED_BREACH),
 ])
 

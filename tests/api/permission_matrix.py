@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("staff", "sanctions_staff", "responsible", "substitute", "administrator", "signatory", "contact_person", "researcher",
+ROLES = ("staff", "sanctions_staff", "director_general", "responsible", "substitute", "administrator", "signatory", "contact_person", "researcher",
          "pdb_manager", "authority_admin", "service_client", "anonymous")
 DENIED = frozenset({401, 403, 404})
 # Nothing else is reachable without logging in.
@@ -48,9 +48,11 @@ def R(*roles: str | frozenset[str], **kw: Any) -> Rule:  # noqa: N802
 
 EVERYONE = frozenset(ROLES)
 USERS = frozenset(ROLES) - {"service_client", "anonymous"}
-# Office staff: STAF (staff only) and SANC (staff with the sanctions and review rights).
-STAFF = frozenset({"staff", "sanctions_staff"})
+# Office staff: STAF (staff only), SANC (staff with the sanctions and review rights) and DIRG (the
+# Director General: staff with the sanction_decision right).
+STAFF = frozenset({"staff", "sanctions_staff", "director_general"})
 SANCTIONS = frozenset({"sanctions_staff"})
+DECIDER = frozenset({"director_general"})
 AT_101 = frozenset({"responsible", "substitute", "administrator", "signatory", "contact_person", "researcher",
                     "pdb_manager"})
 RESPONSIBLE = frozenset({"responsible", "substitute"})
@@ -191,10 +193,16 @@ MATRIX: dict[str, Rule] = {
                                             "institution_id": "{institution_id}"}),
     "GET /v1/breaches": R(USERS),
     "GET /v1/breaches/{case_id}": R(STAFF, RESPONSIBLE),
-    "POST /v1/breaches/{case_id}/report": R(RESPONSIBLE, body={"report": "matrix", "plan": "matrix"}),
+    "POST /v1/breaches/{case_id}/report": R(RESPONSIBLE, body={
+        "report": "matrix", "plan": "matrix", "scope": "matrix", "current_rules": "matrix", "actions_taken": "matrix",
+        "user_consequences": "matrix", "measures": [{"what": "m", "who": "m", "when": "m", "target_group": "m"}]}),
     "POST /v1/breaches/{case_id}/report-assessment": R(SANCTIONS, body={"adequate": True}),
-    "GET /v1/breaches/{case_id}/sanction-preview": R(SANCTIONS, query={"severity": "minor"}),
-    "POST /v1/breaches/{case_id}/decision": R(SANCTIONS, body={"severity": "minor"}),
+    "POST /v1/breaches/{case_id}/attachments": R(RESPONSIBLE, files=[("minutes.pdf", "not a pdf")]),
+    "GET /v1/breaches/{case_id}/attachments/{attachment_id}/content": R(params={"attachment_id": "424242"}),
+    "GET /v1/breaches/{case_id}/sanction-preview": R(SANCTIONS, DECIDER, query={"severity": "minor"}),
+    "POST /v1/breaches/{case_id}/preparation": R(SANCTIONS, body={"severity": "minor", "conscious": False,
+                                                                  "self_detected": False, "note": "matrix"}),
+    "POST /v1/breaches/{case_id}/decision": R(DECIDER, body={"severity": "minor"}),
     "POST /v1/breaches/{case_id}/dismiss": R(SANCTIONS, body={"comment": "matrix"}),
     "GET /v1/locks": R(STAFF),
     "POST /v1/locks/{lock_id}/lift": R(SANCTIONS, body={"comment": "matrix"}),
@@ -301,13 +309,17 @@ MATRIX: dict[str, Rule] = {
                                                "institution_id": "{institution_id}"}),
     "GET /staff/breaches/{case_id}": R(STAFF),
     "POST /staff/breaches/{case_id}/assessment": R(SANCTIONS, form={"adequate": "yes"}),
-    "POST /staff/breaches/{case_id}/decision": R(SANCTIONS, form={"severity": "minor"}),
+    "POST /staff/breaches/{case_id}/preparation": R(SANCTIONS, form={"severity": "minor", "note": "matrix"}),
+    "POST /staff/breaches/{case_id}/decision": R(DECIDER, form={"severity": "minor"}),
     "POST /staff/breaches/{case_id}/dismiss": R(SANCTIONS, form={"comment": "matrix"}),
     "GET /staff/locks": R(STAFF),
     "POST /staff/locks/{lock_id}/lift": R(SANCTIONS, form={"comment": "matrix"}),
     "GET /breaches": R(USERS),
     "GET /breaches/{case_id}": R(STAFF, RESPONSIBLE),
-    "POST /breaches/{case_id}/report": R(RESPONSIBLE, form={"report": "matrix", "plan": "matrix"}),
+    "POST /breaches/{case_id}/report": R(RESPONSIBLE, form={
+        "report": "matrix", "plan": "matrix", "scope": "matrix", "current_rules": "matrix", "actions_taken": "matrix",
+        "user_consequences": "matrix", "measure_what_1": "m", "measure_who_1": "m", "measure_when_1": "m",
+        "measure_target_group_1": "m"}),
     "GET /staff/review": R(SANCTIONS),
     "GET /staff/review/{file_id}": R(SANCTIONS),
     "POST /staff/review/{file_id}": R(SANCTIONS, form={"outcome": "ok"}),

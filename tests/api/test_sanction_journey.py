@@ -12,7 +12,7 @@ from boa.kernel.mail import local_date
 from boa.kernel.outbox import deliver_due
 from boa.sanctions.periods import add_months
 from tests.helpers import DEMO_USERS, bearer, login, totp_now
-from tests.sanction_helpers import breach, decision, labour, register, report
+from tests.sanction_helpers import adequate, breach, decision, labour, prepare, register, report
 
 
 async def test_quarantine_decision_letter_and_release(client, as_user, demo, smtp):
@@ -43,9 +43,12 @@ async def test_quarantine_decision_letter_and_release(client, as_user, demo, smt
     gate = await decision(client, sanc, "RESA", "transfer", number)
     assert not gate["allowed"] and {x["scope"] for x in gate["reasons"]} == {"user", "project"}
 
-    # Report and plan, then a severe decision: 3 months for the user and the project.
+    # Report and plan, judged adequate, prepared, then the Director General's severe decision: 3 months
+    # for the user and the project.
     await report(client, resp, case["id"])
-    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=sanc,
+    await adequate(client, sanc, case["id"])
+    await prepare(client, sanc, case["id"], "severe")
+    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=await as_user("DIRG"),
                           json={"severity": "severe", "comment": "The warning was ignored."})
     assert r.status_code == 200, r.text
     decided = r.json()

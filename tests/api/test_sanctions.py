@@ -13,7 +13,17 @@ from boa.kernel.db import transaction
 from boa.people.models import Association, Institution, User
 from boa.sanctions.periods import add_months, add_years
 from tests.helpers import login, mails
-from tests.sanction_helpers import breach, decide, decision, labour, register, report
+from tests.sanction_helpers import (
+    adequate,
+    breach,
+    decide,
+    decision,
+    labour,
+    prepare,
+    register,
+    report,
+    template,
+)
 from tests.schemes_helpers import institution_id, make_user
 
 
@@ -41,7 +51,7 @@ async def test_registration_suspends_user_and_project_at_once(client, as_user, d
     # The responsible person and the user are told; the letter asks for report and plan.
     letters = [m for m in await mails() if m["template"] == "breach_registered" and f"Sag {case['id']}" in m["subject"]]
     assert {m["to"] for m in letters} >= {"resp@demo.boa.example", "resa@demo.boa.example"}
-    assert "redegørelse og en handlingsplan" in letters[0]["body"] and "user:" not in letters[0]["body"]
+    assert "redegørelse om hændelsen" in letters[0]["body"] and "user:" not in letters[0]["body"]
 
 
 async def test_preview_shows_exactly_what_the_decision_does(client, as_user, demo):
@@ -66,44 +76,48 @@ async def test_preview_shows_exactly_what_the_decision_does(client, as_user, dem
     assert sorted(lk["id"] for lk in r.json()["items"]) == sorted(lk["id"] for lk in done["locks"])
 
 
-async def test_until_report_approved_lifts_when_the_report_is_approved(client, as_user, demo):
-    sanc, resp = await as_user("SANC"), await as_user("RESP")
+async def test_adequacy_first_then_the_until_report_approved_locks_are_recorded_never_active(client, as_user, demo):
+    sanc, resp, dirg = await as_user("SANC"), await as_user("RESP"), await as_user("DIRG")
     case = await register(client, sanc, breach("RESA", await labour(client, sanc)))
     await report(client, resp, case["id"])
-    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=sanc, json={"severity": "minor"})
+    # A submitted report is not yet adequate: neither preparation nor decision (409, nothing changed).
+    for url, headers, body in ((f"/v1/breaches/{case['id']}/decision", dirg, {"severity": "minor"}),
+                               (f"/v1/breaches/{case['id']}/preparation", sanc,
+                                {"severity": "minor", "conscious": False, "self_detected": False, "note": "n"})):
+        r = await client.post(url, headers=headers, json=body)
+        assert r.status_code == 409 and r.json()["code"] == "report_not_adequate", r.text
+    r = await client.post(f"/v1/breaches/{case['id']}/report-assessment", headers=sanc, json={"adequate": False})
+    assert r.status_code == 422  # returning a report needs a comment
+    await adequate(client, sanc, case["id"])
+    assert (await decision(client, sanc, "RESA", "login"))["allowed"] is False  # suspended until the decision
+    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=dirg, json={"severity": "minor"})
+    assert r.status_code == 409 and r.json()["code"] == "not_prepared"
+    await prepare(client, sanc, case["id"], "minor")
+    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=dirg, json={"severity": "minor"})
     assert r.status_code == 200, r.text
     assert {(lk["scope"], lk["open_end"], lk["active"]) for lk in r.json()["locks"]} == {
-        ("user", "until_report_approved", True), ("project", "until_report_approved", True)}
-    denied = await decision(client, sanc, "RESA", "login")
-    assert not denied["allowed"] and "report on the breach is approved" in denied["reasons"][0]["message"]
-
-    r = await client.post(f"/v1/breaches/{case['id']}/report-assessment", headers=sanc,
-                          json={"adequate": False})
-    assert r.status_code == 422  # returning a report needs a comment
-    r = await client.post(f"/v1/breaches/{case['id']}/report-assessment", headers=sanc,
-                          json={"adequate": True, "comment": "Measures are in place."})
-    assert r.status_code == 200 and r.json()["report_state"] == "adequate"
+        ("user", "until_report_approved", False), ("project", "until_report_approved", False)}
     assert (await decision(client, sanc, "RESA", "login"))["allowed"] is True
     r = await client.post(f"/v1/breaches/{case['id']}/report-assessment", headers=sanc, json={"adequate": True})
     assert r.status_code == 409 and r.json()["code"] == "no_report"
 
 
 async def test_a_returned_report_is_submitted_again(client, as_user, demo):
-    sanc, resp, subs = await as_user("SANC"), await as_user("RESP"), await as_user("SUBS")
+    sanc, resp, subs, dirg = await as_user("SANC"), await as_user("RESP"), await as_user("SUBS"), await as_user("DIRG")
     case = await register(client, sanc, breach("RESA", await labour(client, sanc)))
     await report(client, resp, case["id"])
     r = await client.post(f"/v1/breaches/{case['id']}/report-assessment", headers=sanc,
                           json={"adequate": False, "comment": "The plan lists intentions, not measures taken."})
-    assert r.status_code == 200 and r.json()["report_state"] == "returned"
-    assert any("sendt retur" in m["body"] for m in await mails()
-               if m["to"] == "resp@demo.boa.example" and m["template"] == "breach_report_assessed")
-    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=sanc, json={"severity": "minor"})
-    assert r.status_code == 409 and r.json()["code"] == "report_required"
+    assert r.status_code == 200 and r.json()["report_state"] == "returned" and r.json()["stage"] == "report_returned"
+    returned = [m["body"] for m in await mails()
+                if m["to"] == "resp@demo.boa.example" and m["template"] == "breach_report_assessed"]
+    assert any("ikke tilstrækkelige" in b and "intentions, not measures" in b for b in returned)
+    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=dirg, json={"severity": "minor"})
+    assert r.status_code == 409 and r.json()["code"] == "report_not_adequate"
     await report(client, subs, case["id"])  # the substitute may submit too
-    r = await client.post(f"/v1/breaches/{case['id']}/report-assessment", headers=sanc, json={"adequate": True})
-    assert r.status_code == 200
-    # Decided after an adequate report: the "until report approved" locks are recorded but never active.
-    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=sanc, json={"severity": "minor"})
+    await adequate(client, sanc, case["id"])
+    await prepare(client, sanc, case["id"], "minor")
+    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=dirg, json={"severity": "minor"})
     assert r.status_code == 200 and [lk["active"] for lk in r.json()["locks"]] == [False, False]
     assert (await decision(client, sanc, "RESA", "login"))["allowed"] is True
 
@@ -228,7 +242,7 @@ async def test_lifting_a_lock(client, as_user, demo):
 async def test_bad_input_changes_nothing(client, as_user, demo):
     sanc, resp, admn, resb = (await as_user("SANC"), await as_user("RESP"), await as_user("ADMN"),
                               await as_user("RESB"))
-    resa = await as_user("RESA")
+    resa, dirg = await as_user("RESA"), await as_user("DIRG")
     number = await labour(client, sanc)
     case = await register(client, sanc, breach("RESA", number))
 
@@ -237,18 +251,33 @@ async def test_bad_input_changes_nothing(client, as_user, demo):
 
     before = await active_locks()
     refusals = [
+        (client.post(f"/v1/breaches/{case['id']}/decision", headers=dirg, json={"severity": "minor"}),
+         409, "report_not_adequate"),
         (client.post(f"/v1/breaches/{case['id']}/decision", headers=sanc, json={"severity": "minor"}),
-         409, "report_required"),
-        (client.post(f"/v1/breaches/{case['id']}/decision", headers=sanc, json={"severity": "medium"}),
+         403, "sanction_decision_required"),
+        (client.post(f"/v1/breaches/{case['id']}/decision", headers=dirg, json={"severity": "medium"}),
          422, "validation_failed"),
+        (client.post(f"/v1/breaches/{case['id']}/preparation", headers=sanc,
+                     json={"severity": "minor", "conscious": False, "self_detected": True, "note": "n"}),
+         409, "report_not_adequate"),
+        (client.post(f"/v1/breaches/{case['id']}/preparation", headers=dirg,
+                     json={"severity": "minor", "conscious": False, "self_detected": True, "note": "n"}),
+         403, "forbidden"),
+        (client.post(f"/v1/breaches/{case['id']}/report", headers=resp, json=template(scope="")),
+         422, "template_incomplete"),
+        (client.post(f"/v1/breaches/{case['id']}/report", headers=resp, json=template(measures=[])),
+         422, "template_incomplete"),
+        (client.post(f"/v1/breaches/{case['id']}/report", headers=resp,
+                     json=template(measures=[{"what": "A course", "who": "", "when": "May", "target_group": "all"}])),
+         422, "template_incomplete"),
         (client.get(f"/v1/breaches/{case['id']}/sanction-preview?severity=gross", headers=sanc),
          422, "validation_failed"),
         (client.post(f"/v1/breaches/{case['id']}/report", headers=admn, json={"report": "r", "plan": "p"}),
          404, "not_found"),  # the administrator does not see the case
         (client.post(f"/v1/breaches/{case['id']}/report", headers=resa, json={"report": "r", "plan": "p"}),
          403, "access_denied"),  # the suspended user is refused anyway
-        (client.post(f"/v1/breaches/{case['id']}/report", headers=resp, json={"report": "", "plan": "p"}),
-         422, "validation_failed"),
+        (client.post(f"/v1/breaches/{case['id']}/report", headers=resp, json=template(report="")),
+         422, "template_incomplete"),
         (client.post("/v1/breaches", headers=sanc, json=breach("AUAN", number)), 422, "not_project_user"),
         (client.post("/v1/breaches", headers=sanc, json=breach("RESA", number, days_ago=-1)),
          422, "occurred_in_future"),
@@ -260,8 +289,8 @@ async def test_bad_input_changes_nothing(client, as_user, demo):
         (client.post("/v1/breaches", headers=resb, json=breach("RESB", number)), 403, "forbidden"),
         (client.post("/v1/breaches", headers=await as_user("STAF"), json=breach("RESA", number)), 403, "forbidden"),
         (client.post(f"/v1/breaches/{case['id']}/decision", headers=resp, json={"severity": "minor"}),
-         403, "forbidden"),
-        (client.post("/v1/breaches/424242/decision", headers=sanc, json={"severity": "minor"}), 404, "not_found"),
+         403, "sanction_decision_required"),
+        (client.post("/v1/breaches/424242/decision", headers=dirg, json={"severity": "minor"}), 404, "not_found"),
     ]
     for call, status, code in refusals:
         r = await call
@@ -272,8 +301,8 @@ async def test_bad_input_changes_nothing(client, as_user, demo):
     r = await client.get(f"/v1/breaches/{case['id']}", headers=sanc)
     assert r.json()["state"] == "open" and r.json()["report_state"] == "requested"
 
-    await decide(client, sanc, resp, case["id"], "minor")
-    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=sanc, json={"severity": "minor"})
+    await decide(client, sanc, resp, case["id"], "minor", director=dirg)
+    r = await client.post(f"/v1/breaches/{case['id']}/decision", headers=dirg, json={"severity": "minor"})
     assert r.status_code == 409 and r.json()["code"] == "invalid_transition"
     r = await client.post(f"/v1/breaches/{case['id']}/dismiss", headers=sanc, json={"comment": "late"})
     assert r.status_code == 409

@@ -1,7 +1,8 @@
 """A breach case in a real browser: Research Services register a breach against a researcher who
 is signed in elsewhere; the researcher's next page load and next login are refused with the
-reason; the responsible person submits the report and plan; the office previews and decides a
-severe sanction and sees the locks."""
+reason; the responsible person submits the report and plan in the standard template; Research
+Services judge it adequate, preview and prepare a severe sanction; the Director General decides it,
+and the office sees the locks."""
 
 from __future__ import annotations
 
@@ -73,14 +74,28 @@ def test_a_breach_quarantines_the_researcher_until_the_sanction_is_decided(desk)
     resp.locator("tr", has_text="RESA").get_by_role("link", name=f"sag {case_id}").click()
     expect(resp.locator("h1")).to_contain_text(f"Brudsag {case_id}")
     resp.fill("textarea[name=report]", "The researcher copied a raw table instead of using the transfer tool.")
+    resp.fill("textarea[name=scope]", "One table with 40 rows; deleted from the PC and the mailbox the same day.")
+    resp.fill("textarea[name=current_rules]", "Every user takes the security course before access.")
+    resp.fill("textarea[name=actions_taken]", "The head of department met the researcher on the day after.")
+    resp.fill("textarea[name=user_consequences]", "The researcher retook the course.")
     resp.fill("textarea[name=plan]", "Everyone at the department retakes the security course this month.")
+    resp.fill("input[name=measure_what_1]", "Two-person review of every transfer")
+    resp.fill("input[name=measure_who_1]", "Head of department")
+    resp.fill("input[name=measure_when_1]", "From 1 March")
+    resp.fill("input[name=measure_target_group_1]", "All users of the department")
+    shot(resp, "29-breach-report-template")
     resp.get_by_role("button", name="Indsend redegørelse og plan").click()
     expect(resp.locator(".flash.ok")).to_have_text("Redegørelsen og planen er sendt til Forskningsservice.")
     expect(resp.locator("#report")).to_contain_text("Redegørelse indsendt")
 
-    # SANC previews a severe sanction, sees the locks it would create, and decides it.
+    # SANC judges the report adequate, previews a severe sanction, sees the locks it would create, and
+    # prepares the case for the Director General.
     sanc.goto(f"/staff/breaches/{case_id}")
     expect(sanc.locator("#report")).to_contain_text("The researcher copied a raw table")
+    expect(sanc.locator("table.measures")).to_contain_text("Two-person review of every transfer")
+    sanc.get_by_role("button", name="Godkend redegørelsen").click()
+    expect(sanc.locator(".flash.ok")).to_have_text("Redegørelsen er godkendt.")
+    expect(sanc.locator(".stage")).to_have_text("Redegørelse tilstrækkelig; skal forelægges")
     sanc.select_option("form.preview-form select[name=severity]", "severe")
     sanc.get_by_role("button", name="Forhåndsvis sanktionen").click()
     preview = sanc.locator(".preview")
@@ -89,9 +104,28 @@ def test_a_breach_quarantines_the_researcher_until_the_sanction_is_decided(desk)
     expect(preview.locator(".termination")).to_be_visible()
     preview.scroll_into_view_if_needed()
     shot(sanc, "30-breach-case-preview")
-    preview.get_by_role("button", name="Afgør: Alvorligt brud").click()
-    expect(sanc.locator(".flash.ok")).to_contain_text("Sanktionen er afgjort: 2 spærringer")
+    expect(preview.get_by_role("button", name="Afgør: Alvorligt brud")).to_have_count(0)  # not the preparer's
+    preview.locator("input[name=conscious]").check()
+    preview.locator("textarea[name=note]").fill("The transfer tool's warning was ignored; a raw table.")
+    preview.get_by_role("button", name="Forelæg: Alvorligt brud").click()
+    expect(sanc.locator(".flash.ok")).to_have_text("Sagen er forelagt bestyrelsen og rigsstatistikeren.")
+
+    # The Director General reads the preparation, previews and decides.
+    dirg = desk.as_user("DIRG")
+    dirg.click("nav.side >> text=Brudsager")
+    dirg.locator("tr", has_text="RESA").get_by_role("link", name=f"sag {case_id}").click()
+    expect(dirg.locator(".preparation")).to_contain_text("The transfer tool's warning was ignored")
+    dirg.select_option("form.preview-form select[name=severity]", "severe")
+    dirg.get_by_role("button", name="Forhåndsvis sanktionen").click()
+    decide = dirg.locator("form.decide")
+    decide.locator("textarea[name=comment]").fill("A conscious transfer of microdata; the warning was ignored.")
+    decide.locator("input[name=supervisory_board]").fill("Informed at its meeting.")
+    shot(dirg, "30b-breach-case-decision")
+    decide.get_by_role("button", name="Afgør: Alvorligt brud").click()
+    expect(dirg.locator(".flash.ok")).to_contain_text("Sanktionen er afgjort: 2 spærringer")
+    sanc.goto(f"/staff/breaches/{case_id}")
     expect(sanc.locator(".decision")).to_contain_text("Alvorligt brud")
+    expect(sanc.locator(".decision")).to_contain_text("Dorthe Direktør")
     locks = sanc.locator("table.locks")
     expect(locks.locator("tr", has_text="I kraft")).to_have_count(2)
     expect(locks.locator("tr", has_text="Midlertidig suspension")).to_contain_text(["Ophævet eller udløbet"] * 2)

@@ -9,7 +9,7 @@ same var directory and database, and check what the restarted server and the dat
 * a killed submit leaves the transfer either transferred with every blob present and matching
   its SHA-256, or not transferred at all (and then it can be submitted again) -- never a
   transferred record without its blob; in the end every blob is referenced;
-* a killed decision leaves the case either open with its suspension locks active and no decision
+* a killed decision leaves the case either prepared with its suspension locks active and no decision
   locks, or decided with exactly the decision locks and the suspension lifted;
 * the audit chain verifies after every restart (``boa audit verify``).
 
@@ -42,7 +42,7 @@ from boa.kernel.db import transaction
 from boa.sanctions.models import BreachCase, Lock
 from boa.transfers.models import TransferFile
 from tests.integration.test_scheme_concurrency import postgres_only
-from tests.sanction_helpers import breach, labour, register, report
+from tests.sanction_helpers import adequate, breach, labour, prepare, register, report, template
 from tests.server import Server, login_over_http
 from tests.transfer_helpers import CLEAN_TABLE, project_no, upload
 
@@ -55,7 +55,7 @@ BOUNDARY = "crash-boundary-7391"
 def server(tmp_path_factory):
     srv = Server(tmp_path_factory.mktemp("boa-crash"))
     srv.start()
-    srv.headers = {ident: login_over_http(srv.base, ident) for ident in ("RESA", "RESP", "SANC")}  # type: ignore[attr-defined]
+    srv.headers = {ident: login_over_http(srv.base, ident) for ident in ("RESA", "RESP", "SANC", "DIRG")}  # type: ignore[attr-defined]
     srv.project = _project_number(srv)  # type: ignore[attr-defined]
     try:
         yield srv
@@ -220,21 +220,25 @@ def _case_state(srv: Server, case_id: int) -> tuple[str, list[tuple[str, bool]]]
 
 @pytest.mark.parametrize("delay", [0.0, 0.01, 0.05])
 def test_a_killed_decision_is_all_or_nothing(server, delay):
-    sanc, resp = server.headers["SANC"], server.headers["RESP"]
+    sanc, resp, dirg = server.headers["SANC"], server.headers["RESP"], server.headers["DIRG"]
     r = httpx.post(server.base + "/v1/breaches", headers=sanc, json=breach("RESB", server.project))
     assert r.status_code == 201, r.text
     case_id = int(r.json()["id"])
     suspension = [lk for lk in _case_state(server, case_id)[1]]
     assert suspension and all(source == "suspension" and not lifted for source, lifted in suspension)
-    r = httpx.post(f"{server.base}/v1/breaches/{case_id}/report", headers=resp,
-                   json={"report": "The user exported a raw table.", "plan": "Everyone retook the course."})
-    assert r.status_code == 200, r.text
+    for url, headers, body in (
+            (f"/v1/breaches/{case_id}/report", resp, template()),
+            (f"/v1/breaches/{case_id}/report-assessment", sanc, {"adequate": True}),
+            (f"/v1/breaches/{case_id}/preparation", sanc, {"severity": "minor", "conscious": False,
+                                                          "self_detected": False, "note": "Prepared."})):
+        r = httpx.post(server.base + url, headers=headers, json=body)
+        assert r.status_code == 200, r.text
     preview = httpx.get(f"{server.base}/v1/breaches/{case_id}/sanction-preview?severity=minor", headers=sanc)
     assert preview.status_code == 200, preview.text
     planned = len(preview.json()["locks"])
     payload = json.dumps({"severity": "minor", "comment": "Decided."}).encode()
     sock = server.send_raw("POST", f"/v1/breaches/{case_id}/decision",
-                           {"Content-Type": "application/json", **sanc}, payload)
+                           {"Content-Type": "application/json", **dirg}, payload)
     time.sleep(delay)
     server.kill()
     sock.close()
@@ -244,7 +248,7 @@ def test_a_killed_decision_is_all_or_nothing(server, delay):
     print(f"decision killed after {delay} s: the case is {state}")
     suspension = [lifted for source, lifted in locks if source == "suspension"]
     decision = [lifted for source, lifted in locks if source == "decision"]
-    if state == "open":
+    if state == "prepared":
         assert suspension and not any(suspension) and decision == [], locks
         decided = server.rows("SELECT decided_at, severity FROM breach_cases WHERE id = :i", i=case_id)[0]
         assert decided == (None, None)
@@ -253,8 +257,8 @@ def test_a_killed_decision_is_all_or_nothing(server, delay):
         assert suspension and all(suspension) and len(decision) == planned, locks
         assert server.rows("SELECT severity FROM breach_cases WHERE id = :i", i=case_id)[0][0] == "minor"
     _check_audit(server)
-    if state == "open":  # the decision can still be made, once
-        r = httpx.post(f"{server.base}/v1/breaches/{case_id}/decision", headers=sanc,
+    if state == "prepared":  # the decision can still be made, once
+        r = httpx.post(f"{server.base}/v1/breaches/{case_id}/decision", headers=dirg,
                        json={"severity": "minor", "comment": "Decided after the restart."})
         assert r.status_code == 200, r.text
         state, locks = _case_state(server, case_id)
@@ -310,11 +314,13 @@ async def test_a_submit_rolled_back_after_the_blob_moved_can_be_submitted_again(
 
 @postgres_only
 async def test_fifty_concurrent_decisions_decide_once(client, as_user, demo):
-    sanc, resp = await as_user("SANC"), await as_user("RESP")
+    sanc, resp, dirg = await as_user("SANC"), await as_user("RESP"), await as_user("DIRG")
     case = await register(client, sanc, breach("RESB", await labour(client, sanc)))
     await report(client, resp, case["id"])
+    await adequate(client, sanc, case["id"])
+    await prepare(client, sanc, case["id"], "minor")
     answers = await asyncio.gather(*(
-        client.post(f"/v1/breaches/{case['id']}/decision", headers=sanc,
+        client.post(f"/v1/breaches/{case['id']}/decision", headers=dirg,
                     json={"severity": "minor", "comment": f"Decision {i}."}) for i in range(RACE)))
     codes = Counter(r.status_code for r in answers)
     assert codes == {200: 1, 409: RACE - 1}, codes

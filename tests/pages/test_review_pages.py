@@ -46,7 +46,7 @@ async def test_a_reviewer_marks_a_file_ok(people, demo, gate):
     refused = await sanc.post(f"/staff/review/{fid}", {"outcome": "suspected_breach", "comment": ""})
     assert refused.status_code == 422 and "Beskriv det formodede brud i kommentaren." in refused.text
     odd = await sanc.post(f"/staff/review/{fid}", {"outcome": "maybe"})
-    assert odd.status_code == 422 and "Vælg OK eller mistanke om brud." in odd.text
+    assert odd.status_code == 422 and "Vælg OK, diskretionering eller mistanke om brud." in odd.text
     r = await sanc.post(f"/staff/review/{fid}", {"outcome": "ok", "comment": "Fiktive numre."})
     assert r.status_code == 303 and r.headers["location"] == "/staff/review"
     queue = await sanc.get("/staff/review")

@@ -29,6 +29,16 @@ def _breach(ident: str, project: str = "", **more: str) -> dict[str, str]:
             "transfer_tool_used": "no", "data_volume": "One table, 40 rows", **more}
 
 
+def _template(**more: str) -> dict[str, str]:
+    """The report form in the standard template, with one measure."""
+    return {"report": "The user exported a raw table.", "scope": "One file, 40 rows; deleted the same day.",
+            "current_rules": "Every user takes the course.", "actions_taken": "A meeting with the user on 5 March.",
+            "user_consequences": "The user retook the course.", "plan": "Peer review of transfers.",
+            "measure_what_1": "Peer review of every transfer", "measure_who_1": "Head of department",
+            "measure_when_1": "10 March", "measure_target_group_1": "All users", "measure_status_1": "implemented",
+            **more}
+
+
 async def _register(sanc, body: dict[str, str]) -> str:
     r = await sanc.post("/staff/breaches", body)
     assert r.status_code == 303, r.text
@@ -55,11 +65,13 @@ async def test_register_report_preview_decide_and_lift(people, demo):
     assert "Adgangen er suspenderet, indtil brudsagen er afgjort." in denied.text
     assert f"sag {case_id}" in denied.text
 
-    # No decision before the report; the preview says so too.
-    early = await sanc.post(f"/staff/breaches/{case_id}/decision", {"severity": "severe"})
-    assert early.status_code == 409 and "Afgørelsen venter på institutionens redegørelse og plan." in early.text
+    # Nothing is prepared or decided before an adequate report; the page says so.
+    dirg = await people("DIRG")
+    early = await dirg.post(f"/staff/breaches/{case_id}/decision", {"severity": "severe"})
+    assert early.status_code == 409
+    assert "Sagen behandles ikke, før redegørelsen og handlingsplanen er vurderet tilstrækkelige." in early.text
     preview = await sanc.get(f"/staff/breaches/{case_id}?severity=severe")
-    assert "Forhåndsvisning: Alvorligt brud" in preview.text and f'action="/staff/breaches/{case_id}/decision"' \
+    assert "Forhåndsvisning: Alvorligt brud" in preview.text and f'action="/staff/breaches/{case_id}/preparation"' \
         not in preview.text
 
     # The responsible person sees the case and submits the report and plan.
@@ -68,21 +80,34 @@ async def test_register_report_preview_decide_and_lift(people, demo):
     mine = await resp.get(f"/breaches/{case_id}")
     assert f'action="/breaches/{case_id}/report"' in mine.text
     assert "/decision" not in mine.text and "/dismiss" not in mine.text
-    r = await resp.post(f"/breaches/{case_id}/report", {"report": "The user exported a raw table.",
-                                                        "plan": "All users retake the course."})
+    incomplete = await resp.post(f"/breaches/{case_id}/report", _template(current_rules=""))
+    assert incomplete.status_code == 422
+    r = await resp.post(f"/breaches/{case_id}/report", _template())
     assert r.status_code == 303
     assert "Redegørelsen og planen er sendt til Forskningsservice." in (await resp.get(r.headers["location"])).text
+    r = await sanc.post(f"/staff/breaches/{case_id}/assessment", {"adequate": "yes"})
+    assert r.status_code == 303
+    page = await sanc.get(f"/staff/breaches/{case_id}")
+    assert "Peer review of every transfer" in page.text and "Afgørelsen skal foreligge (8 arbejdsdage)" in page.text
 
-    # Preview per severity, then the decision with that severity.
+    # Preview per severity, the preparation by Research Services, then the Director General's decision.
     minor = await sanc.get(f"/staff/breaches/{case_id}?severity=minor")
     assert "Forhåndsvisning: Mindre alvorligt brud" in minor.text and "Indtil redegørelsen er godkendt" in minor.text
     severe = await sanc.get(f"/staff/breaches/{case_id}?severity=severe")
-    assert f'action="/staff/breaches/{case_id}/decision"' in severe.text
+    assert f'action="/staff/breaches/{case_id}/preparation"' in severe.text
+    assert f'action="/staff/breaches/{case_id}/decision"' not in severe.text
     assert 'name="severity" value="severe"' in severe.text and "Ophævelse af aftalen" in severe.text
     assert (await sanc.get(f"/staff/breaches/{case_id}?severity=huge")).status_code == 422
-    r = await sanc.post(f"/staff/breaches/{case_id}/decision", {"severity": "severe", "comment": "Warning ignored."})
+    r = await sanc.post(f"/staff/breaches/{case_id}/preparation", {
+        "severity": "severe", "conscious": "yes", "warning_ignored": "yes", "note": "The warning was ignored."})
     assert r.status_code == 303
-    page = await sanc.get(r.headers["location"])
+    assert "Sagen er forelagt" in (await sanc.get(r.headers["location"])).text
+    shown = await dirg.get(f"/staff/breaches/{case_id}?severity=severe")
+    assert f'action="/staff/breaches/{case_id}/decision"' in shown.text and "The warning was ignored." in shown.text
+    r = await dirg.post(f"/staff/breaches/{case_id}/decision", {"severity": "severe", "comment": "Warning ignored.",
+                                                                "supervisory_board": "Informed."})
+    assert r.status_code == 303
+    page = await dirg.get(r.headers["location"])
     assert re.search(r"Sanktionen er afgjort: \d+ spærringer; afgørelsesbrevet er sendt.", page.text)
     assert "Afgjort" in page.text and "I kraft" in page.text and "Ophævet eller udløbet" in page.text
 
@@ -112,7 +137,7 @@ async def test_assessment_return_approve_and_dismissal(people, demo):
     nothing = await sanc.post(f"/staff/breaches/{case_id}/assessment", {"adequate": "yes"})
     assert nothing.status_code == 409 and "Der er ingen indsendt redegørelse at vurdere." in nothing.text
     await resp.get(f"/breaches/{case_id}")
-    assert (await resp.post(f"/breaches/{case_id}/report", {"report": "R", "plan": "P"})).status_code == 303
+    assert (await resp.post(f"/breaches/{case_id}/report", _template(report="R", plan="P"))).status_code == 303
     page = await sanc.get(f"/staff/breaches/{case_id}")
     assert "Godkend redegørelsen" in page.text
     returned = await sanc.post(f"/staff/breaches/{case_id}/assessment", {"adequate": "no", "comment": ""})
@@ -122,12 +147,12 @@ async def test_assessment_return_approve_and_dismissal(people, demo):
     page = await resp.get(f"/breaches/{case_id}")
     assert "Redegørelse sendt retur" in page.text and "Say more." in page.text
     assert f'action="/breaches/{case_id}/report"' in page.text
-    assert (await resp.post(f"/breaches/{case_id}/report", {"report": "More", "plan": "P2"})).status_code == 303
+    assert (await resp.post(f"/breaches/{case_id}/report", _template(report="More", plan="P2"))).status_code == 303
     r = await sanc.post(f"/staff/breaches/{case_id}/assessment", {"adequate": "yes"})
     assert r.status_code == 303 and "Redegørelsen er godkendt." in (await sanc.get(r.headers["location"])).text
     page = await resp.get(f"/breaches/{case_id}")
     assert "Redegørelse godkendt" in page.text and f'action="/breaches/{case_id}/report"' not in page.text
-    late = await resp.post(f"/breaches/{case_id}/report", {"report": "Again", "plan": "P3"})
+    late = await resp.post(f"/breaches/{case_id}/report", _template(report="Again", plan="P3"))
     assert late.status_code == 409 and "Sagen modtager ingen redegørelse nu." in late.text
 
     other = await _register(sanc, _breach("RESB", number))

@@ -42,11 +42,11 @@ STORED = {
     "user request": ("pending", "approved", "refused"),
     "agreement": ("active", "terminated"),
     "token": ("requested", "approved", "shipped", "enrolled", "active", "disabled", "revoked", "lost"),
-    "case": ("open", "decided", "dismissed"),
-    "report": ("requested", "submitted", "adequate", "returned"),
+    "case": ("open", "prepared", "decided", "dismissed", "guidance"),
+    "report": ("requested", "submitted", "adequate", "returned", "not_required"),
     "transfer": ("verifying", "ready", "transferred"),
     "transfer file": ("verifying", "staged", "rejected", "transferred", "deleted"),
-    "review": ("pending", "ok", "suspected_breach"),
+    "review": ("pending", "ok", "suspected_breach", "disclosure_control"),
     "project database": ("active", "closed"),
     "purpose description": ("upcoming", "current", "superseded", "expired"),
     "membership": ("requested", "pending", "active", "ended"),
@@ -132,7 +132,15 @@ def test_a_report_is_taken_until_judged_adequate_and_never_on_a_dismissed_case()
     assert not sanctions.takes_report("open", "adequate") and not sanctions.takes_report("dismissed", "requested")
     R = sanctions.ReportState
     assert sanctions.REPORT.sources(R.SUBMITTED) == (R.REQUESTED, R.SUBMITTED, R.RETURNED)
-    assert sanctions.CASE.sources(sanctions.CaseState.DISMISSED) == (sanctions.CaseState.OPEN,)
+    C = sanctions.CaseState
+    assert sanctions.CASE.sources(C.DISMISSED) == (C.OPEN, C.PREPARED)
+    # The guide's walk: prepared only from open (or prepared again), decided only when prepared.
+    assert sanctions.CASE.sources(C.PREPARED) == (C.OPEN, C.PREPARED)
+    assert sanctions.CASE.sources(C.DECIDED) == (C.PREPARED,)
+    assert not sanctions.CASE.targets(C.GUIDANCE) and not sanctions.REPORT.targets(R.NOT_REQUIRED)
+    assert [sanctions.stage("open", r) for r in ("requested", "submitted", "returned", "adequate")] == [
+        "report_requested", "report_submitted", "report_returned", "adequate"]
+    assert sanctions.stage("prepared", "adequate") == "prepared"
 
 
 def test_the_check_constraints_list_the_stored_values():
@@ -141,8 +149,9 @@ def test_the_check_constraints_list_the_stored_values():
     checks = {c.name: str(c.sqltext) for t in (BreachCase.__table__, Lock.__table__) for c in t.constraints
               if c.name in ("ck_breach_cases_breach_state", "ck_breach_cases_breach_report_state", "ck_locks_lock_scope")}
     assert checks == {
-        "ck_breach_cases_breach_state": "state IN ('open', 'decided', 'dismissed')",
-        "ck_breach_cases_breach_report_state": "report_state IN ('requested', 'submitted', 'adequate', 'returned')",
+        "ck_breach_cases_breach_state": "state IN ('open', 'prepared', 'decided', 'dismissed', 'guidance')",
+        "ck_breach_cases_breach_report_state":
+            "report_state IN ('requested', 'submitted', 'adequate', 'returned', 'not_required')",
         "ck_locks_lock_scope": "scope IN ('user', 'project', 'institution', 'scheme')"}
 
 
@@ -151,7 +160,7 @@ def test_the_transfer_gate_refuses_as_before():
         transfers.FILE.move("staged", transfers.FileState.DELETED)
     assert err.value.detail == "A file cannot go from staged to deleted."
     assert err.value.extra == {"old": "staged", "new": "deleted"}
-    assert transfers.REVIEW_OUTCOMES == ("ok", "suspected_breach")
+    assert transfers.REVIEW_OUTCOMES == ("ok", "suspected_breach", "disclosure_control")
 
 
 @dataclass(eq=False)

@@ -1,7 +1,7 @@
 """scanning off the request: when a file's scan was claimed
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-30 00:30:00
 
 A file is stored and answered ``verifying``; a scanner claims it by setting ``scan_started_at``
@@ -16,7 +16,7 @@ import advanced_alchemy.types
 
 
 revision = '0016'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
