@@ -22,10 +22,15 @@ CLEAN_TABLE = "kommune;antal\n101;12\n102;40\n103;37\n"
 
 @pytest.fixture
 def gate(monkeypatch, tmp_path):
-    """Point the store at this test's directory; ``gate(NAME=value)`` sets more BOA_ settings."""
+    """Point the store at this test's directory; ``gate(NAME=value)`` sets more BOA_ settings.
+
+    An upload waits up to 60 s for its verdicts here (3 s in production): the tests of the verdicts
+    read them from the upload's answer however busy the machine is; the tests of an upload answered
+    ``verifying`` set ``SCAN_WAIT_SECONDS=0`` (tests/api/test_scans_off_the_request.py)."""
 
     def configure(**env: Any) -> Store:
         monkeypatch.setenv("BOA_TRANSFER_DIR", str(tmp_path / "store"))
+        monkeypatch.setenv("BOA_SCAN_WAIT_SECONDS", "60")
         monkeypatch.setenv("BOA_REVIEW_SAMPLE_RATE", "0")
         monkeypatch.setenv("BOA_REVIEW_SAMPLE_SEED", "7")
         for key, value in env.items():

@@ -122,7 +122,7 @@ async def test_after_three_attempts_the_page_says_when_to_try_again(people, demo
         await _start(me)
     page = await me.get("/me/certification")
     tomorrow = clock.office_day(clock.now())[1].astimezone(clock.OFFICE_TZ).date()
-    assert f"You have used today's 3 attempts. You can try again tomorrow, {tomorrow:%b} {tomorrow.day}, " in page.text
+    assert f"You have used today's 3 attempts. You can try again tomorrow, {tomorrow.day} {tomorrow:%b %Y}." in page.text
     assert "0 of 3" in page.text and "Start the test" not in page.text
     refused = await me.post("/me/certification")
     assert refused.status_code == 429
