@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+CP1252_SEPARATORS = ("\u2013", "\u2014", "\u00a0", " ")
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
@@ -221,6 +222,8 @@ def build(directory: Path, seed: int = 17, rounds: int = 3) -> list[Sample]:
         for how in range(3):
             add("txt:normalised", f"hidden_{r}_{how}.txt", True,
                 write(f"Bemærk: {_hide_in_text(cpr(rng), rng)} i teksten\n"))
+        add("txt:normalised_cp1252", f"hidden_cp1252_{r}.txt", True,
+            write(f"Bemærk: {cpr(rng, rng.choice(CP1252_SEPARATORS))} i teksten\n", "cp1252"))
         add("clean:txt", f"clean_{r}.txt", False,
             write("".join(look_alike(rng) + "\n" for _ in range(5))))
         add("clean:table_txt", f"clean_table_{r}.txt", False,

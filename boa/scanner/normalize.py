@@ -8,7 +8,8 @@ path costs one ``str.isascii``.
 
 ``HIDDEN_BYTES``: in a UTF-8 byte stream, a run of digits (ASCII or full-width) with
 separators or format characters between them that is long enough to hide a CPR number; the
-text scan decodes and normalises only such runs, and only in chunks that are not ASCII.
+text scan decodes and normalises only such runs, and only in chunks that are not ASCII
+(``HIDDEN_CP1252`` for a cp1252 file).
 """
 
 from __future__ import annotations
@@ -36,3 +37,10 @@ _DIGIT = rb"(?:[0-9]|\xef\xbc[\x90-\x99])"
 _GAP = (rb"(?:[ \-]|\xc2[\xa0\xad]|\xe2\x80[\x80-\x95\xaf]|\xe2\x81[\xa0-\xa4]|\xe2\x88\x92"
         rb"|\xe3\x80\x80|\xef\xbb\xbf|\xef\xbc\x8d)")
 HIDDEN_BYTES = re.compile(_DIGIT + rb"(?:" + _DIGIT + rb"|" + _GAP + rb"){9,60}")
+# the same in a cp1252 file: en and em dash, no-break space, soft hyphen
+HIDDEN_CP1252 = re.compile(rb"[0-9](?:[0-9 \-\x96\x97\xa0\xad]){9,60}")
+
+
+def hidden_runs(encoding: str) -> re.Pattern[bytes]:
+    """The pattern of hidden runs for a byte stream in ``encoding``."""
+    return HIDDEN_BYTES if encoding.replace("_", "-").lower().startswith("utf-8") else HIDDEN_CP1252

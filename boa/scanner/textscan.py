@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from boa.scanner.normalize import HIDDEN_BYTES, normalize
+from boa.scanner.normalize import hidden_runs, normalize
 from boa.scanner.numbers import BYTES_RX, CONTEXT_AFTER, CONTEXT_BEFORE, STR_RX, NumberJudge
 from boa.scanner.report import Findings, ScanConfig
 from boa.scanner.tables import TableAnalyzer
@@ -117,7 +117,7 @@ def byte_chunks(path: Path, encoding: str, size: int) -> Iterator[bytes]:
 
 def _hidden(buf: bytes, ctx: int, cut: int, lines_before: int, encoding: str, judge: NumberJudge) -> None:
     """The second pass over a non-ASCII chunk: hidden runs normalised and judged."""
-    for m in HIDDEN_BYTES.finditer(buf, ctx):
+    for m in hidden_runs(encoding).finditer(buf, ctx):
         s, e = m.start(), m.end()
         if s >= cut:
             break
