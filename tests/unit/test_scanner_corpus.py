@@ -9,7 +9,7 @@ import openpyxl
 
 from boa.scanner.core import scan_file
 from boa.scanner.ooxml_parts import literal_concatenation
-from tests.scanner_corpus import build
+from tests.scanner_corpus import W_NS, _docx, build
 
 
 def test_every_hidden_cpr_is_found_and_no_look_alike_is_flagged(tmp_path):
@@ -52,4 +52,14 @@ def test_other_formulas_without_a_cached_value_are_unverifiable(tmp_path):
     sheet["C1"] = '=A2&"-1234"'
     workbook.save(tmp_path / "f.xlsx")
     report = scan_file(tmp_path / "f.xlsx", "f.xlsx")
+    assert (report.verdict, report.reason) == ("unverifiable", "unreadable_content")
+
+
+def test_entities_in_a_docx_part_are_neither_expanded_nor_fetched(tmp_path):
+    levels = "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdef", "bcdefg", strict=True))
+    doctype = f'<!DOCTYPE w:comments [<!ENTITY a "010190-1234">{levels}<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    part = (f'{doctype}<w:comments {W_NS}><w:comment><w:p><w:r><w:t>&g; &x;</w:t></w:r></w:p>'
+            "</w:comment></w:comments>")
+    path = _docx(tmp_path / "laughs.docx", extra_parts={"word/comments.xml": part})
+    report = scan_file(path, "laughs.docx")
     assert (report.verdict, report.reason) == ("unverifiable", "unreadable_content")
