@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from boa.scanner import datasets, filetypes, markup, office, textscan
+from boa.scanner import datasets, filetypes, markup, office, rtf, textscan
 from boa.scanner.report import FileReport, Findings, ScanConfig
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,9 @@ def _read(path: Path, check: filetypes.TypeCheck, config: ScanConfig, findings: 
     kind = check.kind or ""
     if kind in NOT_SCANNABLE:
         return "not_scannable", None
-    if kind in ("text", "xml", "rtf"):
+    if kind == "rtf":
+        return None, rtf.scan_rtf(path, check.encoding or "cp1252", config, findings)
+    if kind in ("text", "xml"):
         return None, textscan.scan_text(path, check.encoding or "utf-8", check.extension, config, findings)
     if kind == "html":
         markup.scan_html(path, check.encoding or "utf-8", config, findings)

@@ -1,7 +1,7 @@
 """HTML (and HTML inside MHT) scanned as text plus tables.
 
 Every text node is searched for CPR/CVR numbers (location: ``line`` of the source), and
-every ``<table>`` is checked like a spreadsheet (location: ``table``, ``row``, ``column``).
+so are comments and attribute values (issue 17 item 4); every ``<table>`` is checked like a spreadsheet (location: ``table``, ``row``, ``column``).
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ class TableTextParser(HTMLParser):
         self.table_count = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value:
+                self.judge.scan_text(value, {**self.where, "line": self.getpos()[0], "attribute": name})
         if tag == "table":
             self.table_count += 1
             analyzer = TableAnalyzer(self.config, self.findings, {**self.where, "table": self.table_count})
@@ -82,6 +85,9 @@ class TableTextParser(HTMLParser):
         if self.tables and self.tables[-1].cell is not None:
             self.tables[-1].cell.append(data)
         self.judge.scan_text(data, {**self.where, "line": self.getpos()[0]})
+
+    def handle_comment(self, data: str) -> None:
+        self.judge.scan_text(data, {**self.where, "line": self.getpos()[0], "comment": True})
 
     def close(self) -> None:
         super().close()

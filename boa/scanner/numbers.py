@@ -1,6 +1,6 @@
 """CPR and CVR numbers in text: fast candidates with RE2, judged in Python.
 
-Candidates are ``DDMMYY-XXXX``, ten digits or eight digits standing alone (``\\b``: not
+Candidates are ``DDMMYY-XXXX``, ``DDMMYY XXXX``, ten digits or eight digits standing alone (``\\b``: not
 part of a longer digit or letter run). A candidate is dropped when it is part of a decimal
 number (``0.0101901234``, ``0101901234,5``). A ten-digit candidate is a CPR only if its date is
 valid by the century rule; an eight-digit one is a CVR only if modulus 11 holds and a CVR
@@ -15,9 +15,10 @@ from typing import Any
 import re2
 
 from boa.scanner.cpr import cpr_mod11, is_valid_cpr, is_valid_cvr, mask
+from boa.scanner.normalize import normalize
 from boa.scanner.report import Findings, ScanConfig
 
-CANDIDATE = r"\b(?:[0-9]{6}-?[0-9]{4}|[0-9]{8})\b"
+CANDIDATE = r"\b(?:[0-9]{6}[- ]?[0-9]{4}|[0-9]{8})\b"
 BYTES_RX = re2.compile(CANDIDATE.encode("ascii"))
 STR_RX = re2.compile(CANDIDATE)
 CONTEXT_BEFORE = 80
@@ -72,14 +73,15 @@ class NumberJudge:
                           "Looks like a CVR number (8 digits, modulus 11)")
 
     def scan_text(self, text: str, where: dict[str, Any], column_name: str | None = None) -> None:
-        """Judge every candidate in a piece of text (a cell, a paragraph, a line)."""
+        """Judge every candidate in a piece of text (a cell, a paragraph, a line), normalised."""
         if len(text) < 8:
             return
+        text = normalize(text)
         header = (column_name or "").lower()
         for m in STR_RX.finditer(text):
             s, e = m.start(), m.end()
             context = text[max(0, s - CONTEXT_BEFORE): e + CONTEXT_AFTER].lower() + " " + header
-            self.judge(m.group().replace("-", ""), text[max(0, s - 2): s], text[e: e + 2], context, where)
+            self.judge(m.group().replace("-", "").replace(" ", ""), text[max(0, s - 2): s], text[e: e + 2], context, where)
 
     def scan_value(self, value: Any, where: dict[str, Any], column_name: str | None = None) -> None:
         """Judge a cell value: text is scanned, whole numbers of 8–10 digits are candidates

@@ -2,7 +2,9 @@
 
 xlsx: every sheet in read-only mode, each sheet a table (location ``sheet``, ``row`` as in
 Excel, ``column`` as a letter) and every cell searched for numbers (cached formula values).
-docx: body paragraphs and tables. pptx: text frames, tables and notes, grouped shapes too.
+Text outside cells and paragraphs (headers, footers, comments, notes, text boxes, sheet
+names, defined names, literal formulas) comes from ``ooxml_parts``.
+docx: every paragraph of every part; body tables checked as tables. pptx: text frames, tables and notes, grouped shapes too.
 PDF: extracted text per page and line; a PDF without any text (scanned pages, images) is
 unverifiable (``no_text``); an encrypted one that does not open with an empty password is
 unverifiable (``encrypted``).
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from boa.scanner.numbers import NumberJudge
+from boa.scanner.ooxml_parts import docx_paragraphs, scan_xlsx_parts
 from boa.scanner.report import Findings, ScanConfig
 from boa.scanner.tables import TableAnalyzer
 
@@ -38,14 +41,16 @@ def scan_xlsx(path: Path, config: ScanConfig, findings: Findings) -> str | None:
             analyzer.finish()
     finally:
         workbook.close()
-    return None
+    return scan_xlsx_parts(path, judge)
 
 
 def _scan_table(rows: list[list[str]], where: dict[str, Any], config: ScanConfig,
-                findings: Findings, judge: NumberJudge) -> None:
+                findings: Findings, judge: NumberJudge | None) -> None:
     analyzer = TableAnalyzer(config, findings, where)
     for row_no, cells in enumerate(rows, start=1):
         analyzer.feed(cells, {"row": row_no})
+        if judge is None:
+            continue
         for index, text in enumerate(cells):
             judge.scan_text(text, {**where, "row": row_no, "column": index + 1}, analyzer.column_name(index))
     analyzer.finish()
@@ -55,12 +60,15 @@ def scan_docx(path: Path, config: ScanConfig, findings: Findings) -> str | None:
     import docx
 
     judge = NumberJudge(config, findings)
+    for part, number, text in docx_paragraphs(path):
+        where: dict[str, Any] = {"paragraph": number}
+        if part != "word/document.xml":
+            where["part"] = part
+        judge.scan_text(text, where)
     document = docx.Document(str(path))
-    for number, paragraph in enumerate(document.paragraphs, start=1):
-        judge.scan_text(paragraph.text, {"paragraph": number})
-    for number, table in enumerate(document.tables, start=1):
+    for number, table in enumerate(document.tables, start=1):  # the numbers: judged above
         rows = [[cell.text for cell in row.cells] for row in table.rows]
-        _scan_table(rows, {"table": number}, config, findings, judge)
+        _scan_table(rows, {"table": number}, config, findings, None)
     return None
 
 

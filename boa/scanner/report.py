@@ -4,7 +4,9 @@
 modulus 11 adds 0.15, a context word (cpr, personnummer, …) adds 0.25; weights live in
 ``seed_data/transfer_rules.json``. Location keys: ``file`` always; then as they apply
 ``sheet``, ``page``, ``slide``, ``table``, ``paragraph``, ``line``, ``row``, ``column``
-(spreadsheet letter for xlsx, 1-based index elsewhere) and ``column_name``.
+(spreadsheet letter for xlsx, 1-based index elsewhere) and ``column_name``; text outside
+cells and body paragraphs adds ``part`` (a docx part), ``attribute`` or ``comment`` (HTML),
+``sheet_name``, ``defined_name``, ``comments``/``cell``, ``header_footer`` or ``formula`` (xlsx).
 """
 
 from __future__ import annotations

@@ -11,6 +11,12 @@ and runs one RE2 scan per chunk for CPR/CVR candidates, with a small carried tai
 number cut by a chunk boundary is still found once; lines are counted with ``bytes.count``.
 A line of any length is fine: nothing holds more than one chunk plus the tail.
 A NUL byte in a non-UTF-16 file makes it binary: rejected as ``content_mismatch``.
+
+A chunk that is not all ASCII gets a second, narrow pass (issue 17 item 4): only runs of
+digits with separators or format characters between them (``normalize.HIDDEN_BYTES``:
+full-width digits, zero-width spaces, en dashes, no-break spaces) are decoded, normalised
+and judged, skipping the numbers the first pass already saw. ASCII chunks cost one
+``bytes.isascii``.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from boa.scanner.numbers import BYTES_RX, CONTEXT_AFTER, CONTEXT_BEFORE, NumberJudge
+from boa.scanner.normalize import hidden_runs, normalize
+from boa.scanner.numbers import BYTES_RX, CONTEXT_AFTER, CONTEXT_BEFORE, STR_RX, NumberJudge
 from boa.scanner.report import Findings, ScanConfig
 from boa.scanner.tables import TableAnalyzer
 
@@ -30,7 +37,7 @@ DELIMITERS = (";", "\t", "|", ",")
 SNIFF_LINES = 50
 MAX_HEAD_LINE = 1 << 20
 MAX_TABLE_LINE = 100_000  # a longer line is not a table row; the head pass stops there
-TAIL = 16
+TAIL = 256  # longer than a hidden run (61 characters of up to 3 bytes)
 
 
 class BinaryContent(Exception):
@@ -108,6 +115,25 @@ def byte_chunks(path: Path, encoding: str, size: int) -> Iterator[bytes]:
             yield data
 
 
+def _hidden(buf: bytes, ctx: int, cut: int, lines_before: int, encoding: str, judge: NumberJudge) -> None:
+    """The second pass over a non-ASCII chunk: hidden runs normalised and judged."""
+    for m in hidden_runs(encoding).finditer(buf, ctx):
+        s, e = m.start(), m.end()
+        if s >= cut:
+            break
+        run = m.group()
+        if run.isascii():
+            continue
+        seen = {c.group().replace(b"-", b"").replace(b" ", b"") for c in BYTES_RX.finditer(run)}
+        text = run.decode(encoding, "replace")
+        where = {"line": lines_before + buf.count(b"\n", ctx, s) + 1}
+        context = buf[max(0, s - CONTEXT_BEFORE): e + CONTEXT_AFTER].decode(encoding, "replace").lower()
+        for c in STR_RX.finditer(normalize(text)):
+            digits = c.group().replace("-", "").replace(" ", "")
+            if digits.encode("ascii") not in seen:
+                judge.judge(digits, "", "", context, where)
+
+
 def scan_text(path: Path, encoding: str, ext: str, config: ScanConfig, findings: Findings) -> int:
     """Scan a text file; returns its number of lines. Raises ``BinaryContent``."""
     table = head_table(path, encoding, config, findings) if ext in TABLE_EXTENSIONS else None
@@ -118,13 +144,14 @@ def scan_text(path: Path, encoding: str, ext: str, config: ScanConfig, findings:
     lines_before = 0  # newlines before buf[ctx]
     carry = b""
     last = b""
+    tail = min(TAIL, max(16, config.chunk_bytes // 4))  # tiny chunks only in tests
     chunks = byte_chunks(path, encoding, config.chunk_bytes)
     pending = next(chunks, b"")
     while pending:
         following = next(chunks, b"")
         buf = carry + pending
         ctx = 1 if carry else 0
-        cut = len(buf) if not following else len(buf) - TAIL
+        cut = len(buf) if not following else len(buf) - tail
         line_pos, line_no = ctx, lines_before
         for m in BYTES_RX.finditer(buf, ctx):
             s, e = m.start(), m.end()
@@ -142,8 +169,10 @@ def scan_text(path: Path, encoding: str, ext: str, config: ScanConfig, findings:
             context = buf[max(start, s - CONTEXT_BEFORE): e + CONTEXT_AFTER].decode(read_enc, "replace")
             before = buf[max(0, s - 2): s].decode("latin-1")
             after = buf[e: e + 2].decode("latin-1")
-            judge.judge(m.group().replace(b"-", b"").decode("ascii"), before, after,
+            judge.judge(m.group().replace(b"-", b"").replace(b" ", b"").decode("ascii"), before, after,
                         context.lower() + " " + (column_name or "").lower(), where)
+        if not buf.isascii():
+            _hidden(buf, ctx, cut, lines_before, read_enc, judge)
         lines_before += buf.count(b"\n", ctx, cut)
         last = buf[cut - 1: cut] if cut else last
         carry = buf[cut - 1:] if following else b""
