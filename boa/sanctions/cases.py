@@ -61,6 +61,7 @@ from boa.sanctions.states import (
 from boa.sanctions.tables import InvalidSanctionInput, load_sanction_data
 from boa.sanctions.template import report_fields
 from boa.sanctions.working_days import DECISION_TARGET, decision_due, elapsed
+from schemes.law_model.models import LawModel
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.service import by_number
 
@@ -124,6 +125,18 @@ async def _case_institution(session: AsyncSession, user: User, project: Project 
     return next(iter(mine))
 
 
+async def table_for_scheme(session: AsyncSession, scheme: str) -> str:
+    """The sanction table a scheme's breaches are decided by (``scheme_tables`` in
+    seed_data/sanctions.json); the law model names its own in its rule set (default: the authority
+    table, schemes/law_model/rules.py). Read when the case is registered and kept on the case."""
+    if scheme == "law_model":
+        model = await session.scalar(select(LawModel))
+        named = (model.rule_set or {}).get("sanction_table") if model is not None else None
+        if named:
+            return table_kind_for(named)
+    return table_kind_for(scheme)
+
+
 async def _case_scheme(session: AsyncSession, institution_id: int, project: Project | None,
                        scheme: str | None) -> str:
     if project is not None:
@@ -162,7 +175,7 @@ async def register(session: AsyncSession, *, actor: Actor, ident: str, kind: str
     proj = await by_number(session, project) if project else None
     inst = await _case_institution(session, user, proj, institution_id, self_report=self_report)
     scheme_kind = await _case_scheme(session, inst, proj, scheme)
-    table = table_kind_for(scheme_kind)
+    table = await table_for_scheme(session, scheme_kind)
     unit_scheme = scheme_kind if load_sanction_data().tables[table].unit == "scheme" else None
     case = BreachCase(user_id=user.id, institution_id=inst, project_id=proj.id if proj else None, scheme=scheme_kind,
                       table_kind=table, unit_institution_id=inst, unit_scheme=unit_scheme, kind=kind,
@@ -317,7 +330,7 @@ def _severity(value: str) -> str:
 
 async def plan_for(session: AsyncSession, case: BreachCase, severity: str) -> tuple[SanctionPlan, Counts]:
     n = await counts(session, case)
-    plan = plan_sanction(case.scheme, _severity(severity), n.unit, n.user, with_project=case.project_id is not None)
+    plan = plan_sanction(case.table_kind, _severity(severity), n.unit, n.user, with_project=case.project_id is not None)
     return plan, n
 
 

@@ -27,8 +27,16 @@ def check_responsible(kind: str) -> None:
         raise ValidationFailed("The law model is owned by a ministry.", code="not_a_ministry", field="institution_id")
 
 
+# The sanction tables of seed_data/sanctions.json a law model may name.
+SANCTION_TABLES = ("authority", "researcher")
+
+
 def rule_set(overrides: dict[str, Any] | None) -> dict[str, Any]:
     unknown = set(overrides or {}) - set(DEFAULT_RULE_SET)
     if unknown:
         raise ValidationFailed(f"Unknown rules: {', '.join(sorted(unknown))}.", field="rule_set")
-    return {**DEFAULT_RULE_SET, **(overrides or {})}
+    rules = {**DEFAULT_RULE_SET, **(overrides or {})}
+    if rules["sanction_table"] not in SANCTION_TABLES:
+        raise ValidationFailed(f"sanction_table is one of {', '.join(SANCTION_TABLES)}.", field="rule_set",
+                               code="unknown_sanction_table")
+    return rules

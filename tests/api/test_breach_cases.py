@@ -330,3 +330,46 @@ async def test_the_reports_documentation_is_checked_stored_and_read_by_the_offic
     assert r.status_code == 200 and r.content == minutes
     assert (await client.get(shown[0]["content_url"], headers=resb)).status_code == 404
     assert "breach.attachment_added" in await audit_actions(demo, f"case:{case['id']}")
+
+
+async def test_the_law_model_decides_by_the_table_its_rule_set_names(client, as_user, demo):
+    """Seed 003: the law model has its own rule set. By default its breaches go by the authority
+    table (counted per scheme); a rule set naming the researcher table is what the preview and the
+    decision then use. (The rule set is set in the database as the office configures it; there is
+    no API to change it.)"""
+    from schemes.law_model.models import LawModel
+
+    staff, institution = await as_user("SANC"), await _law_institution(demo)
+    default = await register(client, staff, breach("LAWM", None, scheme="law_model", institution_id=institution))
+    preview = await client.get(f"/v1/breaches/{default['id']}/sanction-preview?severity=minor", headers=staff)
+    assert preview.status_code == 200 and preview.json()["table"] == "authority", preview.text
+
+    async with transaction(demo) as s:
+        model = await s.scalar(select(LawModel))
+        model.rule_set = {**model.rule_set, "sanction_table": "researcher"}
+    own = await register(client, staff, breach("LAWM", None, scheme="law_model", institution_id=institution, days_ago=2))
+    preview = await client.get(f"/v1/breaches/{own['id']}/sanction-preview?severity=minor", headers=staff)
+    assert preview.status_code == 200 and preview.json()["table"] == "researcher", preview.text
+    # The case registered before the change keeps the table it was registered under.
+    again = await client.get(f"/v1/breaches/{default['id']}/sanction-preview?severity=minor", headers=staff)
+    assert again.json()["table"] == "authority"
+
+
+async def _law_institution(engine) -> str:
+    from boa.people.models import Association
+
+    async with transaction(engine) as s:
+        user = await s.scalar(select(User).where(User.ident == "LAWM"))
+        return str(await s.scalar(select(Association.institution_id).where(Association.user_id == user.id)))
+
+
+def test_a_law_model_rule_set_names_a_known_sanction_table():
+    import pytest
+
+    from boa.kernel.errors import ValidationFailed
+    from schemes.law_model.rules import rule_set
+
+    assert rule_set(None)["sanction_table"] == "authority"
+    assert rule_set({"sanction_table": "researcher"})["sanction_table"] == "researcher"
+    with pytest.raises(ValidationFailed):
+        rule_set({"sanction_table": "none"})
