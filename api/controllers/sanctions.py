@@ -76,7 +76,9 @@ class BreachController(Controller):
         plan = presenters.plan(found["plan"], found["counts"], found["locks"], found["report_ready"])
         return extended(SanctionPreview, plan, case_id=case_id)
 
-    @post("/{case_id:str}/attachments", status_code=201)
+    # The documentation may be larger than the API's usual body cap (BOA_MAX_BODY_BYTES): its own cap
+    # is the attachment's limit plus the multipart envelope.
+    @post("/{case_id:str}/attachments", status_code=201, request_max_body_size=attachments.MAX_BYTES + 64 * 1024)
     async def attach(self, db_session: AsyncSession, actor: Actor, case_id: str,
                      data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]) -> AttachmentView:
         """The report's documentation (minutes, agendas): one PDF or DOCX as the multipart field ``data``."""

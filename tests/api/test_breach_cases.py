@@ -308,6 +308,14 @@ async def test_the_reports_documentation_is_checked_stored_and_read_by_the_offic
     assert doc["kind"] == "docx" and doc["verdict"] in ("clean", "unverifiable")
     r = await client.post(url, headers=resp, files={"data": ("agenda.pdf", _pdf(), "application/pdf")})
     assert r.status_code == 201, r.text
+    # Documentation of a few MB (a scanned signature page, say) is taken, though it is larger than
+    # the API's usual 1 MiB body; more than 10 MB is refused before it is read.
+    big = _with_media(minutes, 3 * 1024 * 1024)
+    r = await client.post(url, headers=resp, files={"data": ("minutes-signed.docx", big, "application/octet-stream")})
+    assert r.status_code == 201, r.text
+    r = await client.post(url, headers=resp, files={"data": ("huge.docx", _with_media(minutes, 11 * 1024 * 1024),
+                                                             "application/octet-stream")})
+    assert r.status_code == 413, r.text
 
     before = (await client.get(f"/v1/breaches/{case['id']}", headers=sanc)).json()["attachments"]
     for files, status, code in (
@@ -323,13 +331,25 @@ async def test_the_reports_documentation_is_checked_stored_and_read_by_the_offic
     r = await client.post(url, headers=resb, files={"data": ("agenda.pdf", _pdf(), "application/pdf")})
     assert r.status_code == 404  # a researcher does not see the institution's case
     shown = (await client.get(f"/v1/breaches/{case['id']}", headers=sanc)).json()["attachments"]
-    assert shown == before and [d["name"] for d in shown] == ["minutes.docx", "agenda.pdf"]
+    assert shown == before and [d["name"] for d in shown] == ["minutes.docx", "agenda.pdf", "minutes-signed.docx"]
 
     # The office downloads the documentation as stored.
     r = await client.get(shown[0]["content_url"], headers=sanc)
     assert r.status_code == 200 and r.content == minutes
     assert (await client.get(shown[0]["content_url"], headers=resb)).status_code == 404
     assert "breach.attachment_added" in await audit_actions(demo, f"case:{case['id']}")
+
+
+def _with_media(docx: bytes, size: int) -> bytes:
+    """The document with an image-like part of ``size`` incompressible bytes (stored, not deflated)."""
+    import io
+    import os
+    import zipfile
+
+    out = io.BytesIO(docx)
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr(zipfile.ZipInfo("word/media/image1.bin"), os.urandom(size))
+    return out.getvalue()
 
 
 async def test_the_law_model_decides_by_the_table_its_rule_set_names(client, as_user, demo):
