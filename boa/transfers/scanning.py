@@ -94,6 +94,13 @@ async def _claim(engine: Bind, file_id: int) -> TransferFile | None:
 async def _record(engine: Bind, file_id: int, report: FileReport) -> int | None:
     """Writes the verdict; the transfer's id when this was its last file."""
     async with _transaction(engine) as session:
+        transfer_id = await session.scalar(select(TransferFile.transfer_id).where(TransferFile.id == file_id))
+        if transfer_id is None:
+            return None
+        # The transfer's row first (as submit locks it): the files of one transfer record one at a
+        # time, so the last one sees every other verdict and finishes the transfer. Without it two
+        # files recorded at once on PostgreSQL each saw the other still verifying.
+        await session.get(Transfer, transfer_id, with_for_update=True)
         f = await session.get(TransferFile, file_id, with_for_update=True)
         if f is None or f.state != FileState.VERIFYING:
             return None
@@ -188,4 +195,13 @@ async def rescan_stale(engine: Bind) -> int:
     done = 0
     for file_id in ids:
         done += await scan_file(engine, file_id)
+    # A transfer whose scanner died between its last verdict and finishing it.
+    async with _transaction(engine) as session:
+        verifying = select(TransferFile.id).where(TransferFile.transfer_id == Transfer.id,
+                                                  TransferFile.state == FileState.VERIFYING)
+        unfinished = list(await session.scalars(select(Transfer.id).where(
+            Transfer.state == TransferState.VERIFYING, Transfer.created_at < cutoff, ~verifying.exists()).limit(100)))
+    for transfer_id in unfinished:
+        async with _transaction(engine) as session:
+            await _finish(session, transfer_id)
     return done

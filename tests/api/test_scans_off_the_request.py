@@ -177,3 +177,19 @@ async def test_a_scan_whose_scanner_died_is_taken_over_by_the_sweep(client, as_u
         assert (f.state, f.verdict) == ("staged", "flagged")
         assert (await s.get(Transfer, orphan_id)).state == "ready"
     assert (await run_sweeps(demo)) == {"rescan_stale": 0}  # done once
+
+
+async def test_a_transfer_left_verifying_after_its_last_verdict_is_finished_by_the_sweep(client, as_user, demo,
+                                                                                         gate):
+    """The scanner recorded the last verdict and died before it finished the transfer."""
+    gate(SCAN_WAIT_SECONDS=30)
+    me = await as_user("RESA")
+    r = await upload(client, me, await project_no(demo), [("tabel.txt", CLEAN_TABLE)])
+    transfer_id = int(r.json()["id"])
+    async with transaction(demo) as s:
+        transfer = await s.get(Transfer, transfer_id)
+        transfer.state = "verifying"
+        transfer.created_at = clock.now() - timedelta(hours=1)
+    assert (await client.get(f"/v1/transfers/{transfer_id}", headers=me)).json()["state"] == "verifying"
+    await run_sweeps(demo)
+    assert (await client.get(f"/v1/transfers/{transfer_id}", headers=me)).json()["state"] == "ready"
