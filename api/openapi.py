@@ -69,6 +69,20 @@ class MultipartUpload(Operation):
             schema=form, encoding={"files": Encoding(content_type="application/octet-stream")})})
 
 
+@dataclass
+class DocumentUpload(Operation):
+    """A breach report's documentation, which its handler reads from the form itself (a form
+    without the file is a 422, not Litestar's extractor error): one file as ``data``."""
+
+    def __post_init__(self) -> None:
+        form = Schema(type=OpenAPIType.OBJECT, required=["data"], properties={
+            "data": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY,
+                           description="One PDF or DOCX document (minutes, agendas)."),
+        })
+        self.request_body = RequestBody(required=True, content={"multipart/form-data": OpenAPIMediaType(
+            schema=form, encoding={"data": Encoding(content_type="application/octet-stream")})})
+
+
 def install(app: Litestar) -> None:
     """Documents the problem responses on every route handler of the app."""
     specs = {status: ResponseSpec(data_container=Problem, media_type=PROBLEM, description=text,

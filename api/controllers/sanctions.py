@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 from litestar.response import File
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.openapi import DocumentUpload
 from api.schemas.bodies import (
     AssessmentBody,
     BreachBody,
@@ -23,6 +23,7 @@ from api.schemas.bodies import (
 from api.schemas.common import Page, extended
 from api.schemas.sanctions import SanctionDecided, SanctionPreview
 from boa.kernel.actor import Actor
+from boa.kernel.errors import ValidationFailed
 from boa.sanctions import attachments, cases, locks, presenters, views
 from boa.sanctions.presenters import AttachmentView, CaseView, LockView
 
@@ -78,12 +79,19 @@ class BreachController(Controller):
 
     # The documentation may be larger than the API's usual body cap (BOA_MAX_BODY_BYTES): its own cap
     # is the attachment's limit plus the multipart envelope.
-    @post("/{case_id:str}/attachments", status_code=201, request_max_body_size=attachments.MAX_BYTES + 64 * 1024)
-    async def attach(self, db_session: AsyncSession, actor: Actor, case_id: str,
-                     data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]) -> AttachmentView:
+    @post("/{case_id:str}/attachments", status_code=201, request_max_body_size=attachments.MAX_BYTES + 64 * 1024,
+          operation_class=DocumentUpload)
+    async def attach(self, request: Request, db_session: AsyncSession, actor: Actor, case_id: str) -> AttachmentView:
         """The report's documentation (minutes, agendas): one PDF or DOCX as the multipart field ``data``."""
-        content = await data.read()
-        row = await attachments.attach(db_session, actor=actor, case_id=case_id, name=data.filename, data=content)
+        await attachments.authorise(db_session, actor, case_id)
+        if request.content_type[0] != "multipart/form-data":
+            raise ValidationFailed("Send the document as multipart/form-data.", code="multipart_required")
+        document = (await request.form()).get("data")
+        if not isinstance(document, UploadFile):
+            raise ValidationFailed("Send the document as the multipart field data.", field="data",
+                                   code="file_required")
+        row = await attachments.attach(db_session, actor=actor, case_id=case_id, name=document.filename,
+                                       data=await document.read())
         return presenters.attachment(row)
 
     @get("/{case_id:str}/attachments/{attachment_id:str}/content", media_type="application/octet-stream")

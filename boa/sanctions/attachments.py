@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import anyio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +25,8 @@ from boa.sanctions.cases import visible_case
 from boa.sanctions.models import BreachAttachment, BreachCase
 from boa.sanctions.permissions import REPORTERS
 from boa.sanctions.states import takes_report
-from boa.scanner.core import scan_file
 from boa.scanner.filetypes import extension_of
+from boa.transfers.scanning import scan_in_sandbox
 from boa.transfers.storage import Store, store_at
 
 ALLOWED = ("pdf", "docx")
@@ -47,11 +48,17 @@ def _checked_name(name: str | None) -> str:
     return name
 
 
-async def attach(session: AsyncSession, *, actor: Actor, case_id: str, name: str | None,
-                 data: bytes) -> BreachAttachment:
+async def authorise(session: AsyncSession, actor: Actor, case_id: str) -> BreachCase:
+    """The case, when ``actor`` may attach its documentation (before any body is read)."""
     case = await visible_case(session, actor, case_id)
     if not await roles_at(session, actor.user_id, case.institution_id) & REPORTERS:
         raise PermissionDenied("Only the person responsible for authorisation or a substitute attaches documentation.")
+    return case
+
+
+async def attach(session: AsyncSession, *, actor: Actor, case_id: str, name: str | None,
+                 data: bytes) -> BreachAttachment:
+    case = await authorise(session, actor, case_id)
     name = _checked_name(name)
     if not data:
         raise ValidationFailed("The file is empty.", field="file", code="empty_file")
@@ -66,7 +73,8 @@ async def attach(session: AsyncSession, *, actor: Actor, case_id: str, name: str
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload.{extension_of(name)}"
         path.write_bytes(data)
-        report = scan_file(path, name)
+        # In the budgeted scanner processes, off the event loop (a document bomb costs its budget).
+        report = await anyio.to_thread.run_sync(scan_in_sandbox, str(path), name, MAX_BYTES)
         if report.verdict == "rejected":
             raise ValidationFailed(report.message or "File type not allowed.", field="file",
                                    code=report.reason or "file_type_not_allowed")

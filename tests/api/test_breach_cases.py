@@ -393,3 +393,15 @@ def test_a_law_model_rule_set_names_a_known_sanction_table():
     assert rule_set({"sanction_table": "researcher"})["sanction_table"] == "researcher"
     with pytest.raises(ValidationFailed):
         rule_set({"sanction_table": "none"})
+
+
+async def test_a_documentation_form_without_the_file_is_a_clear_422(client, as_user, demo):
+    """Found by schemathesis: a multipart form with no file part was a 500."""
+    sanc, resp = await as_user("SANC"), await as_user("RESP")
+    case = await register(client, sanc, breach("RESA", await labour(client, sanc)))
+    url = f"/v1/breaches/{case['id']}/attachments"
+    r = await client.post(url, headers=resp, files={"": (None, b"null")})
+    assert r.status_code == 422 and r.json()["code"] == "file_required", r.text
+    r = await client.post(url, headers=resp, json={"data": "x"})
+    assert r.status_code == 422 and r.json()["code"] == "multipart_required", r.text
+    assert (await client.get(f"/v1/breaches/{case['id']}", headers=sanc)).json()["attachments"] == []
