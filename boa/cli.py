@@ -7,50 +7,59 @@ import asyncio
 import json
 import logging
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from boa.composition import wire
 from boa.kernel.access import ACTIONS
 from boa.kernel.domain import STAFF_ROLES
+from boa.kernel.errors import BoaError
 from boa.kernel.settings import get_settings
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-def _engine():
+T = TypeVar("T")
+
+
+def _with_engine(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Runs ``work`` with an engine of its own, disposed afterwards (a command is one event loop)."""
     from boa.kernel.db import make_engine
 
-    return make_engine(get_settings())
+    async def run() -> T:
+        engine = make_engine(get_settings())
+        try:
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Runs ``work`` in one transaction, committed when it returns and rolled back when it raises."""
+    from boa.kernel.db import transaction
+
+    async def step(engine: AsyncEngine) -> T:
+        async with transaction(engine) as session:
+            return await work(session)
+
+    return _with_engine(step)
 
 
 def cmd_db_upgrade(_: argparse.Namespace) -> int:
     """Migrates, then publishes the user agreement versions of seed_data/user_agreements.json
     that the database lacks (a published version is never changed)."""
-    from boa.kernel.db import transaction
     from boa.migrate import upgrade
     from boa.people.user_agreements import publish_user_agreements
     from boa.registers.catalogue import load_catalogue_into
 
     upgrade(get_settings().database_url)
-
-    async def publish() -> list[int]:
-        engine = _engine()
-        try:
-            async with transaction(engine) as session:
-                return await publish_user_agreements(session)
-        finally:
-            await engine.dispose()
-
-    published = asyncio.run(publish())
+    published = _in_transaction(publish_user_agreements)
     print("database is at the newest revision")
     if published:
         print("user agreement published: version " + ", ".join(str(v) for v in published))
-
-    async def load():
-        engine = _engine()
-        try:
-            return await load_catalogue_into(engine)
-        finally:
-            await engine.dispose()
-
-    loaded = asyncio.run(load())
+    loaded = _with_engine(load_catalogue_into)
     print(f"register catalogue: {len(loaded.registers)} registers and {loaded.variables} variables added")
     return 0
 
@@ -58,30 +67,14 @@ def cmd_db_upgrade(_: argparse.Namespace) -> int:
 def cmd_seed_demo(_: argparse.Namespace) -> int:
     from boa.demo import load_demo
 
-    async def run() -> bool:
-        engine = _engine()
-        try:
-            return await load_demo(engine)
-        finally:
-            await engine.dispose()
-
-    print("demo data loaded" if asyncio.run(run()) else "database already holds data; demo not loaded")
+    print("demo data loaded" if _with_engine(load_demo) else "database already holds data; demo not loaded")
     return 0
 
 
 def cmd_audit_verify(_: argparse.Namespace) -> int:
     from boa.kernel import audit
-    from boa.kernel.db import transaction
 
-    async def run():
-        engine = _engine()
-        try:
-            async with transaction(engine) as session:
-                return await audit.verify(session)
-        finally:
-            await engine.dispose()
-
-    result = asyncio.run(run())
+    result = _in_transaction(audit.verify)
     print(json.dumps(result.as_dict()))
     return 0 if result.ok else 1
 
@@ -112,43 +105,32 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = get_settings()
 
-    async def run() -> None:
-        engine = _engine()
-        try:
-            if args.once:
-                print(json.dumps({"reminders": await jobs.run_reminders(engine),
-                                  "mail": await jobs.run_delivery(engine)}))
-            elif args.in_process or is_sqlite(settings.database_url):
-                worker = jobs.InProcess(engine)
-                loop = asyncio.get_running_loop()
-                for sig in (signal.SIGINT, signal.SIGTERM):
-                    loop.add_signal_handler(sig, worker.request_stop)
-                print("BOA worker: in-process loop (mail every 5 s, reminders every hour); Ctrl-C stops it", flush=True)
-                await worker.run()
-            else:
-                app = job_app(settings.database_url)
-                async with app.open_async():
-                    await app.run_worker_async(queues=[jobs.QUEUE], concurrency=args.concurrency,
-                                               additional_context={"engine": engine}, delete_jobs="successful")
-        finally:
-            await engine.dispose()
+    async def run(engine: AsyncEngine) -> None:
+        if args.once:
+            print(json.dumps({"reminders": await jobs.run_reminders(engine),
+                              "mail": await jobs.run_delivery(engine)}))
+        elif args.in_process or is_sqlite(settings.database_url):
+            worker = jobs.InProcess(engine)
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, worker.request_stop)
+            print("BOA worker: in-process loop (mail every 5 s, reminders every hour); Ctrl-C stops it", flush=True)
+            await worker.run()
+        else:
+            app = job_app(settings.database_url)
+            async with app.open_async():
+                await app.run_worker_async(queues=[jobs.QUEUE], concurrency=args.concurrency,
+                                           additional_context={"engine": engine}, delete_jobs="successful")
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(run())
+    _with_engine(run)
     return 0
 
 
 def cmd_mail_status(_: argparse.Namespace) -> int:
     from boa.kernel import outbox
 
-    async def run():
-        engine = _engine()
-        try:
-            return await outbox.status(engine)
-        finally:
-            await engine.dispose()
-
-    result = asyncio.run(run())
+    result = _with_engine(outbox.status)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 1 if result["counts"]["failed"] else 0
 
@@ -156,14 +138,7 @@ def cmd_mail_status(_: argparse.Namespace) -> int:
 def cmd_mail_retry(args: argparse.Namespace) -> int:
     from boa.kernel import outbox
 
-    async def run() -> int:
-        engine = _engine()
-        try:
-            return await outbox.retry_failed(engine, args.ids)
-        finally:
-            await engine.dispose()
-
-    print(f"{asyncio.run(run())} failed mails queued again")
+    print(f"{_with_engine(lambda engine: outbox.retry_failed(engine, args.ids))} failed mails queued again")
     return 0
 
 
@@ -173,15 +148,10 @@ def cmd_transfers_sweep(args: argparse.Namespace) -> int:
     from boa.transfers.storage import store_at
     from boa.transfers.sweep import sweep
 
-    async def run():
-        engine = _engine()
-        try:
-            return await sweep(engine, store_at(get_settings().transfer_store_dir),
-                               older_than=timedelta(hours=args.older_than_hours), dry_run=args.dry_run)
-        finally:
-            await engine.dispose()
-
-    print(json.dumps(asyncio.run(run()).as_dict()))
+    result = _with_engine(lambda engine: sweep(engine, store_at(get_settings().transfer_store_dir),
+                                               older_than=timedelta(hours=args.older_than_hours),
+                                               dry_run=args.dry_run))
+    print(json.dumps(result.as_dict()))
     return 0
 
 
@@ -198,27 +168,16 @@ def cmd_sdc(args: argparse.Namespace) -> int:
 
 
 def cmd_clients_create(args: argparse.Namespace) -> int:
-    from boa.kernel.db import transaction
     from tokens.service_clients import create_client
 
-    async def run():
-        engine = _engine()
-        try:
-            async with transaction(engine) as session:
-                reg = await create_client(session, args.name, args.scope, actor="system:cli")
-                return reg.client.client_id, reg.secret
-        finally:
-            await engine.dispose()
-
-    client_id, secret = asyncio.run(run())
-    print(f"client_id:     {client_id}\nclient_secret: {secret}\n(the secret is shown only this once)")
+    reg = _in_transaction(lambda session: create_client(session, args.name, args.scope, actor="system:cli"))
+    print(f"client_id:     {reg.client.client_id}\nclient_secret: {reg.secret}\n(the secret is shown only this once)")
     return 0
 
 
 def cmd_tokens_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from boa.kernel.db import transaction
     from tokens.seedfile import SeedFileError, parse
     from tokens.service import import_seeds
 
@@ -230,22 +189,7 @@ def cmd_tokens_import(args: argparse.Namespace) -> int:
     except SeedFileError as exc:
         print(f"{exc.code}: {exc}", file=sys.stderr)
         return 1
-
-    async def run() -> int:
-        engine = _engine()
-        try:
-            async with transaction(engine) as session:
-                return await import_seeds(session, records, actor="system:cli")
-        finally:
-            await engine.dispose()
-
-    from boa.kernel.errors import BoaError
-
-    try:
-        count = asyncio.run(run())
-    except BoaError as exc:
-        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
-        return 1
+    count = _in_transaction(lambda session: import_seeds(session, records, actor="system:cli"))
     print(f"imported {count} token seeds")
     return 0
 
@@ -254,44 +198,22 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     """The first user of a new installation (Research Services staff) is made here; every later
     user through the API or the pages. The activation mail goes out like any other."""
     from boa.kernel.actor import Actor
-    from boa.kernel.db import transaction
-    from boa.kernel.errors import BoaError
     from boa.people.users import create_user
 
-    async def run() -> str:
-        engine = _engine()
-        try:
-            async with transaction(engine) as session:
-                user = await create_user(session, actor=Actor(system="cli"), name=args.name, email=args.email,
-                                         mobile=args.mobile, staff_roles=args.staff or [])
-                return user.ident
-        finally:
-            await engine.dispose()
-
-    try:
-        ident = asyncio.run(run())
-    except BoaError as exc:
-        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
-        return 1
-    print(f"user {ident} created; the activation mail goes to {args.email}")
+    user = _in_transaction(lambda session: create_user(session, actor=Actor(system="cli"), name=args.name,
+                                                       email=args.email, mobile=args.mobile,
+                                                       staff_roles=args.staff or []))
+    print(f"user {user.ident} created; the activation mail goes to {args.email}")
     return 0
 
 
 def cmd_access_decide(args: argparse.Namespace) -> int:
     """The same decision every gate asks, from the database (not from any cache); a denial is not
     audited: this is an operator asking why, not a gate acting."""
-    from boa.kernel.db import transaction
     from boa.kernel.decisions import decision_for
 
-    async def run():
-        engine = _engine()
-        try:
-            async with transaction(engine) as session:
-                return await decision_for(session, args.ident, args.action, args.project, record_denial=False)
-        finally:
-            await engine.dispose()
-
-    decision = asyncio.run(run())
+    decision = _in_transaction(lambda session: decision_for(session, args.ident, args.action, args.project,
+                                                            record_denial=False))
     print(json.dumps(decision.as_dict(), ensure_ascii=False))
     return 0 if decision.allowed else 1
 
@@ -305,54 +227,31 @@ def cmd_keys_rotate(_: argparse.Namespace) -> int:
 
 def cmd_radius_serve(args: argparse.Namespace) -> int:
     """The research servers' RADIUS front door, until SIGINT or SIGTERM."""
-    import logging
-
     from tokens.radius.server import serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-    async def run() -> None:
-        engine = _engine()
-        try:
-            await serve(engine, args.host, args.port)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
+    _with_engine(lambda engine: serve(engine, args.host, args.port))
     return 0
 
 
 def cmd_radius_clients(args: argparse.Namespace) -> int:
     """``add``, ``remove`` and ``list`` the gateways that may ask over RADIUS; a secret is never printed."""
     from boa.kernel.actor import Actor
-    from boa.kernel.db import transaction
-    from boa.kernel.errors import BoaError
     from tokens.radius import clients
 
     secret = sys.stdin.readline().rstrip("\r\n") if getattr(args, "secret", None) == "-" else getattr(args, "secret", "")
+    actor = Actor(system="cli")
 
-    async def run() -> list[str]:
-        engine = _engine()
-        try:
-            async with transaction(engine) as session:
-                actor = Actor(system="cli")
-                if args.clients_action == "add":
-                    row = await clients.add_client(session, actor=actor, name=args.name, address=args.address,
-                                                   secret=secret)
-                    return [f"RADIUS client {row.name} ({row.address}) added"]
-                if args.clients_action == "remove":
-                    await clients.remove_client(session, actor=actor, name=args.name)
-                    return [f"RADIUS client {args.name} removed"]
-                return [f"{row.name}\t{row.address}" for row in await clients.list_clients(session)]
-        finally:
-            await engine.dispose()
+    async def run(session: AsyncSession) -> list[str]:
+        if args.clients_action == "add":
+            row = await clients.add_client(session, actor=actor, name=args.name, address=args.address, secret=secret)
+            return [f"RADIUS client {row.name} ({row.address}) added"]
+        if args.clients_action == "remove":
+            await clients.remove_client(session, actor=actor, name=args.name)
+            return [f"RADIUS client {args.name} removed"]
+        return [f"{row.name}\t{row.address}" for row in await clients.list_clients(session)]
 
-    try:
-        lines = asyncio.run(run())
-    except BoaError as exc:
-        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
-        return 1
-    for line in lines:
+    for line in _in_transaction(run):
         print(line)
     return 0
 
@@ -456,7 +355,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     wire()
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except BoaError as exc:  # a refusal the command's service gave: its code and words, nothing changed
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

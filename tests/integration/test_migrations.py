@@ -48,6 +48,10 @@ def test_cli_migrates_an_empty_sqlite_database_publishes_the_user_agreement_and_
     assert "already holds data" in again.stdout
     verify = run("audit", "verify")
     assert verify.returncode == 0 and '"ok": true' in verify.stdout
+    created = run("users", "create", "Stine Staff", "stine@dst.example", "--staff", "staff")
+    assert created.returncode == 0 and "the activation mail goes to stine@dst.example" in created.stdout, created.stderr
+    twice = run("users", "create", "Stine Again", "stine@")  # a refusal: its code, exit 1, no trace
+    assert twice.returncode == 1 and re.fullmatch(r"[a-z_]+: .+\n", twice.stderr), twice.stderr
 
 
 def test_audit_verify_command_fails_on_tampering(tmp_path):
