@@ -8,8 +8,8 @@ autocommit handler commits only 2xx and 3xx)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 

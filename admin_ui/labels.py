@@ -216,7 +216,8 @@ KINDS.update({"breach_kind": sanctions.BREACH_KIND_LABELS, "case_state": sanctio
               "report_state": sanctions.REPORT_STATE_LABELS, "severity": sanctions.SEVERITY_LABELS,
               "open_end": sanctions.OPEN_END_LABELS, "lock_source": sanctions.LOCK_SOURCE_LABELS,
               "lock_scope": sanctions.LOCK_SCOPE_LABELS, "agreement": sanctions.AGREEMENT_LABELS,
-              "case_stage": sanctions.STAGE_LABELS, "measure_status": sanctions.MEASURE_STATUS_LABELS})
+              "case_stage": sanctions.STAGE_LABELS, "measure_status": sanctions.MEASURE_STATUS_LABELS,
+              "lift_comment": sanctions.LIFT_COMMENT_LABELS})
 ERRORS.update({k: v for k, v in sanctions.SANCTION_ERRORS.items() if k not in ERRORS})
 REASONS.update({k: v for k, v in sanctions.SANCTION_REASONS.items() if k not in REASONS})
 ERRORS.update({k: v for k, v in onboarding.ONBOARDING_ERRORS.items() if k not in ERRORS})

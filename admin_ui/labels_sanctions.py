@@ -45,6 +45,12 @@ OPEN_END_LABELS = {
     "until_report_approved": N_("Until the report is approved"),
     "case_by_case": N_("Until further decision"),
 }
+# The comments the services write when a case lifts its own locks (boa.sanctions.cases).
+LIFT_COMMENT_LABELS = {
+    "report approved": N_("the report is approved"),
+    "case decided": N_("the case is decided"),
+    "case dismissed": N_("the case is dismissed"),
+}
 LOCK_SOURCE_LABELS = {"suspension": N_("Temporary suspension"), "decision": N_("Sanction")}
 LOCK_SCOPE_LABELS = {
     "user": N_("User"),

@@ -111,6 +111,8 @@ async def test_register_report_preview_decide_and_lift(people, demo):
     page = await dirg.get(r.headers["location"])
     assert re.search(r"Sanktionen er afgjort: \d+ spærringer; afgørelsesbrevet er sendt.", page.text)
     assert "Afgjort" in page.text and "I kraft" in page.text and "Ophævet eller udløbet" in page.text
+    # The suspension the decision lifted says why in the reader's words, not the service's note.
+    assert "</span>: sagen er afgjort" in page.text and "case decided" not in page.text
 
     # The refused session is over; a new login of the quarantined user shows the lock and its end date.
     assert (await resa.get("/me/projects")).status_code == 303
