@@ -8,6 +8,7 @@ autocommit handler commits only 2xx and 3xx)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -32,14 +33,27 @@ class ErrorText:
     detail: str | None = None
 
 
-def error_text(exc: BoaError, lang: str) -> ErrorText:
+def error_text(exc: BoaError, lang: str, fields: Mapping[str, str] | None = None) -> ErrorText:
     """The service's own sentence when the catalogue knows it; else the message for the error's
-    code, with the service's (English) sentence as the detail."""
+    code, with the service's (English) sentence as the detail.
+
+    With ``fields`` (a page's form fields by the services' names, :func:`labels.fields_for`) the
+    reader sees only their own words: the code's message, and the field by its label on the form
+    (the service's sentence names the field as the API does, ``occurred_at``)."""
     exact = known(lang, exc.detail)
     if exact:
         return ErrorText(exact)
-    msgid = labels.ERRORS.get(exc.code) or labels.ERRORS.get(type(exc).code) or labels.ERRORS["bad_request"]
+    specific = labels.ERRORS.get(exc.code)
+    msgid = specific or labels.ERRORS.get(type(exc).code) or labels.ERRORS["bad_request"]
     message = gettext(lang, msgid)
+    if fields is not None:
+        field = str(exc.extra.get("field") or "")
+        label = fields.get(field) or fields.get(field.split("[", 1)[0].rstrip("_0123456789")) or (
+            fields.get("measures") if field.startswith("measure") else None)
+        if label:
+            return ErrorText(message, gettext(lang, labels.CHECK_FIELD) % {"field": gettext(lang, label)})
+        if specific or lang != "en":
+            return ErrorText(message)
     if lang == "en":
         return ErrorText(exc.detail or message)
     return ErrorText(message, exc.detail if exc.detail and exc.detail != msgid else None)
@@ -81,7 +95,8 @@ def page_error(request: Request, exc: Exception) -> Response:
         return render(request, "denied.html", status=exc.status, reasons=reason_texts(exc.reasons, viewer.lang),
                       at_login=during_login, cookies=[expired(SESSION_COOKIE)] if during_login else None)
     if isinstance(exc, BoaError):
-        return render(request, "error.html", status=exc.status, error=error_text(exc, viewer.lang),
+        return render(request, "error.html", status=exc.status,
+                      error=error_text(exc, viewer.lang, labels.fields_for(request.url.path)),
                       back=_back(request))
     if isinstance(exc, NotFoundException):
         return render(request, "error.html", status=404, error=ErrorText(gettext(viewer.lang, labels.ERRORS["not_found"])),

@@ -157,6 +157,9 @@ ERRORS = {
     "method_not_allowed": N_("The request is not valid."),
 }
 
+# The hint that names the form field a refusal is about (see errors.error_text).
+CHECK_FIELD = N_("Check the field “%(field)s”.")
+
 REASONS = {
     "user_unknown": N_("No such user."),
     "user_inactive": N_("The user is not active."),
@@ -213,9 +216,17 @@ KINDS.update({"breach_kind": sanctions.BREACH_KIND_LABELS, "case_state": sanctio
               "report_state": sanctions.REPORT_STATE_LABELS, "severity": sanctions.SEVERITY_LABELS,
               "open_end": sanctions.OPEN_END_LABELS, "lock_source": sanctions.LOCK_SOURCE_LABELS,
               "lock_scope": sanctions.LOCK_SCOPE_LABELS, "agreement": sanctions.AGREEMENT_LABELS,
-              "case_stage": sanctions.STAGE_LABELS, "measure_status": sanctions.MEASURE_STATUS_LABELS})
+              "case_stage": sanctions.STAGE_LABELS, "measure_status": sanctions.MEASURE_STATUS_LABELS,
+              "lift_comment": sanctions.LIFT_COMMENT_LABELS})
 ERRORS.update({k: v for k, v in sanctions.SANCTION_ERRORS.items() if k not in ERRORS})
 REASONS.update({k: v for k, v in sanctions.SANCTION_REASONS.items() if k not in REASONS})
 ERRORS.update({k: v for k, v in onboarding.ONBOARDING_ERRORS.items() if k not in ERRORS})
 KINDS.update({"frequency": registers.FREQUENCIES, "register_state": registers.REGISTER_STATES})
 ERRORS.update({k: v for k, v in registers.ERRORS.items() if k not in ERRORS})
+
+
+def fields_for(path: str) -> dict[str, str] | None:
+    """The form fields' labels of the page at ``path``, for pages that name the field of a refusal."""
+    if any(path == p or path.startswith(p + "/") for p in sanctions.FIELD_PAGES):
+        return sanctions.FIELD_LABELS
+    return None

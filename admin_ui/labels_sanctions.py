@@ -45,6 +45,12 @@ OPEN_END_LABELS = {
     "until_report_approved": N_("Until the report is approved"),
     "case_by_case": N_("Until further decision"),
 }
+# The comments the services write when a case lifts its own locks (boa.sanctions.cases).
+LIFT_COMMENT_LABELS = {
+    "report approved": N_("the report is approved"),
+    "case decided": N_("the case is decided"),
+    "case dismissed": N_("the case is dismissed"),
+}
 LOCK_SOURCE_LABELS = {"suspension": N_("Temporary suspension"), "decision": N_("Sanction")}
 LOCK_SCOPE_LABELS = {
     "user": N_("User"),
@@ -70,7 +76,55 @@ SANCTION_ERRORS = {
     "sanction_decision_required": N_("Only the Director General (sanction_decision) decides a breach case."),
     "not_project_member": N_("You are not a member of that project."),
     "template_incomplete": N_("Fill in every field of the standard template, and at least one measure."),
+    "microdata_in_attachment": N_("The document looks like it holds microdata (CPR numbers or unit-level data): "
+                                  "remove them and attach it again."),
+    "too_many_attachments": N_("A case takes at most 20 documents."),
+    "file_required": N_("Choose a PDF or DOCX document to attach."),
 }
+# Why a document of the report and plan was not attached, shown in place naming the file (the
+# codes of boa.sanctions.attachments and of the scanner's type check).
+ATTACHMENT_ERRORS = {
+    "file_type_not_allowed": N_("only PDF and DOCX documents can be attached."),
+    "content_mismatch": N_("the content is not the kind of file its name says (PDF or DOCX)."),
+    "corrupt_file": N_("the file is damaged and cannot be read."),
+    "empty_file": N_("the file is empty."),
+    "file_too_large": N_("a document has at most 10 MB."),
+    "archive_too_large": N_("the document unpacks to more than the allowed size."),
+    "microdata_in_attachment": N_("it looks like it holds microdata (CPR numbers or unit-level data); remove "
+                                  "them and attach it again."),
+    "too_many_attachments": N_("a case takes at most 20 documents."),
+    "report_not_expected": N_("the case takes no documentation now."),
+}
+# A document refused before its name is read (the whole form is over the cap).
+DOCUMENT_TOO_LARGE = N_("The document is larger than 10 MB; it is not attached.")
+# The breach forms' fields by the names the services give in a refusal (``field=``), with the
+# words the forms show: a refusal on these pages names the field, never the service's field name.
+FIELD_LABELS = {
+    "ident": N_("IDENT of the user"),
+    "project": N_("Project"),
+    "institution_id": N_("Institution"),
+    "scheme": N_("Scheme"),
+    "kind": N_("Kind of breach"),
+    "occurred_at": N_("Occurred at"),
+    "description": N_("What happened"),
+    "data_volume": N_("Volume of data"),
+    "report": N_("The incident"),
+    "scope": N_("The scope of the breach"),
+    "current_rules": N_("Current rules and practice at the institution"),
+    "actions_taken": N_("What the institution has done"),
+    "user_consequences": N_("Consequences for the user"),
+    "plan": N_("Plan"),
+    "measures": N_("Measures (who, when, what, target group)"),
+    "severity": N_("Severity"),
+    "note": N_("Note for the Director General"),
+    "comment": N_("Comment"),
+    "supervisory_board": N_("The Supervisory Board's information"),
+    "file": N_("Documentation"),
+    "outcome": N_("Your review"),
+    "state": N_("State"),
+}
+# The pages whose refusals use FIELD_LABELS (path prefixes).
+FIELD_PAGES = ("/staff/breaches", "/breaches", "/staff/locks", "/staff/review")
 SANCTION_REASONS = {
     "locked_until_decision": N_("Access is suspended until the breach case is decided."),
 }

@@ -15,6 +15,8 @@ VERDICTS = {
 }
 
 # Why a file got its verdict (the scanner's and the type check's reason codes).
+# The scanner's kinds of file (boa.scanner.filetypes); the others are format names (csv, xlsx, pdf).
+FILE_KINDS = {"text": N_("text")}
 FILE_REASONS = {
     "file_type_not_allowed": N_("File type not allowed"),
     "content_mismatch": N_("The content does not match the file extension"),
@@ -136,4 +138,5 @@ KINDS = {
     "finding": FINDING_KINDS,
     "location": LOCATION_KEYS,
     "review_reason": REVIEW_REASONS,
+    "file_kind": FILE_KINDS,
 }

@@ -40,6 +40,13 @@ def label(value: Any, kind: str, lang: str) -> str:
     return gettext(lang, msgid) if msgid else str(value).replace("_", " ")
 
 
+def label_or_text(value: Any, kind: str, lang: str) -> str:
+    """The label when ``value`` is one of the kind's codes, else ``value`` as written (a comment
+    a person typed, beside the codes a service writes)."""
+    msgid = labels.KINDS.get(kind, {}).get(str(value))
+    return gettext(lang, msgid) if msgid else ("" if value is None else str(value))
+
+
 # Dates and times as people in each language write them (Babel's patterns): Danish
 # "29. nov. 2026" and "29. nov. 2026 19.42", English "29 Nov 2026" and "29 Nov 2026, 19:42" (no
 # US month-first dates, the same day-month-year order in both languages).
@@ -87,6 +94,7 @@ def environment(lang: str) -> Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]  # added to Environment by the i18n extension
     env.filters["label"] = lambda value, kind: label(value, kind, lang)
+    env.filters["label_or_text"] = lambda value, kind: label_or_text(value, kind, lang)
     env.filters["day"] = lambda value: _date(value, lang)
     env.filters["moment"] = lambda value: _datetime(value, lang)
     env.filters["size"] = lambda value: _size(value, lang)

@@ -93,3 +93,42 @@ async def decision(client, staff: dict[str, str], ident: str, action: str, proje
 
 async def labour(client, headers: dict[str, str]) -> str:
     return await project_number(client, headers, LABOUR)
+
+
+def docx(text: str) -> bytes:
+    """A Word document with one paragraph per line of ``text``."""
+    import io
+
+    import docx as python_docx
+
+    document = python_docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def pdf() -> bytes:
+    """A PDF of one blank page."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def with_media(document: bytes, size: int) -> bytes:
+    """``document`` (a DOCX) with an image-like part of ``size`` incompressible bytes (stored, not deflated)."""
+    import io
+    import os
+    import zipfile
+
+    out = io.BytesIO(document)
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr(zipfile.ZipInfo("word/media/image1.bin"), os.urandom(size))
+    return out.getvalue()

@@ -6,8 +6,10 @@
   severity, the preparation, dismissal) and ``/staff/locks`` (active locks, lift with a comment).
 - The Director General (``sanction_decision``): the same case page, deciding a prepared case.
 - The person responsible for authorisation or a substitute (and a user for their own cases):
-  ``/breaches`` and ``/breaches/{id}`` with the report-and-plan form (the standard template) when
-  they may submit.
+  ``/breaches`` and ``/breaches/{id}`` with the report-and-plan form (the standard template) and
+  the documentation form (PDF or DOCX, through :mod:`boa.sanctions.attachments` as the API's) when
+  they may submit; a refused document is named in place on the case page. The office downloads
+  the documentation from the same place (``/breaches/{id}/attachments/{attachment_id}``).
 
 A page offers a form only when the service would accept the person for it (the sanctions staff
 role, the registrars, the reporters' roles at the case's institution); the service still checks.
@@ -21,27 +23,35 @@ from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import Parameter
+from litestar.response import File
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin_ui.forms import Form, done, read_form
-from admin_ui.i18n import N_
-from admin_ui.templating import LOCAL_TIME, render
+from admin_ui import labels
+from admin_ui.errors import error_text
+from admin_ui.forms import Form, check_csrf, done, read_form
+from admin_ui.i18n import N_, gettext
+from admin_ui.labels_sanctions import ATTACHMENT_ERRORS, DOCUMENT_TOO_LARGE, SANCTION_ERRORS
+from admin_ui.templating import LOCAL_TIME, SECURITY_HEADERS, render
 from admin_ui.viewer import Viewer, viewer_of
 from boa.kernel import inputs
 from boa.kernel.domain import SCHEME_KINDS
-from boa.kernel.errors import ValidationFailed
-from boa.sanctions import cases, locks, overview, presenters, views
+from boa.kernel.errors import BoaError, ValidationFailed
+from boa.sanctions import attachments, cases, locks, overview, presenters, views
 from boa.sanctions.models import BREACH_KINDS
 from boa.sanctions.permissions import may_decide, may_register, may_report, may_sanction
 from boa.sanctions.presenters import CaseView
 from boa.sanctions.states import CaseState
-from boa.web.auth import require_staff
+from boa.web.auth import CSRF_FIELD, CSRF_IN_STREAM, require_staff
 
 PAGE_SIZE = 25
 SEVERITIES = ("minor", "severe")
 # The report form offers this many measure rows (each row: what, who, when, target group, status).
 MEASURE_ROWS = 3
+# The documentation form's file field.
+DOCUMENT_FIELD = "document"
 
 def _may_report(viewer: Viewer, case: CaseView) -> bool:
     return may_report(viewer.roles_at(int(case.institution_id)), state=case.state, report_state=case.report_state)
@@ -129,7 +139,7 @@ class SanctionStaffPages(Controller):
         return render(request, "sanctions_case.html", case=shown, preview=preview, severity=severity or "",
                       severities=SEVERITIES, names=names, staff_page=True, can_sanction=may_sanction(actor),
                       can_decide=may_decide(actor), can_report=_may_report(viewer_of(request), shown),
-                      measure_rows=MEASURE_ROWS)
+                      measure_rows=MEASURE_ROWS, refused=None)
 
     @post("/breaches/{case_id:str}/assessment")
     async def assess(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
@@ -205,12 +215,47 @@ class BreachPages(Controller):
 
     @get("/{case_id:str}")
     async def case(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
+        return await _reporter_case_page(request, db_session, case_id)
+
+    # The documentation may be up to 10 MB, more than a page form's usual cap; the form's CSRF token
+    # is checked here, from the parsed form, before the document is looked at.
+    @post("/{case_id:str}/attachments", opt={CSRF_IN_STREAM: True},
+          request_max_body_size=attachments.MAX_BYTES + 64 * 1024)
+    async def attach(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
         viewer = viewer_of(request)
-        shown = await views.case(db_session, await cases.visible_case(db_session, viewer.actor, case_id))
-        return render(request, "sanctions_case.html", case=shown, preview=None, severity="", severities=SEVERITIES,
-                      names=await overview.names(db_session, [shown, *shown.locks]),
-                      staff_page=False, can_sanction=False, can_decide=False,
-                      can_report=_may_report(viewer, shown), measure_rows=MEASURE_ROWS)
+        await attachments.authorise(db_session, viewer.actor, case_id)  # before the body is read
+        if request.content_type[0] != "multipart/form-data":
+            raise ValidationFailed("Send the document as multipart/form-data.", code="multipart_required")
+        try:
+            form = await request.form()
+        except RequestEntityTooLarge:
+            return await _reporter_case_page(request, db_session, case_id, status=413,
+                                             refused=gettext(viewer.lang, DOCUMENT_TOO_LARGE))
+        expected = request.state.get(CSRF_IN_STREAM)
+        if expected is not None:
+            sent = form.get(CSRF_FIELD)
+            check_csrf(sent if isinstance(sent, str) else "", expected)
+        document = form.get(DOCUMENT_FIELD)
+        if not isinstance(document, UploadFile) or not document.filename:
+            return await _reporter_case_page(request, db_session, case_id, status=422,
+                                             refused=gettext(viewer.lang, SANCTION_ERRORS["file_required"]))
+        try:
+            row = await attachments.attach(db_session, actor=viewer.actor, case_id=case_id, name=document.filename,
+                                           data=await document.read())
+        except BoaError as exc:
+            if exc.status in (403, 404):
+                raise
+            return await _reporter_case_page(request, db_session, case_id, status=exc.status,
+                                             refused=_refusal(exc, document.filename, viewer.lang))
+        return done(request, f"/breaches/{case_id}#documentation", N_("%(name)s is attached."), name=row.name)
+
+    @get("/{case_id:str}/attachments/{attachment_id:str}")
+    async def attachment(self, request: Request, db_session: AsyncSession, case_id: str,
+                         attachment_id: str) -> File:
+        row, path = await attachments.content(db_session, actor=viewer_of(request).actor, case_id=case_id,
+                                              attachment_id=attachment_id)
+        return File(path=path, filename=row.name, media_type="application/octet-stream",
+                    headers={**SECURITY_HEADERS, "X-Content-SHA256": row.sha256})
 
     @post("/{case_id:str}/report")
     async def report(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
@@ -222,3 +267,22 @@ class BreachPages(Controller):
         return done(request, f"/breaches/{case_id}",
                     N_("The report and plan are sent to Research Services."))
 
+
+
+async def _reporter_case_page(request: Request, db_session: AsyncSession, case_id: str, *, status: int = 200,
+                              refused: str | None = None) -> Response:
+    """The case as the institution's reporters (and the user) see it; ``refused`` names a document
+    that was not attached, shown at the documentation form."""
+    viewer = viewer_of(request)
+    shown = await views.case(db_session, await cases.visible_case(db_session, viewer.actor, case_id))
+    return render(request, "sanctions_case.html", status=status, case=shown, preview=None, severity="",
+                  severities=SEVERITIES, names=await overview.names(db_session, [shown, *shown.locks]),
+                  staff_page=False, can_sanction=False, can_decide=False,
+                  can_report=_may_report(viewer, shown), measure_rows=MEASURE_ROWS, refused=refused)
+
+
+def _refusal(exc: BoaError, name: str, lang: str) -> str:
+    """Why ``name`` was not attached, in the reader's language."""
+    msgid = ATTACHMENT_ERRORS.get(exc.code) or labels.ERRORS.get(exc.code)
+    reason = gettext(lang, msgid) if msgid else error_text(exc, lang).message
+    return gettext(lang, N_("%(name)s is not attached: %(reason)s")) % {"name": name, "reason": reason}

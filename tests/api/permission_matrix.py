@@ -320,6 +320,8 @@ MATRIX: dict[str, Rule] = {
         "report": "matrix", "plan": "matrix", "scope": "matrix", "current_rules": "matrix", "actions_taken": "matrix",
         "user_consequences": "matrix", "measure_what_1": "m", "measure_who_1": "m", "measure_when_1": "m",
         "measure_target_group_1": "m"}),
+    "POST /breaches/{case_id}/attachments": R(RESPONSIBLE, files=[("minutes.pdf", "not a pdf")]),
+    "GET /breaches/{case_id}/attachments/{attachment_id}": R(params={"attachment_id": "424242"}),
     "GET /staff/review": R(SANCTIONS),
     "GET /staff/review/{file_id}": R(SANCTIONS),
     "POST /staff/review/{file_id}": R(SANCTIONS, form={"outcome": "ok"}),

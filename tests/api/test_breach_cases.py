@@ -22,7 +22,19 @@ from boa.sanctions.models import BreachCase, Lock
 from boa.sanctions.periods import add_months
 from boa.sanctions.working_days import add_working_days
 from tests.helpers import mails
-from tests.sanction_helpers import adequate, breach, decision, labour, prepare, register, report, template
+from tests.sanction_helpers import (
+    adequate,
+    breach,
+    decision,
+    docx,
+    labour,
+    pdf,
+    prepare,
+    register,
+    report,
+    template,
+    with_media,
+)
 from tests.transfer_helpers import CLEAN_TABLE, audit_actions, project_no, upload
 
 SMALL_CELL = "kommune;antal\n101;2\n102;40\n103;37\n"
@@ -271,49 +283,24 @@ async def test_fifty_racing_decisions_make_exactly_one(client, as_user, demo):
     assert actions == ["breach.decided"]
 
 
-def _docx(text: str) -> bytes:
-    import io
-
-    import docx
-
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def _pdf() -> bytes:
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 async def test_the_reports_documentation_is_checked_stored_and_read_by_the_office(client, as_user, demo):
     sanc, resp, resb = await as_user("SANC"), await as_user("RESP"), await as_user("RESB")
     case = await register(client, sanc, breach("RESA", await labour(client, sanc)))
     url = f"/v1/breaches/{case['id']}/attachments"
-    minutes = _docx("Minutes of the meeting on 5 March\nPresent: the head of department, the user\n"
+    minutes = docx("Minutes of the meeting on 5 March\nPresent: the head of department, the user\n"
                     "Decided: two-person review of every transfer")
     r = await client.post(url, headers=resp, files={"data": ("minutes.docx", minutes, "application/octet-stream")})
     assert r.status_code == 201, r.text
     doc = r.json()
     assert doc["kind"] == "docx" and doc["verdict"] in ("clean", "unverifiable")
-    r = await client.post(url, headers=resp, files={"data": ("agenda.pdf", _pdf(), "application/pdf")})
+    r = await client.post(url, headers=resp, files={"data": ("agenda.pdf", pdf(), "application/pdf")})
     assert r.status_code == 201, r.text
     # Documentation of a few MB (a scanned signature page, say) is taken, though it is larger than
     # the API's usual 1 MiB body; more than 10 MB is refused before it is read.
-    big = _with_media(minutes, 3 * 1024 * 1024)
+    big = with_media(minutes, 3 * 1024 * 1024)
     r = await client.post(url, headers=resp, files={"data": ("minutes-signed.docx", big, "application/octet-stream")})
     assert r.status_code == 201, r.text
-    r = await client.post(url, headers=resp, files={"data": ("huge.docx", _with_media(minutes, 11 * 1024 * 1024),
+    r = await client.post(url, headers=resp, files={"data": ("huge.docx", with_media(minutes, 11 * 1024 * 1024),
                                                              "application/octet-stream")})
     assert r.status_code == 413, r.text
 
@@ -321,14 +308,14 @@ async def test_the_reports_documentation_is_checked_stored_and_read_by_the_offic
     for files, status, code in (
             ({"data": ("notes.txt", b"plain text", "text/plain")}, 422, "file_type_not_allowed"),
             ({"data": ("renamed.pdf", b"plain text, not a PDF", "application/pdf")}, 422, None),
-            ({"data": ("cprs.docx", _docx("cpr;beloeb\n070761-4285;100\n010190-1234;200"), "x/y")}, 422,
+            ({"data": ("cprs.docx", docx("cpr;beloeb\n070761-4285;100\n010190-1234;200"), "x/y")}, 422,
              "microdata_in_attachment"),
             ({"data": ("empty.pdf", b"", "application/pdf")}, 422, "empty_file")):
         r = await client.post(url, headers=resp, files=files)
         assert r.status_code == status, r.text
         if code:
             assert r.json()["code"] == code, r.text
-    r = await client.post(url, headers=resb, files={"data": ("agenda.pdf", _pdf(), "application/pdf")})
+    r = await client.post(url, headers=resb, files={"data": ("agenda.pdf", pdf(), "application/pdf")})
     assert r.status_code == 404  # a researcher does not see the institution's case
     shown = (await client.get(f"/v1/breaches/{case['id']}", headers=sanc)).json()["attachments"]
     assert shown == before and [d["name"] for d in shown] == ["minutes.docx", "agenda.pdf", "minutes-signed.docx"]
@@ -338,18 +325,6 @@ async def test_the_reports_documentation_is_checked_stored_and_read_by_the_offic
     assert r.status_code == 200 and r.content == minutes
     assert (await client.get(shown[0]["content_url"], headers=resb)).status_code == 404
     assert "breach.attachment_added" in await audit_actions(demo, f"case:{case['id']}")
-
-
-def _with_media(docx: bytes, size: int) -> bytes:
-    """The document with an image-like part of ``size`` incompressible bytes (stored, not deflated)."""
-    import io
-    import os
-    import zipfile
-
-    out = io.BytesIO(docx)
-    with zipfile.ZipFile(out, "a") as z:
-        z.writestr(zipfile.ZipInfo("word/media/image1.bin"), os.urandom(size))
-    return out.getvalue()
 
 
 async def test_the_law_model_decides_by_the_table_its_rule_set_names(client, as_user, demo):

@@ -7,11 +7,10 @@ and the office sees the locks."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.browser.breaches import register_breach
 from tests.browser.conftest import shot
 from tests.helpers import DEMO_USERS
 
@@ -31,19 +30,7 @@ def test_a_breach_quarantines_the_researcher_until_the_sanction_is_decided(desk)
     sanc = desk.as_user("SANC")
     sanc.click("nav.side >> text=Brudsager")
     expect(sanc.locator("h1")).to_have_text("Brudsager")
-    form = sanc.locator("form.register")
-    form.locator("input[name=ident]").fill("RESA")
-    form.locator("input[name=project]").fill(number)
-    form.locator("select[name=kind]").select_option("microdata_transfer")
-    yesterday = datetime.now(ZoneInfo("Europe/Copenhagen")) - timedelta(days=1)
-    form.locator("input[name=occurred_at]").fill(yesterday.strftime("%Y-%m-%dT%H:%M"))
-    form.locator("select[name=warning_ignored]").select_option("yes")
-    form.locator("select[name=transfer_tool_used]").select_option("no")
-    form.locator("input[name=data_volume]").fill("One table with 40 rows")
-    form.locator("textarea[name=description]").fill("A table with CPR numbers was copied out of the project.")
-    form.get_by_role("button", name="Registrér bruddet").click()
-    sanc.wait_for_url(re.compile(r"/staff/breaches/\d+$"))
-    case_id = sanc.url.rsplit("/", 1)[1]
+    case_id = register_breach(sanc, "RESA", number, warning_ignored="yes", transfer_tool_used="no")
     expect(sanc.locator(".flash.ok")).to_have_text(
         f"Brudsag {case_id} er registreret; brugeren og projektet er suspenderet.")
     expect(sanc.locator("table.locks")).to_contain_text("Midlertidig suspension")

@@ -38,7 +38,7 @@ async def test_a_reviewer_marks_a_file_ok(people, demo, gate):
     assert "RESA" in queue.text and "Markeret: mulige mikrodata" in queue.text and "CPR-nummer: 1" in queue.text
     page = await sanc.get(f"/staff/review/{fid}")
     assert "Fiktive numre i cpr.txt." in page.text and "010190-****" in page.text and "linje 2" in page.text
-    assert "Gem kontrollen" in page.text
+    assert "Gem kontrollen" in page.text and f"overførsel {tid}" in page.text and "tekst" in page.text
     link = f"/transfers/{tid}/files/{fid}/content"
     assert f'href="{link}"' in page.text
     assert (await sanc.http.get(link)).content == CPR_TEXT.encode()

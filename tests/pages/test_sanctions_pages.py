@@ -12,6 +12,7 @@ from admin_ui.templating import LOCAL_TIME
 from boa.kernel import clock
 from boa.kernel.db import transaction
 from schemes.projects.models import Project
+from tests.sanction_helpers import docx, pdf, with_media
 
 
 async def _labour(demo) -> str:
@@ -110,6 +111,8 @@ async def test_register_report_preview_decide_and_lift(people, demo):
     page = await dirg.get(r.headers["location"])
     assert re.search(r"Sanktionen er afgjort: \d+ spærringer; afgørelsesbrevet er sendt.", page.text)
     assert "Afgjort" in page.text and "I kraft" in page.text and "Ophævet eller udløbet" in page.text
+    # The suspension the decision lifted says why in the reader's words, not the service's note.
+    assert "</span>: sagen er afgjort" in page.text and "case decided" not in page.text
 
     # The refused session is over; a new login of the quarantined user shows the lock and its end date.
     assert (await resa.get("/me/projects")).status_code == 303
@@ -178,7 +181,8 @@ async def test_registration_errors_in_both_languages(people, demo):
     assert nowhen.status_code == 422
     sanc.http.cookies.set("boa_lang", "en")
     future = await sanc.post("/staff/breaches", _breach("RESA", number, occurred_at=_occurred(-2)))
-    assert future.status_code == 422 and "occurred_at lies in the future." in future.text
+    assert future.status_code == 422 and "The time of the breach lies in the future." in future.text
+    assert "Check the field “Occurred at”." in future.text and "occurred_at" not in future.text
     page = await sanc.get("/staff/breaches")
     assert "Register a breach" in page.text and "Breach cases" in page.text
 
@@ -216,3 +220,112 @@ async def test_pages_offer_only_what_the_person_may_do(people, demo):
     admin = await people("ADMN")  # an administrator is no reporter: no menu item, no report form
     assert 'href="/breaches"' not in (await admin.get("/")).text
     assert (await admin.get(f"/breaches/{case_id}")).status_code == 404
+
+
+async def _attach(person, case_id: str, name: str, data: bytes, *, csrf: str | None = None):
+    """The documentation form as a browser sends it: csrf_token, then the file."""
+    token = person.csrf if csrf is None else csrf
+    return await person.http.post(f"/breaches/{case_id}/attachments", data={"csrf_token": token},
+                                  files=[("document", (name, data, "application/octet-stream"))])
+
+
+async def test_the_documentation_is_attached_refused_in_place_and_read_by_the_office(people, demo):
+    number = await _labour(demo)
+    resp, sanc = await people("RESP"), await people("SANC")
+    await sanc.get("/staff/breaches")
+    case_id = await _register(sanc, _breach("RESA", number))
+
+    page = await resp.get(f"/breaches/{case_id}")
+    assert "Der er ikke vedhæftet dokumentation." in page.text
+    form = page.text[page.text.index(f'action="/breaches/{case_id}/attachments"'):]
+    assert 'enctype="multipart/form-data"' in form.split(">", 1)[0]
+    assert form.index('name="csrf_token"') < form.index('name="document"')
+
+    minutes = docx("Minutes of the meeting on 5 March\nDecided: two-person review of every transfer")
+    r = await _attach(resp, case_id, "minutes.docx", minutes)
+    assert r.status_code == 303 and r.headers["location"] == f"/breaches/{case_id}#documentation", r.text
+    page = await resp.get(r.headers["location"])
+    assert "minutes.docx er vedhæftet." in page.text
+    # A signed copy of a few MB is more than a page form's usual cap, and is taken.
+    assert (await _attach(resp, case_id, "agenda.pdf", pdf())).status_code == 303
+    assert (await _attach(resp, case_id, "signed.docx", with_media(minutes, 2 * 1024 * 1024))).status_code == 303
+
+    # A refused file is named in place, on the case page, with why; nothing is stored.
+    for name, data, status, said in (
+            ("notes.txt", b"plain text", 422, "notes.txt er ikke vedhæftet: kun PDF- og DOCX-dokumenter kan vedhæftes."),
+            ("renamed.pdf", b"plain text, not a PDF", 422,
+             "renamed.pdf er ikke vedhæftet: indholdet er ikke den slags fil, navnet siger (PDF eller DOCX)."),
+            ("cprs.docx", docx("cpr;beloeb\n070761-4285;100\n010190-1234;200"), 422,
+             "cprs.docx er ikke vedhæftet: det ser ud til at indeholde mikrodata"),
+            ("empty.pdf", b"", 422, "empty.pdf er ikke vedhæftet: filen er tom."),
+            ("huge.docx", with_media(minutes, 11 * 1024 * 1024), 413,
+             "Dokumentet er større end 10 MB; det er ikke vedhæftet.")):
+        r = await _attach(resp, case_id, name, data)
+        assert r.status_code == status, (name, r.status_code)
+        assert said in r.text, (name, r.text[-3000:])
+        assert 'role="alert"' in r.text and f'action="/breaches/{case_id}/attachments"' in r.text
+    nothing = await resp.http.post(f"/breaches/{case_id}/attachments", data={"csrf_token": resp.csrf},
+                                   files=[("document", ("", b"", "application/octet-stream"))])
+    assert nothing.status_code == 422 and "Vælg et PDF- eller DOCX-dokument, der skal vedhæftes." in nothing.text
+    resp.http.cookies.set("boa_lang", "en")
+    r = await _attach(resp, case_id, "cprs.docx", docx("cpr;beloeb\n070761-4285;100\n010190-1234;200"))
+    assert r.status_code == 422 and "cprs.docx is not attached: it looks like it holds microdata" in r.text
+    # Without the form's token nothing is attached.
+    assert (await _attach(resp, case_id, "agenda2.pdf", pdf(), csrf="forged")).status_code == 403
+
+    # The office sees the documentation on the case page and downloads it as stored.
+    page = await sanc.get(f"/staff/breaches/{case_id}")
+    links = dict((name, href) for href, name in re.findall(r'<a href="(/breaches/\d+/attachments/\d+)" download>([^<]+)</a>',
+                                                          page.text))
+    assert list(links) == ["minutes.docx", "agenda.pdf", "signed.docx"]
+    got = await sanc.http.get(links["minutes.docx"])
+    assert got.status_code == 200 and got.content == minutes
+    assert 'action="/breaches/' + case_id + '/attachments"' not in page.text  # the office does not attach
+    mine = await resp.http.get(links["agenda.pdf"])
+    assert mine.status_code == 200 and mine.content.startswith(b"%PDF-")
+    stranger = await people("RESB")
+    assert (await stranger.http.get(links["minutes.docx"])).status_code == 404
+    assert (await _attach(stranger, case_id, "agenda.pdf", pdf())).status_code == 404
+
+    # Once the report is judged adequate, no more documentation is taken and the form is gone.
+    assert (await resp.post(f"/breaches/{case_id}/report", _template())).status_code == 303
+    await sanc.get(f"/staff/breaches/{case_id}")
+    assert (await sanc.post(f"/staff/breaches/{case_id}/assessment", {"adequate": "yes"})).status_code == 303
+    page = await resp.get(f"/breaches/{case_id}")
+    assert f'action="/breaches/{case_id}/attachments"' not in page.text and "signed.docx" in page.text
+    late = await _attach(resp, case_id, "late.pdf", pdf())
+    assert late.status_code == 409 and "late.pdf is not attached: the case takes no documentation now." in late.text
+
+
+async def test_refusals_on_the_breach_pages_are_in_the_readers_words(people, demo):
+    """A refusal names the form's field by its label, in Danish or English; never the service's
+    field name (``current_rules``) or its English sentence on a Danish page."""
+    number = await _labour(demo)
+    resp, sanc = await people("RESP"), await people("SANC")
+    await sanc.get("/staff/breaches")
+    no_text = await sanc.post("/staff/breaches", _breach("RESA", number, description=""))
+    assert no_text.status_code == 422
+    assert "Nogle af oplysningerne er ikke gyldige." in no_text.text and "Tjek feltet “Hvad skete der”." in no_text.text
+    assert "description" not in no_text.text and "is required" not in no_text.text
+    case_id = await _register(sanc, _breach("RESA", number))
+
+    await resp.get(f"/breaches/{case_id}")
+    for lang, said, field in (
+            ("da", "Udfyld alle felter i standardskabelonen og mindst ét tiltag.",
+             "Tjek feltet “Institutionens gældende regler og praksis”."),
+            ("en", "Fill in every field of the standard template, and at least one measure.",
+             "Check the field “Current rules and practice at the institution”.")):
+        resp.http.cookies.set("boa_lang", lang)
+        r = await resp.post(f"/breaches/{case_id}/report", _template(current_rules=""))
+        assert r.status_code == 422 and said in r.text and field in r.text, r.text
+        assert "current_rules" not in r.text and "standard template)." not in r.text
+        r = await resp.post(f"/breaches/{case_id}/report", _template(measure_who_1=""))
+        assert r.status_code == 422 and ("Tiltag (hvem" if lang == "da" else "Measures (who") in r.text
+        assert "measures[0]" not in r.text
+
+    await sanc.get(f"/staff/breaches/{case_id}")
+    r = await sanc.post(f"/staff/breaches/{case_id}/dismiss", {"comment": " "})
+    assert r.status_code == 422 and "Tjek feltet “Kommentar”." in r.text and "comment is required" not in r.text
+    missing = await sanc.get("/staff/breaches/987654")
+    assert missing.status_code == 404 and "Findes ikke, eller du må ikke se det." in missing.text
+    assert "No breach case" not in missing.text
