@@ -103,6 +103,13 @@ KINDS: dict[str, dict[str, str]] = {
 
 ERRORS = {
     "bad_request": N_("The request is not valid."),
+    "invalid_ident": N_("Write an IDENT of three or four letters (e.g. RESA)."),
+    "invalid_number": N_("Write the number with digits only."),
+    "invalid_date": N_("Write the day as year-month-day (e.g. 2026-11-30), between 1900 and 2200."),
+    "one_subject": N_("Search by one of project, institution or subject at a time."),
+    "institution_not_found": N_("No institution has that authorisation number."),
+    "unknown_action": N_("Pick an action from the list."),
+    "empty_range": N_("The last day lies before the first."),
     "validation_failed": N_("Some of the input is not valid."),
     "not_authenticated": N_("Log in first."),
     "invalid_credentials": N_("The IDENT or PIN is wrong."),

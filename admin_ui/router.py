@@ -11,6 +11,7 @@ from litestar.static_files import create_static_files_router
 
 from admin_ui.errors import PAGE_EXCEPTION_HANDLERS
 from admin_ui.pages.activation import ActivationPages
+from admin_ui.pages.audit import AuditPages
 from admin_ui.pages.auth import LoginPages, LogoutPage, StepUpPage
 from admin_ui.pages.institutions import AssociationActions, InstitutionPages
 from admin_ui.pages.me import HomePage, MyPages
@@ -40,6 +41,7 @@ PAGE_CONTROLLERS: tuple[type, ...] = (
     AssociationActions,
     ProjectDatabasePages,
     StaffPages,
+    AuditPages,
     SanctionStaffPages,
     BreachPages,
     TransferPages,

@@ -1,5 +1,5 @@
 """Research Services' pages: institutions and agreements, users and user requests, proposals
-awaiting the office, the audit log with verification, and the report of active projects."""
+awaiting the office, and the report of active projects."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from admin_ui.i18n import N_, gettext
 from admin_ui.labels import SCHEMES
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
-from boa.kernel import audit
 from boa.kernel.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
 from boa.kernel.errors import ValidationFailed
 from boa.kernel.queries import MAX_LIMIT
@@ -111,16 +110,6 @@ class StaffPages(Controller):
                                         state="sent_to_office")
         items = await views.projects(db_session, rows)
         return render(request, "staff_proposals.html", items=items, next_cursor=nxt)
-
-    @get("/audit")
-    async def audit_log(self, request: Request, db_session: AsyncSession, who: str | None = None,
-                        subject: str | None = None, action: str | None = None, cursor: str | None = None,
-                        verify: bool = False) -> Response:
-        rows, nxt = await audit.entries(db_session, actor=who or None, subject=subject or None,
-                                        action=action or None, limit=50, cursor=cursor, newest_first=True)
-        result = await audit.verify(db_session) if verify else None
-        return render(request, "staff_audit.html", rows=rows, next_cursor=nxt, verification=result,
-                      filters={"who": who or "", "subject": subject or "", "action": action or ""})
 
     @get("/reports/active-projects")
     async def active_projects(self, request: Request, db_session: AsyncSession, first_year: int | None = None,

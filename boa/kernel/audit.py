@@ -120,16 +120,20 @@ async def verify(session: AsyncSession, batch: int = 5000) -> Verification:
     return Verification(True, checked)
 
 
-async def entries(session: AsyncSession, *, since: datetime | None = None, actor: str | None = None,
-                  subject: str | None = None, action: str | None = None, limit: int | None = None,
-                  cursor: str | None = None, newest_first: bool = False) -> tuple[list[AuditEntry], str | None]:
-    """One page of the log, filtered; the cursor is the last ``seq`` seen (keyset paging either way)."""
-    from boa.kernel.queries import parse_cursor, parse_limit
+async def entries(session: AsyncSession, *, since: datetime | None = None, until: datetime | None = None,
+                  actor: str | None = None, subject: str | None = None, action: str | None = None,
+                  limit: int | None = None, cursor: str | None = None, newest_first: bool = False,
+                  max_limit: int | None = None) -> tuple[list[AuditEntry], str | None]:
+    """One page of the log, filtered (``since`` inclusive, ``until`` exclusive); the cursor is the
+    last ``seq`` seen (keyset paging either way). ``max_limit`` lifts the API's page cap for an export."""
+    from boa.kernel.queries import MAX_LIMIT, parse_cursor, parse_limit
 
-    size, after = parse_limit(limit), parse_cursor(cursor)
+    size, after = parse_limit(limit, most=max_limit or MAX_LIMIT), parse_cursor(cursor)
     query = select(AuditEntry)
     if since is not None:
         query = query.where(AuditEntry.at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.at < until)
     if actor:
         query = query.where(AuditEntry.actor == actor)
     if subject:

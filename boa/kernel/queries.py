@@ -37,11 +37,11 @@ async def get_or_404(session: AsyncSession, model: type[T], object_id: Any, what
     return obj
 
 
-def parse_limit(limit: int | None, default: int = 50) -> int:
+def parse_limit(limit: int | None, default: int = 50, *, most: int = MAX_LIMIT) -> int:
     if limit is None:
         return default
-    if limit < 1 or limit > MAX_LIMIT:
-        raise ValidationFailed(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
+    if limit < 1 or limit > most:
+        raise ValidationFailed(f"limit must be between 1 and {most}.", field="limit")
     return limit
 
 

@@ -285,6 +285,7 @@ MATRIX: dict[str, Rule] = {
     "POST /staff/user-requests/{request_id}/{decision}": R(STAFF),
     "GET /staff/proposals": R(STAFF),
     "GET /staff/audit": R(STAFF),
+    "GET /staff/audit/export.csv": R(STAFF),
     "GET /staff/reports/active-projects": R(STAFF),
     # Sanctions pages (the open MTRX case above; a decision or an assessment waits for the report: 409)
     # Register catalogue pages: public to read, Research Services maintain

@@ -49,7 +49,7 @@ async def test_staff_create_a_user(people):
 async def test_audit_log_and_verification(people, demo):
     staff = await people("SANC")
     page = await staff.get("/staff/audit")
-    assert "login.success" in page.text and "Kontrollér hashkæden" in page.text
+    assert "<code>login.success</code>" in page.text and "Kontrollér hashkæden" in page.text
     ok = await staff.get("/staff/audit?verify=true")
     assert re.search(r"Kæden er intakt: \d+ rækker kontrolleret.", ok.text)
     filtered = await staff.get("/staff/audit?action=institution.create")
