@@ -89,6 +89,14 @@ async def create(session: AsyncSession, *, actor: Actor, institution_id: str, to
     return scheme
 
 
+async def authority_schemes_of(session: AsyncSession, institution_ids: list[int]) -> dict[int, int]:
+    """The authority scheme of each of these institutions that has one (institution id → scheme id)."""
+    if not institution_ids:
+        return {}
+    return dict((await session.execute(select(AuthorityScheme.institution_id, AuthorityScheme.id).where(
+        AuthorityScheme.institution_id.in_(institution_ids)))).tuples().all())
+
+
 async def visible(session: AsyncSession, actor: Actor, scheme_id: str) -> tuple[AuthorityScheme, set[str]]:
     scheme = await get_or_404(session, AuthorityScheme, scheme_id, "authority scheme")
     roles = await roles_at(session, actor.user_id, scheme.institution_id)

@@ -1,6 +1,6 @@
 """project databases that change; the authority scheme without a fixed period (issue 16, items 4-5)
 
-Revision ID: 0019_project_databases_that_change
+Revision ID: 0019_project_dbs_that_change
 Revises: 0016
 Create Date: 2026-11-30 03:40:00
 
@@ -24,7 +24,7 @@ import advanced_alchemy.types
 from sqlalchemy.dialects import postgresql
 
 
-revision = '0019_project_databases_that_change'
+revision = '0019_project_dbs_that_change'  # alembic_version holds 32 characters
 down_revision = '0016'
 branch_labels = None
 depends_on = None
