@@ -81,7 +81,7 @@ async def test_the_authority_scheme_page_in_danish_and_english(people, demo):
     home = await admin.get("/")
     assert f'href="/authority-schemes/{scheme}"' in home.text
     page = await admin.get(f"/authority-schemes/{scheme}")
-    assert "Myndighedsordning" in page.text and "Ingen fast periode" in page.text and "Aktiv" in page.text
+    assert "Myndighedsordningen" in page.text and "Ingen fast periode" in page.text and "Aktiv" in page.text
     assert "Bring aftalen til ophør" not in page.text  # only Research Services moves the agreement
     r = await admin.post(f"/authority-schemes/{scheme}/needs", {"description": "We need UDDA too."})
     assert r.status_code == 303
