@@ -9,8 +9,8 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin_ui.forms import done, read_form
 from admin_ui import labels
+from admin_ui.forms import done, read_form
 from admin_ui.i18n import N_, gettext
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of

@@ -93,8 +93,9 @@ async def authority_schemes_of(session: AsyncSession, institution_ids: list[int]
     """The authority scheme of each of these institutions that has one (institution id → scheme id)."""
     if not institution_ids:
         return {}
-    return dict((await session.execute(select(AuthorityScheme.institution_id, AuthorityScheme.id).where(
-        AuthorityScheme.institution_id.in_(institution_ids)))).tuples().all())
+    rows = await session.execute(select(AuthorityScheme.institution_id, AuthorityScheme.id).where(
+        AuthorityScheme.institution_id.in_(institution_ids)))
+    return {institution: scheme for institution, scheme in rows}
 
 
 async def visible(session: AsyncSession, actor: Actor, scheme_id: str) -> tuple[AuthorityScheme, set[str]]:
