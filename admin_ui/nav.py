@@ -101,6 +101,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem("project_database", N_("Project database"), "/project-databases/{project_database_id}", INSTITUTION,
             lambda v, p: p is not None and p.project_database_id is not None,
             N_("Datasets, sub-projects, data minimisation and the end date.")),
+    NavItem("authority_scheme", N_("Authority scheme"), "/authority-schemes/{authority_scheme_id}", INSTITUTION,
+            lambda v, p: p is not None and p.authority_scheme_id is not None and bool(_roles(p) & INSTITUTION_VIEWERS),
+            N_("The agreement, the purpose description and its versions, changed needs and tailored deliveries.")),
     NavItem("staff_institutions", N_("Institutions and agreements"), "/staff/institutions", OFFICE, _staff,
             N_("Create institutions and authorisation agreements; terminate agreements.")),
     NavItem("staff_users", N_("Users"), "/staff/users", OFFICE, _staff, N_("Search users and create new ones.")),
@@ -128,7 +131,8 @@ NAV: tuple[NavItem, ...] = (
 
 def _link(viewer: Viewer, item: NavItem, place: Place | None) -> NavLink:
     href = item.href.format(institution_id=place.id if place else "",
-                            project_database_id=place.project_database_id if place else "")
+                            project_database_id=place.project_database_id if place else "",
+                            authority_scheme_id=place.authority_scheme_id if place else "")
     return NavLink(item.key, gettext(viewer.lang, item.label), href,
                    gettext(viewer.lang, item.description) if item.description else "")
 

@@ -13,6 +13,7 @@ from admin_ui.errors import PAGE_EXCEPTION_HANDLERS
 from admin_ui.pages.activation import ActivationPages
 from admin_ui.pages.audit import AuditPages
 from admin_ui.pages.auth import LoginPages, LogoutPage, StepUpPage
+from admin_ui.pages.authority import AuthoritySchemePages
 from admin_ui.pages.institutions import AssociationActions, InstitutionPages
 from admin_ui.pages.me import HomePage, MyPages
 from admin_ui.pages.onboarding import OnboardingPages
@@ -40,6 +41,7 @@ PAGE_CONTROLLERS: tuple[type, ...] = (
     InstitutionPages,
     AssociationActions,
     ProjectDatabasePages,
+    AuthoritySchemePages,
     StaffPages,
     AuditPages,
     SanctionStaffPages,

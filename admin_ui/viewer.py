@@ -25,6 +25,7 @@ from boa.people.models import User
 from boa.transfers.overview import is_project_member
 from boa.web.auth import request_session
 from boa.web.transactions import release_after_guard
+from schemes.authority.service import authority_schemes_of
 from schemes.project_database.service import visible_databases
 
 
@@ -37,6 +38,7 @@ class Place:
     name: str
     roles: frozenset[str]
     project_database_id: int | None = None
+    authority_scheme_id: int | None = None
 
 
 @dataclass
@@ -96,8 +98,11 @@ async def places_of(db: AsyncSession, actor: Actor) -> list[Place]:
     if actor.user_id is None:
         return []
     databases = {pdb.institution_id: pdb.id for pdb in await visible_databases(db, actor)}
-    return [Place(inst.id, inst.authorisation_number, inst.name, frozenset(roles), databases.get(inst.id))
-            for inst, roles in await my_institutions(db, actor.user_id)]
+    mine = await my_institutions(db, actor.user_id)
+    schemes = await authority_schemes_of(db, [inst.id for inst, _ in mine])
+    return [Place(inst.id, inst.authorisation_number, inst.name, frozenset(roles), databases.get(inst.id),
+                  schemes.get(inst.id))
+            for inst, roles in mine]
 
 
 async def load_viewer(connection: ASGIConnection, handler: BaseRouteHandler) -> None:

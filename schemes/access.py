@@ -3,8 +3,8 @@
 For ``project_access`` and ``transfer`` it looks the project up by number and states: approved
 (a proposal was approved, or the scheme's project was established), closed, deleted, the end
 date, the user's membership (active, pending a physical token, awaiting the office), and the
-scheme period: the authority scheme's current purpose description, the project database's end
-date (for its main project and its sub-projects). The pure checks in :mod:`boa.kernel.access` turn
+scheme period: the authority scheme's agreement (active) and its current purpose description
+(no fixed period), the project database's end date (for its main project and its sub-projects). The pure checks in :mod:`boa.kernel.access` turn
 these facts into reasons."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from boa.kernel import clock
 from boa.kernel.access import FactRequest, Facts, ProjectFact
 from schemes.authority import rules as authority_rules
 from schemes.authority.models import AuthorityScheme, PurposeDescription
+from schemes.authority.states import AgreementState
 from schemes.project_database.models import ProjectDatabase
 from schemes.project_database.states import DatabaseState
 from schemes.projects.models import Project, ProjectMember
@@ -37,15 +38,21 @@ def day_end(day: date | None) -> datetime | None:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
-async def _authority_period(session: AsyncSession, project: Project) -> datetime | None:
-    scheme_id = await session.scalar(select(AuthorityScheme.id).where(AuthorityScheme.project_id == project.id))
-    purposes = list(await session.scalars(select(PurposeDescription).where(PurposeDescription.scheme_id == scheme_id)))
-    today = clock.now().date()
-    now_valid = authority_rules.current_purpose(purposes, today)
-    if now_valid is not None:
-        return day_end(now_valid.valid_until - timedelta(days=1))
-    ended = [p.valid_until for p in purposes if p.valid_until <= today]
-    return day_end(max(ended) - timedelta(days=1)) if ended else clock.now()
+AGREEMENT_REFUSALS = {AgreementState.DRAFT: "agreement_not_signed", AgreementState.SIGNED: "agreement_not_active",
+                      AgreementState.TERMINATED: "agreement_terminated"}
+
+
+async def _authority_period(session: AsyncSession, project: Project) -> tuple[datetime | None, str | None]:
+    """No fixed period (seed 002): access lasts while the agreement is active, and needs a
+    purpose description in force (none yet: the period has not begun)."""
+    scheme = await session.scalar(select(AuthorityScheme).where(AuthorityScheme.project_id == project.id))
+    if scheme is None:
+        return None, None
+    refusal = AGREEMENT_REFUSALS.get(AgreementState(scheme.agreement))
+    purposes = list(await session.scalars(select(PurposeDescription).where(PurposeDescription.scheme_id == scheme.id)))
+    if authority_rules.current_purpose(purposes, clock.now().date()) is None:
+        return clock.now(), refusal
+    return None, refusal
 
 
 async def _database_period(session: AsyncSession, project: Project) -> tuple[datetime | None, bool]:
@@ -68,9 +75,9 @@ async def project_fact(session: AsyncSession, user_id: int, number: str) -> Proj
     if found is None:
         return None
     project, membership = found
-    period_end, closed = None, project.closed_at is not None
+    period_end, closed, refusal = None, project.closed_at is not None, None
     if project.scheme == "authority":
-        period_end = await _authority_period(session, project)
+        period_end, refusal = await _authority_period(session, project)
     elif project.scheme == "project_database":
         period_end, pdb_closed = await _database_period(session, project)
         closed = closed or pdb_closed
@@ -79,7 +86,7 @@ async def project_fact(session: AsyncSession, user_id: int, number: str) -> Proj
                        end_date=day_end(project.end_date), deleted=project.deleted,
                        is_member=membership == "active", membership_pending=membership == "pending",
                        membership_requested=membership == "requested", period_end=period_end, closed=closed,
-                       research_allowed=project.kind != "main")
+                       research_allowed=project.kind != "main", agreement_refusal=refusal)
 
 
 async def load_project_facts(session: AsyncSession, facts: Facts, request: FactRequest) -> Facts:

@@ -71,7 +71,10 @@ async def _authority_schemes(session: AsyncSession, data: dict[str, Any], users:
     for spec in data.get("authority_schemes", []):
         scheme = await authority.create(
             session, actor=SEED, institution_id=str(insts[spec["institution"]].id),
-            topics=spec["purpose"]["topics"], registers=spec["purpose"]["registers"])
+            topics=spec["purpose"]["topics"], registers=spec["purpose"]["registers"],
+            link_own_data=spec["purpose"].get("link_own_data", False))
+        for state in ("signed", "active"):  # the demo's agreement is signed and in force
+            await authority.move_agreement(session, actor=SEED, scheme_id=str(scheme.id), to=state)
         for ident in spec.get("members", []):
             await authority.add_member(session, actor=SEED, scheme_id=str(scheme.id), ident=ident)
 

@@ -16,7 +16,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from boa.kernel.clock import iso as ts
-from schemes.authority.models import AuthorityScheme, PurposeDescription
+from schemes.authority.models import AuthorityScheme, NeedChange, PurposeDescription, TailoredDelivery
 from schemes.law_model.models import LawModel
 from schemes.project_database.models import ProjectDatabase
 from schemes.projects.models import Project, ProjectMember
@@ -78,6 +78,13 @@ class SubProjectView(msgspec.Struct):
     datasets: list[str]
 
 
+class AssessmentView(msgspec.Struct):
+    overlap: str
+    growth: str
+    assessed_at: str | None
+    assessed_by: str | None
+
+
 class ProjectDatabaseView(msgspec.Struct):
     id: str
     institution_id: str
@@ -88,6 +95,8 @@ class ProjectDatabaseView(msgspec.Struct):
     managers: list[str]
     main_project: str | None
     sub_projects: list[SubProjectView]
+    responsible: str | None = None  # the responsible person at Research Services
+    assessment: AssessmentView | None = None  # the office's assessment of overlap and growth
 
 
 class PurposeView(msgspec.Struct):
@@ -99,13 +108,39 @@ class PurposeView(msgspec.Struct):
     valid_until: str | None
 
 
-class AuthoritySchemeView(msgspec.Struct):
+class NeedView(msgspec.Struct):
+    id: str
+    description: str
+    told_by: str
+    told_at: str | None
+    answered_by_version: int | None
+
+
+class DeliveryView(msgspec.Struct):
+    id: str
+    purpose_version: int
+    description: str
+    registers: list[str]
+    delivered_by: str
+    delivered_at: str | None
+
+
+class AuthoritySchemeView(msgspec.Struct, kw_only=True):
+    """The scheme: its agreement's state (no fixed period: access lasts while it is active), its
+    purpose descriptions (the current one among them), the needs told, the tailored deliveries."""
+
     id: str
     institution_id: str
     project: str
+    agreement: str
+    signed_at: str | None
+    activated_at: str | None
+    terminated_at: str | None
     purpose: PurposeView | None
     purposes: list[PurposeView]
     members: list[MemberView]
+    needs: list[NeedView]
+    deliveries: list[DeliveryView]
 
 
 class LawModelView(msgspec.Struct):
@@ -147,9 +182,12 @@ def proposal(x: Proposal, who: Mapping[int, str]) -> ProposalView:
 
 
 def project_database(pdb: ProjectDatabase, managers: list[str], main: Project | None,
-                     subs: list[Project]) -> ProjectDatabaseView:
+                     subs: list[Project], responsible: str | None = None) -> ProjectDatabaseView:
     """``managers``: the managers' IDENTs, in their order."""
-    return ProjectDatabaseView(
+    assessment = None if pdb.overlap_assessment is None else AssessmentView(
+        overlap=pdb.overlap_assessment, growth=pdb.growth_assessment or "", assessed_at=ts(pdb.assessed_at),
+        assessed_by=pdb.assessed_by)
+    return ProjectDatabaseView(responsible=responsible, assessment=assessment,
         id=str(pdb.id), institution_id=str(pdb.institution_id), state=pdb.state, datasets=list(pdb.datasets or []),
         end_date=_date(pdb.end_date), closed_at=ts(pdb.closed_at), managers=managers,
         main_project=str(main.number) if main else None,
@@ -164,10 +202,25 @@ def purpose(x: PurposeDescription) -> PurposeView:
 
 
 def authority_scheme(s: AuthorityScheme, project_row: Project, purposes: list[PurposeDescription],
-                     current: PurposeDescription | None, members: list[MemberView]) -> AuthoritySchemeView:
-    return AuthoritySchemeView(id=str(s.id), institution_id=str(s.institution_id),
-                               project=str(project_row.number), purpose=purpose(current) if current else None,
-                               purposes=[purpose(p) for p in purposes], members=members)
+                     current: PurposeDescription | None, members: list[MemberView], needs: list[NeedChange],
+                     deliveries: list[TailoredDelivery]) -> AuthoritySchemeView:
+    versions = {p.id: p.version for p in purposes}
+    return AuthoritySchemeView(
+        id=str(s.id), institution_id=str(s.institution_id), project=str(project_row.number), agreement=s.agreement,
+        signed_at=ts(s.signed_at), activated_at=ts(s.activated_at), terminated_at=ts(s.terminated_at),
+        purpose=purpose(current) if current else None, purposes=[purpose(p) for p in purposes], members=members,
+        needs=[need(n) for n in needs],
+        deliveries=[delivery(d, versions[d.purpose_id]) for d in deliveries])
+
+
+def need(n: NeedChange) -> NeedView:
+    return NeedView(id=str(n.id), description=n.description, told_by=n.told_by, told_at=ts(n.created_at),
+                    answered_by_version=n.answered_by_version)
+
+
+def delivery(d: TailoredDelivery, version: int) -> DeliveryView:
+    return DeliveryView(id=str(d.id), purpose_version=version, description=d.description,
+                        registers=list(d.registers), delivered_by=d.delivered_by, delivered_at=ts(d.created_at))
 
 
 def law_model(model: LawModel, project_row: Project | None, members: list[MemberView]) -> LawModelView:

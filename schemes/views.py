@@ -13,7 +13,7 @@ from boa.kernel import clock
 from boa.people.models import User
 from schemes import presenters
 from schemes.authority import rules as authority_rules
-from schemes.authority.models import AuthorityScheme, PurposeDescription
+from schemes.authority.models import AuthorityScheme, NeedChange, PurposeDescription, TailoredDelivery
 from schemes.law_model.models import LawModel
 from schemes.presenters import (
     AuthoritySchemeView,
@@ -76,8 +76,9 @@ async def project_database(session: AsyncSession, pdb: ProjectDatabase, managers
         main = await session.get(Project, pdb.main_project_id)
     if subs is None:
         subs = await sub_projects(session, pdb)
-    who = await idents(session, managers)
-    return presenters.project_database(pdb, [who[m] for m in managers], main, subs)
+    who = await idents(session, [*managers, pdb.responsible_id])
+    return presenters.project_database(pdb, [who[m] for m in managers], main, subs,
+                                       who.get(pdb.responsible_id or 0))
 
 
 async def authority_scheme(session: AsyncSession, scheme: AuthorityScheme) -> AuthoritySchemeView:
@@ -86,8 +87,12 @@ async def authority_scheme(session: AsyncSession, scheme: AuthorityScheme) -> Au
     purposes = list(await session.scalars(select(PurposeDescription).where(
         PurposeDescription.scheme_id == scheme.id).order_by(PurposeDescription.version)))
     current = authority_rules.current_purpose(purposes, clock.now().date())
+    needs = list(await session.scalars(select(NeedChange).where(NeedChange.scheme_id == scheme.id)
+                                       .order_by(NeedChange.id)))
+    deliveries = list(await session.scalars(select(TailoredDelivery).where(TailoredDelivery.scheme_id == scheme.id)
+                                            .order_by(TailoredDelivery.id)))
     return presenters.authority_scheme(scheme, project_row, purposes, current,
-                                       await members(session, scheme.project_id))
+                                       await members(session, scheme.project_id), needs, deliveries)
 
 
 async def law_model(session: AsyncSession, model: LawModel) -> LawModelView:

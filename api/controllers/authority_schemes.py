@@ -6,11 +6,11 @@ from litestar import Controller, delete, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.bodies import IdentBody
-from api.schemas.scheme_bodies import AuthoritySchemeBody, PurposeBody
+from api.schemas.scheme_bodies import AgreementBody, AuthoritySchemeBody, DeliveryBody, NeedBody, PurposeBody
 from boa.kernel.actor import Actor
 from schemes import presenters, views
 from schemes.authority import service
-from schemes.presenters import AuthoritySchemeView, MemberView, PurposeView
+from schemes.presenters import AuthoritySchemeView, DeliveryView, MemberView, NeedView, PurposeView
 
 
 class AuthoritySchemeController(Controller):
@@ -36,9 +36,27 @@ class AuthoritySchemeController(Controller):
                                             link_own_data=data.link_own_data)
         return presenters.purpose(purpose)
 
-    @post("/{scheme_id:str}/renew", status_code=201)
-    async def renew(self, db_session: AsyncSession, actor: Actor, scheme_id: str) -> PurposeView:
-        return presenters.purpose(await service.renew(db_session, actor=actor, scheme_id=scheme_id))
+    @post("/{scheme_id:str}/agreement", status_code=200)
+    async def agreement(self, db_session: AsyncSession, actor: Actor, scheme_id: str,
+                        data: AgreementBody) -> AuthoritySchemeView:
+        """The agreement's next state: draft → signed → active → terminated (no fixed period)."""
+        scheme = await service.move_agreement(db_session, actor=actor, scheme_id=scheme_id, to=data.state,
+                                              reason=data.reason)
+        return await views.authority_scheme(db_session, scheme)
+
+    @post("/{scheme_id:str}/needs", status_code=201)
+    async def need(self, db_session: AsyncSession, actor: Actor, scheme_id: str, data: NeedBody) -> NeedView:
+        """The authority tells the office its needs changed; a new purpose version answers it."""
+        return presenters.need(await service.tell_need(db_session, actor=actor, scheme_id=scheme_id,
+                                                       description=data.description))
+
+    @post("/{scheme_id:str}/deliveries", status_code=201)
+    async def delivery(self, db_session: AsyncSession, actor: Actor, scheme_id: str,
+                       data: DeliveryBody) -> DeliveryView:
+        """Tailored data delivered for a specific purpose, against the current purpose version."""
+        row, version = await service.deliver(db_session, actor=actor, scheme_id=scheme_id,
+                                             description=data.description, registers=data.registers)
+        return presenters.delivery(row, version)
 
     @post("/{scheme_id:str}/members", status_code=201)
     async def add_member(self, db_session: AsyncSession, actor: Actor, scheme_id: str, data: IdentBody) -> MemberView:

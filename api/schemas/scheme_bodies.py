@@ -65,6 +65,45 @@ class CloseBody(Body):
     reason: Text
 
 
+class DatasetsBody(Body):
+    """Datasets added by agreement: register codes from the catalogue, and the agreement."""
+
+    datasets: list[Line]
+    agreement: Text
+
+
+class NarrowBody(Body):
+    datasets: list[Line]
+    reason: Text
+
+
+class MoveBody(Body):
+    reason: Text
+
+
+class ResponsibleBody(Body):
+    ident: Line
+
+
+class AssessmentBody(Body):
+    overlap: Text
+    growth: Text
+
+
+class AgreementBody(Body):
+    state: Line
+    reason: Text = ""
+
+
+class NeedBody(Body):
+    description: Text
+
+
+class DeliveryBody(Body):
+    description: Text
+    registers: list[Line] = []
+
+
 class PurposeBody(Body):
     topics: list[Line]
     registers: list[Line]

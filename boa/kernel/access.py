@@ -64,6 +64,8 @@ class ProjectFact:
     closed: bool = False
     membership_requested: bool = False
     research_allowed: bool = True
+    # The scheme's agreement, when it is not in force (the authority scheme's): the reason's code.
+    agreement_refusal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,13 @@ def no_active_lock(f: Facts) -> list[Reason]:
     return [_lock_reason(lock) for lock in f.locks if lock_in_force(lock, f.now)]
 
 
+AGREEMENT_REFUSALS = {
+    "agreement_not_signed": "The scheme's agreement is not signed yet.",
+    "agreement_not_active": "The scheme's agreement is signed but not active yet.",
+    "agreement_terminated": "The scheme's agreement is terminated.",
+}
+
+
 def project_open(f: Facts) -> list[Reason]:
     p = f.project
     if p is None:
@@ -177,6 +186,9 @@ def project_open(f: Facts) -> list[Reason]:
     if p.end_date is not None and p.end_date <= f.now:
         return [Reason("project_expired", "project_state", "The project has ended.",
                        until=p.end_date.isoformat())]
+    if p.agreement_refusal is not None:
+        return [Reason(p.agreement_refusal, "project_state", AGREEMENT_REFUSALS.get(
+            p.agreement_refusal, "The scheme's agreement is not in force."))]
     if p.period_end is not None and p.period_end <= f.now:
         return [Reason("scheme_period_ended", "project_state", "The scheme's period has ended.",
                        until=p.period_end.isoformat())]

@@ -115,8 +115,16 @@ class AuditAction(StrEnum):
     PROJECT_DATABASE_MANAGERS = "project_database.managers"
     PROJECT_DATABASE_EXTEND = "project_database.extend"
     PROJECT_DATABASE_CLOSE = "project_database.close"
+    PROJECT_DATABASE_DATASETS_ADD = "project_database.datasets_add"
+    PROJECT_DATABASE_NARROW = "project_database.narrow"
+    PROJECT_DATABASE_MOVE = "project_database.move_to_sub_project"
+    PROJECT_DATABASE_RESPONSIBLE = "project_database.responsible"
+    PROJECT_DATABASE_ASSESS = "project_database.assess"
     AUTHORITY_CREATE = "authority.create"
     AUTHORITY_PURPOSE = "authority.purpose"
+    AUTHORITY_AGREEMENT = "authority.agreement"
+    AUTHORITY_NEED = "authority.need"
+    AUTHORITY_DELIVERY = "authority.delivery"
     LAW_MODEL_ESTABLISH = "law_model.establish"
 
     # The transfer gate (boa.transfers).

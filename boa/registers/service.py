@@ -46,6 +46,13 @@ async def register_by_code(session: AsyncSession, code: str) -> Register:
     return found
 
 
+async def known_codes(session: AsyncSession, codes: Sequence[str]) -> set[str]:
+    """Which of ``codes`` (any case) the catalogue holds, in one query: what a project database's
+    datasets or an authority's purpose may name."""
+    wanted = {c.strip().upper() for c in codes}
+    return set(await session.scalars(select(Register.code).where(Register.code.in_(wanted)))) if wanted else set()
+
+
 async def _variable(session: AsyncSession, register: Register, name: str) -> RegisterVariable:
     wanted = name.strip().upper()
     found = await session.scalar(select(RegisterVariable).where(

@@ -1,8 +1,12 @@
-"""The lifecycle of an authority scheme's purpose description (SPEC 3.3), as data.
+"""The lifecycles of the authority scheme (SPEC 3.3, seed 002), as data.
 
-A version is never edited: its state follows from the calendar and the other versions, so it is
-computed (:func:`purpose_state`), not stored, and the table lists the moves a version makes from
-one day to the next. Access follows the ``current`` version. Pure: no database, no framework."""
+The agreement: ``draft`` (negotiated) → ``signed`` (the contract is signed; data work starts) →
+``active`` (the scheme is set up at Research Services; the authority's members have access) →
+``terminated`` (access ends). A draft may be abandoned (terminated). There is no fixed period.
+
+A purpose description version is never edited: its state follows from the calendar and the
+other versions, so it is computed (:func:`purpose_state`), not stored; the table lists the moves a
+version makes from one day to the next. Access follows the ``current`` version. Pure."""
 
 from __future__ import annotations
 
@@ -14,17 +18,38 @@ from typing import Protocol
 from boa.kernel.lifecycle import Lifecycle
 
 
+class AgreementState(StrEnum):
+    DRAFT = "draft"
+    SIGNED = "signed"
+    ACTIVE = "active"
+    TERMINATED = "terminated"
+
+
+A = AgreementState
+
+AGREEMENT = Lifecycle.open_to_all("authority agreement", AgreementState, [
+    (A.DRAFT, A.SIGNED),
+    (A.DRAFT, A.TERMINATED),  # abandoned before it was signed
+    (A.SIGNED, A.ACTIVE),
+    (A.SIGNED, A.TERMINATED),
+    (A.ACTIVE, A.TERMINATED),
+])
+
+# Data work (purpose versions after the first, deliveries, members, changed needs) once signed.
+DATA_WORK = frozenset({A.SIGNED, A.ACTIVE})
+# The authority's members reach the data only while the agreement is active.
+ACCESS = frozenset({A.ACTIVE})
+
+
 class Purpose(Protocol):
     version: int
     valid_from: date
-    valid_until: date
 
 
 class PurposeState(StrEnum):
-    UPCOMING = "upcoming"  # its period has not started
-    CURRENT = "current"  # the newest started version, within its period
+    UPCOMING = "upcoming"  # its start has not come
+    CURRENT = "current"  # the newest started version
     SUPERSEDED = "superseded"  # a newer version has started
-    EXPIRED = "expired"  # the newest started version, past its period
 
 
 P = PurposeState
@@ -33,8 +58,6 @@ PURPOSE = Lifecycle.open_to_all("purpose description", PurposeState, [
     (P.UPCOMING, P.CURRENT),
     (P.UPCOMING, P.SUPERSEDED),  # a newer version starting the same day wins at once
     (P.CURRENT, P.SUPERSEDED),
-    (P.CURRENT, P.EXPIRED),
-    (P.EXPIRED, P.SUPERSEDED),  # a renewal after the period lapsed
 ])
 
 
@@ -43,6 +66,4 @@ def purpose_state(purpose: Purpose, purposes: Sequence[Purpose], today: date) ->
     if purpose.valid_from > today:
         return P.UPCOMING
     newest = max((p for p in purposes if p.valid_from <= today), key=lambda p: (p.valid_from, p.version))
-    if newest is not purpose:
-        return P.SUPERSEDED
-    return P.CURRENT if today < purpose.valid_until else P.EXPIRED
+    return P.CURRENT if newest is purpose else P.SUPERSEDED

@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa.kernel import audit, clock
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
-from boa.kernel.errors import Conflict, NotFound, PermissionDenied
+from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from boa.kernel.queries import add_unique, get_or_404
 from boa.people.institutions import active_agreement_for
 from boa.people.lookups import roles_at, user_by_ident
 from boa.people.models import Institution, InstitutionRole, User
+from boa.registers.service import known_codes
 from schemes.project_database import rules
-from schemes.project_database.models import ProjectDatabase, ProjectDatabaseManager
+from schemes.project_database.models import DatasetVersion, ProjectDatabase, ProjectDatabaseManager
 from schemes.project_database.states import PROJECT_DATABASE, DatabaseState
 from schemes.projects.members import add_member, check_eligible, end_member
 from schemes.projects.models import Project
@@ -32,11 +33,28 @@ async def active_projects(session: AsyncSession, institution_id: int) -> int:
         Project.closed_at.is_(None), or_(Project.end_date.is_(None), Project.end_date >= today))) or 0
 
 
+async def clean(session: AsyncSession, codes: list[str]) -> list[str]:
+    """Register codes from the catalogue, each once (422 otherwise, rules.clean_codes)."""
+    return rules.clean_codes(codes, await known_codes(session, codes))
+
+
+async def record_version(session: AsyncSession, *, actor: Actor, pdb: ProjectDatabase, change: str,
+                         added: list[str] | None = None, removed: list[str] | None = None, reason: str = "",
+                         sub_project_id: int | None = None) -> DatasetVersion:
+    """A new version of the datasets: the whole set as it now is, and what changed."""
+    latest = await session.scalar(select(func.max(DatasetVersion.version)).where(
+        DatasetVersion.project_database_id == pdb.id)) or 0
+    row = DatasetVersion(project_database_id=pdb.id, version=latest + 1, change=change, datasets=list(pdb.datasets),
+                         added=added or [], removed=removed or [], reason=reason, sub_project_id=sub_project_id,
+                         changed_by=actor.label)
+    session.add(row)
+    await session.flush()
+    return row
+
+
 async def _candidates(session: AsyncSession, institution: Institution, idents: list[str]) -> list[User]:
     users = [await user_by_ident(session, i, field="manager_idents") for i in idents]
-    flags = [rules.Candidate(u.ident, "administrator" in await roles_at(session, u.id, institution.id))
-             for u in users]
-    rules.validate_managers(flags)
+    rules.validate_managers([u.ident for u in users])
     for user in users:
         await check_eligible(session, user, {institution.id})
     return users
@@ -53,13 +71,14 @@ async def create(session: AsyncSession, *, actor: Actor, institution_id: str, ma
             active_projects=await active_projects(session, institution.id))
     managers = await _candidates(session, institution, manager_idents)
     today = clock.now().date()
-    pdb = ProjectDatabase(institution_id=institution.id, datasets=clean_datasets(datasets), state=DatabaseState.ACTIVE,
-                          end_date=rules.default_end_date(today))
+    pdb = ProjectDatabase(institution_id=institution.id, datasets=await clean(session, datasets) if datasets else [],
+                          state=DatabaseState.ACTIVE, end_date=rules.default_end_date(today))
     await add_unique(session, pdb, Conflict("The institution already has a project database.", code="project_database_exists"))
     main = await new_project(session, actor=actor, institution=institution, scheme="project_database", kind="main",
                              title=f"Project database of {institution.name}", state="approved", approved=True,
                              datasets=pdb.datasets, end_date=pdb.end_date)
     pdb.main_project_id = main.id
+    await record_version(session, actor=actor, pdb=pdb, change="created", added=list(pdb.datasets))
     for slot, user in enumerate(managers, start=1):
         session.add(ProjectDatabaseManager(project_database_id=pdb.id, user_id=user.id, slot=slot))
         await add_member(session, actor=actor, project=main, user=user)
@@ -100,7 +119,7 @@ async def visible_databases(session: AsyncSession, actor: Actor) -> list[Project
     return list(await session.scalars(query.order_by(ProjectDatabase.id)))
 
 
-def _open(pdb: ProjectDatabase) -> None:
+def open_for_change(pdb: ProjectDatabase) -> None:
     if pdb.state != DatabaseState.ACTIVE:
         raise Conflict("The project database is closed.", code="project_database_closed")
     if pdb.end_date < clock.now().date():
@@ -112,7 +131,7 @@ async def set_managers(session: AsyncSession, *, actor: Actor, pdb_id: str, mana
     pdb = await visible(session, actor, pdb_id, lock=True)
     if not actor.is_staff:
         raise PermissionDenied("Research Services changes the managers.")
-    _open(pdb)
+    open_for_change(pdb)
     institution = await session.get_one(Institution, pdb.institution_id)
     users = await _candidates(session, institution, manager_idents)
     before = await manager_ids(session, pdb)
@@ -137,7 +156,7 @@ async def create_sub_project(session: AsyncSession, *, actor: Actor, pdb_id: str
     pdb = await visible(session, actor, pdb_id, lock=True)
     if actor.user_id not in await manager_ids(session, pdb):
         raise PermissionDenied("Only a project database manager creates sub-projects.", code="not_a_manager")
-    _open(pdb)
+    open_for_change(pdb)
     wanted = clean_datasets(datasets)
     rules.check_sub_project_datasets(pdb.datasets, wanted)
     institution = await session.get_one(Institution, pdb.institution_id)
@@ -199,4 +218,35 @@ async def close(session: AsyncSession, *, actor: Actor, pdb_id: str, reason: str
         main.closed_at, main.state = pdb.closed_at, DatabaseState.CLOSED.value
     await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_CLOSE,
                        subject=f"project_database:{pdb.id}", reason=reason, after={"state": pdb.state})
+    return pdb
+
+
+async def assign_responsible(session: AsyncSession, *, actor: Actor, pdb_id: str, ident: str) -> ProjectDatabase:
+    """The responsible person at Research Services for the project database (seed 003)."""
+    if not actor.is_staff:
+        raise PermissionDenied("Research Services assigns the responsible person.")
+    pdb = await visible(session, actor, pdb_id, lock=True)
+    user = await user_by_ident(session, ident, field="ident")
+    if not user.is_staff or not user.active:
+        raise ValidationFailed("The responsible person is an active member of Research Services.", field="ident",
+                               code="not_staff")
+    before, pdb.responsible_id = pdb.responsible_id, user.id
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_RESPONSIBLE,
+                       subject=f"project_database:{pdb.id}", before={"responsible_id": before},
+                       after={"responsible": user.ident})
+    return pdb
+
+
+async def assess(session: AsyncSession, *, actor: Actor, pdb_id: str, overlap: str, growth: str) -> ProjectDatabase:
+    """The office's assessment of the data overlap of the projects and the growth of the portfolio."""
+    if not actor.is_staff:
+        raise PermissionDenied("Research Services assesses a project database.")
+    pdb = await visible(session, actor, pdb_id, lock=True)
+    overlap, growth = rules.check_assessment(overlap, growth)
+    before = {"overlap": pdb.overlap_assessment, "growth": pdb.growth_assessment}
+    pdb.overlap_assessment, pdb.growth_assessment = overlap, growth
+    pdb.assessed_at, pdb.assessed_by = clock.now(), actor.label
+    await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DATABASE_ASSESS,
+                       subject=f"project_database:{pdb.id}", before=before,
+                       after={"overlap": overlap, "growth": growth})
     return pdb

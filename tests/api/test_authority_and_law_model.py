@@ -28,7 +28,7 @@ async def test_an_authority_associates_an_employee(client, as_user, demo):
     scheme_id, auad, staff = await _scheme(demo), await as_user("AUAD"), await as_user("STAF")
     view = (await client.get(f"/v1/authority-schemes/{scheme_id}", headers=auad)).json()
     assert {m["ident"] for m in view["members"]} == {"AUAD", "AUAN"}
-    assert view["purpose"]["registers"] == ["BEF", "BOL", "SOCIAL"]
+    assert view["purpose"]["registers"] == ["BEF", "BOL", "DREAM"]
     r = await client.post(f"/v1/authority-schemes/{scheme_id}/members", headers=auad, json={"ident": "EMPL"})
     assert r.status_code == 201 and r.json()["state"] == "requested"
     number = view["project"]
@@ -78,27 +78,31 @@ async def test_authority_scheme_only_for_authorities_and_once(client, as_user, d
     assert r.status_code == 201 and r.json()["purpose"]["version"] == 1
 
 
-async def test_purpose_versions_and_the_one_year_period(client, as_user, demo):
+async def test_purpose_versions_and_no_fixed_period(client, as_user, demo):
+    """Issue 16: no one-year period; access follows the newest purpose version while the agreement
+    is active, years on; the renewal route is gone."""
     scheme_id, staff = await _scheme(demo), await as_user("STAF")
     url = f"/v1/authority-schemes/{scheme_id}"
     r = await client.post(f"{url}/purposes", headers=await as_user("AUAD"), json={"topics": ["x"], "registers": ["BEF"]})
     assert r.status_code == 403
     r = await client.post(f"{url}/purposes", headers=staff,
-                          json={"topics": ["social services"], "registers": ["BEF", "SOCIAL", "UDDA"]})
-    assert r.status_code == 201 and r.json()["version"] == 2
+                          json={"topics": ["social services"], "registers": ["BEF", "DREAM", "UDDA"]})
+    assert r.status_code == 201 and r.json()["version"] == 2 and r.json()["valid_until"] is None
     view = (await client.get(url, headers=staff)).json()
-    assert view["purpose"]["version"] == 2 and view["purpose"]["registers"] == ["BEF", "SOCIAL", "UDDA"]
+    assert view["purpose"]["version"] == 2 and view["purpose"]["registers"] == ["BEF", "DREAM", "UDDA"]
+    assert [p["valid_until"] for p in view["purposes"]] == [None, None]
     number = view["project"]
     assert (await _decision(client, staff, "AUAN", number))["allowed"] is True
-    r = await client.post(f"{url}/renew", headers=staff)
-    assert r.status_code == 201 and r.json()["valid_from"] == view["purpose"]["valid_until"]
-    clock.travel(timedelta(days=370))
-    staff = bearer((await login(client, "STAF"))["access_token"])
-    assert "scheme_period_ended" not in [x["code"] for x in (await _decision(client, staff, "AUAN", number))["reasons"]]
-    clock.travel(timedelta(days=370))
-    staff = bearer((await login(client, "STAF"))["access_token"])
-    codes = [x["code"] for x in (await _decision(client, staff, "AUAN", number))["reasons"]]
-    assert "scheme_period_ended" in codes
+    assert (await client.post(f"{url}/renew", headers=staff)).status_code in (404, 405)
+    for bad, code in (({"topics": ["x"], "registers": ["NOSUCH"]}, "unknown_register"),
+                      ({"topics": ["x"], "registers": ["BEF", "bef"]}, "duplicate_register")):
+        r = await client.post(f"{url}/purposes", headers=staff, json=bad)
+        assert (r.status_code, r.json()["code"]) == (422, code)
+    clock.travel(timedelta(days=3 * 365))  # three years on the scheme has not lapsed (the user's own
+    staff = bearer((await login(client, "STAF"))["access_token"])  # certification has; that is hers)
+    codes = {x["code"] for x in (await _decision(client, staff, "AUAN", number))["reasons"]}
+    assert "certification_expired" in codes and not codes & {"scheme_period_ended", "project_expired"}
+    assert len((await client.get(url, headers=staff)).json()["purposes"]) == 2
 
 
 async def test_law_model_members(client, as_user, demo):

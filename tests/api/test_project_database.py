@@ -84,12 +84,14 @@ async def test_manager_sets(client, as_user, demo):
     await make_user(demo, "OTHR", 201)
     url = f"/v1/project-databases/{pdb_id}/managers"
     for idents, code in (([], "managers_required"), (["PDBM", "MGRA", "MGRB", "MGRC"], "too_many_managers"),
-                         (["MGRA"], "administrator_manager_required"),
-                         (["MGRA", "MGRB"], "administrator_manager_required"), (["PDBM", "OTHR"], "not_associated")):
+                         (["PDBM", "OTHR"], "not_associated")):
         r = await client.put(url, headers=staff, json={"manager_idents": idents})
         assert r.status_code == 422 and r.json()["code"] == code, (idents, r.text)
     assert (await client.get(f"/v1/project-databases/{pdb_id}", headers=staff)).json()["managers"] == ["PDBM"]
     assert (await client.put(url, headers=await as_user("PDBM"), json={"manager_idents": ["PDBM"]})).status_code == 403
+    # Issue 16: no manager need be an administrator of the institution (the seeds have no such rule).
+    r = await client.put(url, headers=staff, json={"manager_idents": ["MGRA", "MGRB"]})
+    assert r.status_code == 200 and r.json()["managers"] == ["MGRA", "MGRB"]
     r = await client.put(url, headers=staff, json={"manager_idents": ["MGRA", "ADMN", "MGRB"]})
     assert r.status_code == 200 and r.json()["managers"] == ["MGRA", "ADMN", "MGRB"]
     main = r.json()["main_project"]

@@ -33,6 +33,7 @@ LIFECYCLES: dict[str, Lifecycle] = {
     "review": transfers.REVIEW,
     "project database": project_database.PROJECT_DATABASE,
     "purpose description": authority.PURPOSE,
+    "authority agreement": authority.AGREEMENT,
     "membership": projects.MEMBERSHIP,
     "register": registers.REGISTER,
 }
@@ -48,7 +49,8 @@ STORED = {
     "transfer file": ("verifying", "staged", "rejected", "transferred", "deleted"),
     "review": ("pending", "ok", "suspected_breach", "disclosure_control"),
     "project database": ("active", "closed"),
-    "purpose description": ("upcoming", "current", "superseded", "expired"),
+    "purpose description": ("upcoming", "current", "superseded"),  # computed; no expiry (issue 16)
+    "authority agreement": ("draft", "signed", "active", "terminated"),
     "membership": ("requested", "pending", "active", "ended"),
     "register": ("unreleased", "released", "closed"),
 }
@@ -167,18 +169,16 @@ def test_the_transfer_gate_refuses_as_before():
 class Version:
     version: int
     valid_from: date
-    valid_until: date
 
 
 def _versions(*starts: tuple[int, int, int]) -> list[Version]:
-    return [Version(n, date(*s), date(*s).replace(year=date(*s).year + 1)) for n, s in enumerate(starts, start=1)]
+    return [Version(n, date(*s)) for n, s in enumerate(starts, start=1)]
 
 
 SCENARIOS = [
-    [(2025, 1, 1)],  # one version: upcoming, current, expired
+    [(2025, 1, 1)],  # one version: upcoming, then current for good (no fixed period)
     [(2025, 1, 1), (2025, 6, 1)],  # a new version supersedes the current one
-    [(2025, 1, 1), (2026, 1, 1)],  # a renewal without a gap
-    [(2025, 1, 1), (2026, 3, 1)],  # a renewal after the period lapsed
+    [(2025, 1, 1), (2026, 3, 1)],  # a changed need years later
     [(2025, 1, 1), (2025, 6, 1), (2025, 6, 1)],  # two versions starting the same day
 ]
 

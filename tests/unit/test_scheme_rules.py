@@ -15,21 +15,35 @@ from schemes.law_model import rules as law_model
 from schemes.project_database import rules as pdb
 from schemes.projects.numbers import parse_number
 
-C = pdb.Candidate
 
-
-def test_one_to_three_managers_at_least_one_administrator():
-    pdb.validate_managers([C("PDBM", True)])
-    pdb.validate_managers([C("AAA", False), C("BBB", True), C("CCC", False)])
-    for bad, code in (([], "managers_required"),
-                      ([C("A", True), C("B", True), C("C", True), C("D", True)], "too_many_managers"),
-                      ([C("AAA", False)], "administrator_manager_required"),
-                      ([C("AAA", False), C("BBB", False)], "administrator_manager_required")):
+def test_one_to_three_managers_none_need_be_an_administrator():
+    pdb.validate_managers(["PDBM"])
+    pdb.validate_managers(["AAA", "BBB", "CCC"])  # issue 16: no administrator-manager rule
+    for bad, code in (([], "managers_required"), (["A", "B", "C", "D"], "too_many_managers")):
         with pytest.raises(ValidationFailed) as e:
             pdb.validate_managers(bad)
         assert e.value.code == code
     with pytest.raises(ValidationFailed):
-        pdb.validate_managers([C("AAA", True), C("AAA", True)])
+        pdb.validate_managers(["AAA", "AAA"])
+
+
+def test_narrowing_is_refused_for_a_dataset_in_use_with_the_sub_projects_named():
+    used = pdb.usage(["BEF", "IDAP", "LPR"], {"700001": ["BEF", "IDAP"], "700002": ["BEF"]})
+    assert used == {"BEF": ["700001", "700002"], "IDAP": ["700001"], "LPR": []}
+    pdb.check_narrowing(["BEF", "IDAP", "LPR"], ["LPR"], used)
+    with pytest.raises(Conflict) as e:
+        pdb.check_narrowing(["BEF", "IDAP", "LPR"], ["LPR", "BEF"], used)
+    assert e.value.code == "dataset_in_use" and e.value.extra["sub_projects"] == {"BEF": ["700001", "700002"]}
+    with pytest.raises(Conflict) as e:
+        pdb.check_narrowing(["LPR"], ["LPR"], {"LPR": []})
+    assert e.value.code == "would_be_empty"
+    assert pdb.check_move(["BEF", "IDAP"], "IDAP", used) == "700001"
+    with pytest.raises(Conflict) as e:
+        pdb.check_move(["BEF", "IDAP"], "BEF", used)
+    assert e.value.code == "not_single_use"
+    with pytest.raises(ValidationFailed) as e:
+        pdb.clean_codes(["BEF", " bef "], {"BEF"})
+    assert e.value.code == "duplicate_dataset"
 
 
 def test_eligibility_needs_agreement_and_five_active_projects():
@@ -82,23 +96,24 @@ def test_not_authorities(kind):
 class P:
     version: int
     valid_from: date
-    valid_until: date
 
 
-def test_purpose_period_is_one_year_and_the_current_version_wins():
-    assert authority.period_end(date(2025, 5, 1)) == date(2026, 5, 1)
-    v1 = P(1, date(2025, 1, 1), date(2026, 1, 1))
-    v2 = P(2, date(2025, 6, 1), date(2026, 6, 1))
+def test_no_fixed_period_the_newest_started_version_is_current():
+    v1 = P(1, date(2025, 1, 1))
+    v2 = P(2, date(2025, 6, 1))
     assert authority.current_purpose([v1, v2], date(2025, 3, 1)) is v1
     assert authority.current_purpose([v1, v2], date(2025, 7, 1)) is v2
-    assert authority.current_purpose([v1, v2], date(2026, 6, 1)) is None
+    assert authority.current_purpose([v1, v2], date(2040, 6, 1)) is v2  # issue 16: no one-year expiry
     assert authority.current_purpose([v2], date(2025, 1, 1)) is None
-    assert authority.renewal_start(v2, v2, date(2025, 7, 1)) == date(2026, 6, 1)
-    assert authority.renewal_start(None, v2, date(2026, 7, 1)) == date(2026, 7, 1)
+    for state, code in (("draft", "agreement_not_signed"), ("terminated", "agreement_terminated")):
+        with pytest.raises(Conflict) as e:
+            authority.check_data_work(state)
+        assert e.value.code == code
+    authority.check_data_work("signed")
 
 
 def test_purpose_versions_move_forward_and_name_topics_and_registers():
-    prev = P(1, date(2025, 6, 1), date(2026, 6, 1))
+    prev = P(1, date(2025, 6, 1))
     with pytest.raises(ValidationFailed):
         authority.check_new_version_start(prev, date(2025, 5, 1), date(2025, 1, 1))
     with pytest.raises(ValidationFailed):
