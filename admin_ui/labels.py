@@ -109,7 +109,7 @@ ERRORS = {
     "invalid_date": N_("Write the day as year-month-day (e.g. 2026-11-30), between 1900 and 2200."),
     "one_subject": N_("Search by one of project, institution or subject at a time."),
     "institution_not_found": N_("No institution has that authorisation number."),
-    "unknown_action": N_("Pick an action from the list."),
+    "unknown_audit_action": N_("Pick an action from the list."),
     "empty_range": N_("The last day lies before the first."),
     "validation_failed": N_("Some of the input is not valid."),
     "not_authenticated": N_("Log in first."),

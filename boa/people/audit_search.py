@@ -85,7 +85,7 @@ async def audit_search(session: AsyncSession, *, who: str = "", project: str = "
         target = f"institution:{row}"
     action = action.strip()
     if action and action not in ACTIONS:
-        raise ValidationFailed(f"{action} is not an action of the log.", field="action", code="unknown_action")
+        raise ValidationFailed(f"{action} is not an action of the log.", field="action", code="unknown_audit_action")
     first, last = _day(date_from, "from"), _day(date_to, "to")
     if first and last and last < first:
         raise ValidationFailed("The last day lies before the first.", field="to", code="empty_range")
