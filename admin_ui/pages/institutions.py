@@ -15,6 +15,7 @@ from admin_ui.viewer import viewer_of
 from boa.kernel.domain import SCHEME_KINDS
 from boa.kernel.queries import MAX_LIMIT
 from boa.people import associations, institutions, user_requests
+from boa.people.models import Institution, User
 from boa.people.permissions import (
     assignable_roles,
     may_decide_association,
@@ -22,6 +23,7 @@ from boa.people.permissions import (
     may_request_association,
     may_request_user,
 )
+from schemes.projects.members import open_projects_at
 from schemes.projects.service import list_projects
 
 PAGE_SIZE = 25
@@ -133,10 +135,29 @@ class AssociationActions(Controller):
     async def refuse(self, request: Request, db_session: AsyncSession, association_id: str) -> Response:
         return await self._decide(request, db_session, association_id, False)
 
+    @get("/end")
+    async def confirm_end(self, request: Request, db_session: AsyncSession, association_id: str,
+                          back: str | None = None) -> Response:
+        """Before an association ends: whose, where, and the project memberships that end with it."""
+        row = await associations.association_to_end(db_session, actor=viewer_of(request).actor,
+                                                    association_id=association_id)
+        user, institution = await _names(db_session, row.user_id, row.institution_id)
+        ending = await open_projects_at(db_session, user_id=row.user_id, institution_id=row.institution_id)
+        return render(request, "association_end.html", association=row, user=user, institution=institution,
+                      ending=ending, back=safe_path(back or "", f"/institutions/{row.institution_id}/users"))
+
     @post("/end")
     async def end(self, request: Request, db_session: AsyncSession, association_id: str) -> Response:
         form = await read_form(request)
         row = await associations.end_association(db_session, actor=viewer_of(request).actor,
                                                  association_id=association_id)
+        user, institution = await _names(db_session, row.user_id, row.institution_id)
         return done(request, safe_path(form.text("back"), f"/institutions/{row.institution_id}/users"),
-                    N_("The association is ended."))
+                    N_("%(user)s is no longer associated with %(institution)s."), user=user, institution=institution)
+
+
+async def _names(db: AsyncSession, user_id: int, institution_id: int) -> tuple[str, str]:
+    """A user as "name (IDENT)" and an institution as "number name", as every message names them."""
+    user = await db.get_one(User, user_id)
+    institution = await db.get_one(Institution, institution_id)
+    return f"{user.name} ({user.ident})", f"{institution.authorisation_number} {institution.name}"

@@ -76,10 +76,18 @@ async def decide_association(session: AsyncSession, *, actor: Actor, association
     return association
 
 
-async def end_association(session: AsyncSession, *, actor: Actor, association_id: str) -> Association:
+async def association_to_end(session: AsyncSession, *, actor: Actor, association_id: str) -> Association:
+    """The association ``actor`` may end (what the confirmation page names before it is ended)."""
     association, roles = await _visible(session, actor, association_id)
     if not may_end_association(roles, own=actor.user_id == association.user_id):
         raise PermissionDenied("Only the user, an administrator, the responsible person or a substitute ends it.")
+    if association.state not in ASSOCIATION.sources(AssociationState.ENDED):
+        raise Conflict(f"The association is already {association.state}.")
+    return association
+
+
+async def end_association(session: AsyncSession, *, actor: Actor, association_id: str) -> Association:
+    association = await association_to_end(session, actor=actor, association_id=association_id)
     before = association.state
     association.state = ASSOCIATION.move(before, AssociationState.ENDED,
                                          refuse=Conflict(f"The association is already {before}."))

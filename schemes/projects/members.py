@@ -127,13 +127,23 @@ async def activate_pending_memberships(session: AsyncSession, user_id: int, *, a
     return numbers
 
 
+def _open_at(user_id: int, institution_id: int):
+    ids = select(Project.id).where(Project.institution_id == institution_id)
+    return (ProjectMember.user_id == user_id, ProjectMember.state.in_(OPEN_STATES), ProjectMember.project_id.in_(ids))
+
+
+async def open_projects_at(session: AsyncSession, *, user_id: int, institution_id: int) -> list[tuple[int, str]]:
+    """The projects (number, title) whose membership ending the association would end."""
+    rows = await session.execute(select(Project.number, Project.title).join(
+        ProjectMember, ProjectMember.project_id == Project.id).where(*_open_at(user_id, institution_id))
+        .order_by(Project.number))
+    return [(number, title) for number, title in rows.all()]
+
+
 async def end_memberships_at(session: AsyncSession, *, actor: Actor, user_id: int, institution_id: int,
                              reason: str) -> int:
     """Ends the user's open memberships in the institution's projects."""
-    ids = select(Project.id).where(Project.institution_id == institution_id)
-    rows = list(await session.scalars(select(ProjectMember).where(
-        ProjectMember.user_id == user_id, ProjectMember.state.in_(OPEN_STATES),
-        ProjectMember.project_id.in_(ids))))
+    rows = list(await session.scalars(select(ProjectMember).where(*_open_at(user_id, institution_id))))
     user = await session.get_one(User, user_id)
     for row in rows:
         project = await session.get_one(Project, row.project_id)

@@ -145,11 +145,22 @@ async def test_administrator_ends_an_association_from_the_user_list(people, demo
     inst = await institution_id(demo, 101)
     admin = await people("ADMN")
     page = await admin.get(f"/institutions/{inst}/users?q=RESB")
-    (assoc,) = _ids(page.text, "end")
+    (assoc,) = re.findall(r'href="/associations/(\d+)/end\?back=', page.text)  # a link to the confirmation
+    assert 'action="/associations/' not in page.text  # nothing ends in one click
+    confirm = await admin.get(f"/associations/{assoc}/end?back=/institutions/{inst}/users")
+    assert confirm.status_code == 200
+    assert "Afslut Bo Researcher (RESB)s tilknytning til 101 Aarhus Research University?" in confirm.text
+    assert "700001" in confirm.text  # the project membership that ends with it is named
+    assert f'action="/associations/{assoc}/end"' in confirm.text
+    still = await admin.get(f"/institutions/{inst}/users?q=RESB")
+    assert "Bo Researcher" in still.text  # looking at the confirmation changed nothing
     r = await admin.post(f"/associations/{assoc}/end", {"back": f"/institutions/{inst}/users"})
     assert r.status_code == 303 and r.headers["location"] == f"/institutions/{inst}/users"
     after = await admin.get(r.headers["location"])
-    assert "Tilknytningen er afsluttet." in after.text and "Bo Researcher" not in after.text
+    assert "Bo Researcher (RESB) er ikke længere tilknyttet 101 Aarhus Research University." in after.text
+    assert "Bo Researcher" not in after.text.split("</main>")[0].split("role=\"status\"")[-1].split("</p>", 1)[1]
+    gone = await admin.get(f"/associations/{assoc}/end")
+    assert gone.status_code == 409  # an ended association offers no second confirmation
     again = await admin.post(f"/associations/{assoc}/end")
     assert again.status_code == 409 and "Det strider mod den nuværende tilstand." in again.text
 
@@ -165,7 +176,7 @@ async def test_paging_through_associated_users(people, demo):
     admin = await people("ADMN")
     first = await admin.get(f"/institutions/{inst}/users")
     nxt = re.search(r'href="\?q=&amp;cursor=(\d+)"', first.text)
-    assert nxt and first.text.count('action="/associations/') == 25
+    assert nxt and first.text.count('href="/associations/') == 25
     second = await admin.get(f"/institutions/{inst}/users?q=&cursor={nxt.group(1)}")
     assert "User PGAZ" in second.text and "User PGAZ" not in first.text
 
