@@ -40,9 +40,9 @@ from boa.kernel import inputs
 from boa.kernel.domain import SCHEME_KINDS
 from boa.kernel.errors import BoaError, ValidationFailed
 from boa.sanctions import attachments, cases, locks, overview, presenters, views
-from boa.sanctions.models import BREACH_KINDS
+from boa.sanctions.models import BREACH_KINDS, Lock
 from boa.sanctions.permissions import may_decide, may_register, may_report, may_sanction
-from boa.sanctions.presenters import CaseView
+from boa.sanctions.presenters import CaseView, LockView
 from boa.sanctions.states import CaseState
 from boa.web.auth import CSRF_FIELD, CSRF_IN_STREAM, require_staff
 
@@ -52,6 +52,19 @@ SEVERITIES = ("minor", "severe")
 MEASURE_ROWS = 3
 # The documentation form's file field.
 DOCUMENT_FIELD = "document"
+
+def lock_target(lock: LockView, names: dict[str, dict[str, str]], lang: str) -> str:
+    """Whom a lock closes, as the pages name it: a user's IDENT, a project's number, an institution's
+    name, a scheme at an institution."""
+    institution = names["institution"].get(lock.institution_id or "", lock.institution_id or "")
+    if lock.scope == "user":
+        return names["user"].get(lock.user_id or "", lock.user_id or "")
+    if lock.scope == "project":
+        return gettext(lang, N_("project %(number)s")) % {"number": names["project"].get(lock.project_id or "", "")}
+    if lock.scope == "institution":
+        return institution
+    return f"{gettext(lang, labels.SCHEMES.get(lock.scheme or '', lock.scheme or ''))}, {institution}"
+
 
 def _may_report(viewer: Viewer, case: CaseView) -> bool:
     return may_report(viewer.roles_at(int(case.institution_id)), state=case.state, report_state=case.report_state)
@@ -186,12 +199,35 @@ class SanctionStaffPages(Controller):
         return render(request, "sanctions_locks.html", items=items, next_cursor=nxt, ident=ident or "",
                       names=await overview.names(db_session, items), can_lift=may_sanction(actor))
 
+    @get("/locks/{lock_id:str}/lift")
+    async def confirm_lift(self, request: Request, db_session: AsyncSession, lock_id: str) -> Response:
+        """Before a lock is lifted: on whom, from which case, and that access returns at once."""
+        lock = await locks.lock_to_lift(db_session, actor=viewer_of(request).actor, lock_id=lock_id)
+        return await self._lift_page(request, db_session, lock)
+
+    async def _lift_page(self, request: Request, db: AsyncSession, lock: Lock, *, comment: str = "",
+                         error: BoaError | None = None) -> Response:
+        view = presenters.lock(lock)
+        names = await overview.names(db, [view])
+        return render(request, "sanctions_lock_lift.html", status=error.status if error else 200, lock=view,
+                      names=names, target=lock_target(view, names, viewer_of(request).lang), comment=comment,
+                      error=error_text(error, viewer_of(request).lang) if error else None)
+
     @post("/locks/{lock_id:str}/lift")
     async def lift(self, request: Request, db_session: AsyncSession, lock_id: str) -> Response:
         form = await read_form(request)
-        lock = await locks.lift(db_session, actor=viewer_of(request).actor, lock_id=lock_id,
-                                comment=form.text("comment"))
-        return done(request, "/staff/locks", N_("Lock %(id)s is lifted."), id=lock.id)
+        actor = viewer_of(request).actor
+        try:
+            lock = await locks.lift(db_session, actor=actor, lock_id=lock_id, comment=form.text("comment"))
+        except ValidationFailed as exc:  # no comment: the same page again, with what was typed
+            lock = await locks.lock_to_lift(db_session, actor=actor, lock_id=lock_id)
+            return await self._lift_page(request, db_session, lock, comment=form.text("comment"), error=exc)
+        view = presenters.lock(lock)
+        target = lock_target(view, await overview.names(db_session, [view]), viewer_of(request).lang)
+        if lock.case_id:
+            return done(request, "/staff/locks", N_("The lock on %(target)s from case %(case)s is lifted."),
+                        target=target, case=lock.case_id)
+        return done(request, "/staff/locks", N_("The lock on %(target)s is lifted."), target=target)
 
 
 # ---- the institution's responsible person / substitute, and the user ------------------------------

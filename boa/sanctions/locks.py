@@ -64,12 +64,20 @@ def new_lock(case: BreachCase, spec: LockSpec, *, source: str, start: datetime, 
                 reason=f"Breach case {case.id}: {what}.", created_by=actor.label, **target)
 
 
-async def lift(session: AsyncSession, *, actor: Actor, lock_id: str, comment: str) -> Lock:
+async def lock_to_lift(session: AsyncSession, *, actor: Actor, lock_id: str) -> Lock:
+    """The lock ``actor`` may lift (what the confirmation page names before it is lifted)."""
     if not actor.has_staff_role("sanctions"):
         raise PermissionDenied("Only Research Services' sanction staff lift locks.")
+    lock = await get_or_404(session, Lock, lock_id, "lock")
+    if lock.lifted_at is not None:
+        raise Conflict("The lock is already lifted.", code="already_lifted")
+    return lock
+
+
+async def lift(session: AsyncSession, *, actor: Actor, lock_id: str, comment: str) -> Lock:
+    lock = await lock_to_lift(session, actor=actor, lock_id=lock_id)
     if not comment.strip():
         raise ValidationFailed("Give a comment when lifting a lock.", field="comment")
-    lock = await get_or_404(session, Lock, lock_id, "lock")
     now = clock.now()
     # A conditional update: two concurrent lifts cannot both succeed.
     done = await changed(session, update(Lock).where(Lock.id == lock.id, Lock.lifted_at.is_(None))

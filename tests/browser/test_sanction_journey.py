@@ -123,5 +123,16 @@ def test_a_breach_quarantines_the_researcher_until_the_sanction_is_decided(desk)
     rows = sanc.locator("table.locks tbody tr", has_text=f"sag {case_id}")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Sanktion")
-    expect(rows.first.get_by_role("button", name="Ophæv spærringen")).to_be_visible()
+    expect(rows.first.get_by_role("link", name="Ophæv spærringen…")).to_be_visible()
     shot(sanc, "32-active-locks")
+
+    # Lifting asks first: whom the lock closes, its case, what happens; a missing comment is shown in place.
+    rows.first.get_by_role("link", name="Ophæv spærringen…").click()
+    expect(sanc.locator("h1")).to_contain_text("Ophæv spærringen af")
+    expect(sanc.locator(".confirm")).to_contain_text(f"sag {case_id}")
+    sanc.fill("#lift-comment", " ")
+    sanc.get_by_role("button", name="Ophæv spærringen").click()
+    expect(sanc.locator("#error-summary")).to_be_visible()
+    shot(sanc, "32b-lift-a-lock-confirmation")
+    sanc.get_by_role("link", name="Behold den og gå tilbage").click()
+    expect(sanc.locator("table.locks tbody tr", has_text=f"sag {case_id}")).to_have_count(2)  # nothing lifted

@@ -123,12 +123,20 @@ async def test_register_report_preview_decide_and_lift(people, demo):
     # Active locks; lifting one needs a comment and happens once.
     locks = await sanc.get("/staff/locks")
     assert locks.status_code == 200 and f"sag {case_id}" in locks.text
-    lock_ids = re.findall(r'action="/staff/locks/(\d+)/lift"', locks.text)
-    assert lock_ids
-    assert (await sanc.post(f"/staff/locks/{lock_ids[0]}/lift", {"comment": ""})).status_code == 422
+    lock_ids = re.findall(r'href="/staff/locks/(\d+)/lift"', locks.text)  # a link to the confirmation
+    assert lock_ids and 'action="/staff/locks/' not in locks.text  # nothing is lifted in one click
+    confirm = await sanc.get(f"/staff/locks/{lock_ids[0]}/lift")
+    assert confirm.status_code == 200 and f"sag {case_id}" in confirm.text
+    assert re.search(r"Ophæv spærringen af (RESA|projekt \d+|.+)\?", confirm.text)
+    assert "Den adgang, spærringen lukker, vender tilbage med det samme" in confirm.text
+    empty = await sanc.post(f"/staff/locks/{lock_ids[0]}/lift", {"comment": "  "})
+    assert empty.status_code == 422 and 'id="error-summary"' in empty.text  # the same page, the error in place
+    assert 'id="lift-comment"' in empty.text and 'aria-invalid="true"' in empty.text
     r = await sanc.post(f"/staff/locks/{lock_ids[0]}/lift", {"comment": "Appeal granted."})
     assert r.status_code == 303
-    assert f"Spærring {lock_ids[0]} er ophævet." in (await sanc.get(r.headers["location"])).text
+    lifted = (await sanc.get(r.headers["location"])).text
+    assert re.search(rf"Spærringen af .+ fra sag {case_id} er ophævet\.", lifted)
+    assert f"Spærring {lock_ids[0]} " not in lifted  # the lock is named by whom it closed, not by its id
     again = await sanc.post(f"/staff/locks/{lock_ids[0]}/lift", {"comment": "Twice."})
     assert again.status_code == 409 and "Spærringen er allerede ophævet." in again.text
 
