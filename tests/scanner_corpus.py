@@ -229,3 +229,135 @@ def build(directory: Path, seed: int = 17, rounds: int = 3) -> list[Sample]:
         add("clean:table_txt", f"clean_table_{r}.txt", False,
             write("Region;Antal\n" + "".join(f"R{i};{rng.randint(1000, 900000)}\n" for i in range(8))))
     return samples
+
+
+# -- bombs (issue 17 items 3 and 5) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bomb:
+    kind: str
+    path: Path
+    verdicts: frozenset[str]  # what the scan may end as (a bomb never crashes the gate)
+
+
+XLSX_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+              '<Default Extension="xml" ContentType="application/xml"/>'
+              '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+              '<Override PartName="/xl/workbook.xml" '
+              'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+S_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+R_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+REL_NS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+
+
+def raw_xlsx(path: Path, sheets: list[bytes | Callable], extra: dict[str, bytes] | None = None,
+             workbook_extra: str = "") -> Path:
+    """A minimal xlsx written member by member; a sheet is bytes or a writer of its stream."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", XLSX_TYPES)
+        zf.writestr("_rels/.rels", f'<Relationships {REL_NS}><Relationship Id="r1" Type="x" Target="xl/workbook.xml"/>'
+                                   "</Relationships>")
+        sheet_tags = "".join(f'<sheet name="S{i + 1}" sheetId="{i + 1}" r:id="s{i + 1}"/>' for i in range(len(sheets)))
+        zf.writestr("xl/workbook.xml", f"<workbook {S_NS} {R_NS}><sheets>{sheet_tags}</sheets>{workbook_extra}</workbook>")
+        rels = "".join(f'<Relationship Id="s{i + 1}" Type="{SHEET_REL}" Target="worksheets/sheet{i + 1}.xml"/>'
+                       for i in range(len(sheets)))
+        zf.writestr("xl/_rels/workbook.xml.rels", f"<Relationships {REL_NS}>{rels}</Relationships>")
+        for i, sheet in enumerate(sheets):
+            name = f"xl/worksheets/sheet{i + 1}.xml"
+            if isinstance(sheet, bytes):
+                zf.writestr(name, sheet)
+            else:
+                with zf.open(name, "w", force_zip64=True) as fh:
+                    sheet(fh)
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return path
+
+
+def _sheet_rows(rows: int, cells: Callable[[int], str]) -> Callable:
+    def write(fh) -> None:
+        fh.write(f"<worksheet {S_NS}><sheetData>".encode())
+        batch = []
+        for r in range(1, rows + 1):
+            batch.append(f'<row r="{r}">{cells(r)}</row>')
+            if len(batch) == 1000:
+                fh.write("".join(batch).encode())
+                batch = []
+        fh.write(("".join(batch) + "</sheetData></worksheet>").encode())
+    return write
+
+
+def _padded_sheet(size: int) -> bytes:
+    head = f"<worksheet {S_NS}><sheetData>".encode()
+    tail = b"</sheetData></worksheet>"
+    return head + b" " * (size - len(head) - len(tail)) + tail
+
+
+def _nested_docx(path: Path, inner: Path) -> Path:
+    """A docx carrying ``inner`` as an embedded package (as Word embeds a chart's workbook)."""
+    _docx(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(inner, "word/embeddings/Microsoft_Excel_Worksheet1.xlsx")
+    return path
+
+
+def build_bombs(directory: Path) -> list[Bomb]:
+    """Decompression and parser bombs, each small on the wire."""
+    directory.mkdir(parents=True, exist_ok=True)
+    unverifiable = frozenset({"unverifiable"})
+    refused = frozenset({"unverifiable", "rejected"})
+    bombs: list[Bomb] = []
+
+    def add(kind: str, path: Path, verdicts: frozenset[str] = unverifiable) -> None:
+        bombs.append(Bomb(kind, path, verdicts))
+
+    # one member that inflates 1000:1 (the declared ratio refuses it)
+    path = directory / "zip_bomb.xlsx"
+    raw_xlsx(path, [f"<worksheet {S_NS}><sheetData/></worksheet>".encode()])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf, zf.open("xl/media/zeros.bin", "w", force_zip64=True) as fh:
+        for _ in range(200):
+            fh.write(b"\x00" * (1 << 20))
+    add("zip_bomb:ratio", path, refused)
+    # 300 sheets just under 1 MiB each: no member checked for its ratio, 300 MiB in all
+    add("zip_bomb:many_members", raw_xlsx(directory / "many_members.xlsx", [_padded_sheet((1 << 20) - 4096)] * 300))
+    # 3,000 tiny parts
+    add("many_parts", raw_xlsx(directory / "many_parts.xlsx", [b"<worksheet/>"],
+                               {f"xl/custom/part{i}.xml": b"<x>1</x>" for i in range(3000)}))
+    # a sheet that claims the whole grid and puts a cell in its last column on every row
+    add("huge_dimensions", raw_xlsx(directory / "huge_dimensions.xlsx", [_sheet_rows(
+        5000, lambda r: f'<c r="A{r}"><v>{r}</v></c><c r="XFD{r}"><v>1</v></c>')]))
+    # a 1.05-million-cell sheet (a real workbook's shape: small, but far past the cell cap)
+    add("huge_sheet", raw_xlsx(directory / "huge_sheet.xlsx", [_sheet_rows(
+        50_000, lambda r: "".join(f'<c r="{c}{r}"><v>{r % 97}</v></c>' for c in "ABCDEFGHIJKLMNOPQRSTU"))]))
+    # billion laughs: in a sheet, in the workbook, in a docx comment
+    levels = "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+    laughs = f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "lol">{levels}]>'
+    add("billion_laughs:sheet", raw_xlsx(directory / "laughs_sheet.xlsx", [
+        (laughs + f"<worksheet {S_NS}><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&i;</t></is></c>"
+                  "</row></sheetData></worksheet>").encode()]), frozenset({"unverifiable", "rejected", "clean"}))
+    add("billion_laughs:docx", _docx(directory / "laughs.docx", extra_parts={"word/comments.xml": (
+        laughs.replace("worksheet", "w:comments") + f'<w:comments {W_NS}><w:comment><w:p><w:r><w:t>&i;</w:t>'
+        "</w:r></w:p></w:comment></w:comments>")}), frozenset({"unverifiable", "rejected", "clean"}))
+    # 100,000 nested elements
+    deep = f"<worksheet {S_NS}><sheetData>" + "<x>" * 100_000 + "</x>" * 100_000 + "</sheetData></worksheet>"
+    add("deep_nesting", raw_xlsx(directory / "deep.xlsx", [deep.encode()]), refused)
+    # 600,000 shared strings
+    strings = "".join(f"<si><t>s{i}</t></si>" for i in range(600_000))
+    add("shared_strings", raw_xlsx(directory / "strings.xlsx", [b"<worksheet/>"],
+                                   {"xl/sharedStrings.xml": f"<sst {S_NS}>{strings}</sst>".encode()},))
+    # a 30 MB document.xml in a ~1 MB docx (python-docx once took 600 MB for it)
+    add("big_part:docx", _docx(directory / "big_part.docx", "".join(_p(f"Linje {i} med tekst") for i in range(400_000))),
+        frozenset({"clean", "unverifiable"}))
+    # zips in zips: an embedded clean workbook is read; one level deeper is refused
+    inner = raw_xlsx(directory / "inner.xlsx", [f"<worksheet {S_NS}><sheetData/></worksheet>".encode()])
+    add("nested_zip:one_level", _nested_docx(directory / "nested_once.docx", inner), frozenset({"clean"}))
+    middle = _nested_docx(directory / "middle.docx", inner)
+    add("nested_zip:two_levels", _nested_docx(directory / "nested_twice.docx", middle))
+    plain = directory / "plain.zip"
+    with zipfile.ZipFile(plain, "w") as zf:
+        zf.writestr("a.txt", "x")
+    add("nested_zip:plain_zip", _nested_docx(directory / "nested_plain.docx", plain))
+    for path in (inner, middle, plain):
+        path.unlink()
+    return bombs

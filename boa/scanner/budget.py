@@ -27,9 +27,10 @@ from typing import IO, Any
 
 from lxml import etree
 
+from boa.scanner.report import SCAN_BUDGET
 from boa.scanner.rules import TransferRules
 
-REASON = "scan_budget"
+REASON = SCAN_BUDGET
 
 
 class OverBudget(Exception):

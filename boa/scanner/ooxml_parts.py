@@ -234,7 +234,7 @@ def read_docx(package: Package) -> None:
 # -- pptx -------------------------------------------------------------------------------------
 
 def read_pptx(package: Package) -> None:
-    slides = {}
+    slides: dict[str, int] = {}
     if "ppt/presentation.xml" in package.names:
         rels = package.rels("ppt/presentation.xml")
         for event, tag, elem in package.walk("ppt/presentation.xml"):
@@ -398,7 +398,8 @@ def read_xlsx(package: Package) -> None:
             name = elem.get("name", "")
             judge.scan_text(f"{name} {elem.text or ''}", {"defined_name": name})
     done = {"xl/workbook.xml"}
-    shared = next((t for t in rels.values() if t.endswith("sharedStrings.xml") and t in names), None)
+    shared = next((t for t in rels.values() if t.endswith("sharedStrings.xml") and t in names),
+                  "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None)
     strings = _shared_strings(package, shared) if shared else []
     used = bytearray(len(strings))
     if shared:

@@ -18,6 +18,7 @@ from typing import Any
 from boa.scanner.rules import TransferRules, load_rules
 
 VERDICTS = ("clean", "flagged", "unverifiable", "rejected")
+SCAN_BUDGET = "scan_budget"  # unverifiable: over the time, memory or container caps of a scan
 FINDING_KINDS = ("cpr_number", "cvr_number", "key_column", "small_count", "unit_level_data")
 
 
