@@ -1,6 +1,9 @@
-"""A labelled corpus for the scanner (issue 17 item 4): CPR numbers planted in every hiding
-place, and clean look-alikes (phone numbers, dates, invalid CPR dates, aggregate tables
-with large counts). ``build(directory, seed)`` writes the files and returns their labels.
+"""A labelled corpus for the scanner (issue 17 items 4 and 5): CPR numbers planted in every
+hiding place of every format, CVR numbers beside their context word, key columns, small counts
+and unit-level data known only by a table's shape; and clean look-alikes (phone numbers,
+dates, invalid CPR dates, amounts, aggregate tables with large counts, code columns, keyed
+aggregates). ``build(directory, seed)`` writes the files and returns their labels; the same
+seed gives the same files. ``build_bombs(directory)`` writes the bombs.
 """
 
 from __future__ import annotations
@@ -19,7 +22,11 @@ W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 class Sample:
     kind: str  # the hiding place or look-alike, e.g. "docx:header", "clean:phone"
     path: Path
-    planted: bool  # holds a CPR number the scanner must find
+    expect: str | None  # the finding kind the scanner must report; None: a clean file
+
+    @property
+    def planted(self) -> bool:
+        return self.expect is not None
 
 
 def cpr(rng: random.Random, sep: str = "-") -> str:
@@ -179,16 +186,144 @@ def _hide_in_text(text: str, rng: random.Random) -> str:
     return text[:i] + "\u200b" + text[i:]
 
 
+def cvr(rng: random.Random) -> str:
+    """An eight-digit number that passes modulus 11 (weights 2765432 1)."""
+    while True:
+        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(6)]
+        check = 11 - sum(w * d for w, d in zip((2, 7, 6, 5, 4, 3, 2), digits, strict=True)) % 11
+        if check < 10:
+            return "".join(map(str, digits)) + str(check % 11)
+
+
+def pptx_samples(text: str) -> dict[str, Callable[[Path], Path]]:
+    """pptx hiding places, each holding ``text``."""
+    import pptx
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    def deck(path: Path, change: Callable, extra_parts: dict[str, str] | None = None) -> Path:
+        presentation = pptx.Presentation()
+        slide = presentation.slides.add_slide(presentation.slide_layouts[5])
+        slide.shapes.title.text = "Resultater"
+        change(presentation, slide)
+        presentation.save(str(path))
+        if extra_parts:
+            with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+                for name, xml in extra_parts.items():
+                    zf.writestr(name, xml)
+        return path
+
+    def table(_, slide):
+        shape = slide.shapes.add_table(2, 2, Inches(1), Inches(2), Inches(6), Inches(2))
+        for (r, c), value in {(0, 0): "Navn", (0, 1): "Note", (1, 0): "A", (1, 1): text}.items():
+            shape.table.cell(r, c).text = value
+
+    def chart(_, slide):
+        data = CategoryChartData()
+        data.categories = ["Nord", text]
+        data.add_series("Personer", (1200, 3400))
+        slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(2), Inches(5), Inches(3), data)
+
+    def group(_, slide):
+        grouped = slide.shapes.add_group_shape()
+        grouped.shapes.add_textbox(Inches(1), Inches(2), Inches(3), Inches(1)).text_frame.text = text
+
+    p_ns = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+    return {
+        "pptx:slide": lambda p: deck(p, lambda _, s: setattr(s.shapes.add_textbox(
+            Inches(1), Inches(2), Inches(3), Inches(1)).text_frame, "text", text)),
+        "pptx:group": lambda p: deck(p, group),
+        "pptx:table": lambda p: deck(p, table),
+        "pptx:notes": lambda p: deck(p, lambda _, s: setattr(s.notes_slide.notes_text_frame, "text", text)),
+        "pptx:master": lambda p: deck(p, lambda d, _: setattr(d.slide_master.placeholders[1].text_frame, "text", text)),
+        "pptx:layout": lambda p: deck(p, lambda d, _: setattr(d.slide_layouts[0].placeholders[1].text_frame, "text", text)),
+        "pptx:chart": lambda p: deck(p, chart),
+        "pptx:comment": lambda p: deck(p, lambda *_: None, {"ppt/comments/comment1.xml": (
+            f'<p:cmLst {p_ns}><p:cm authorId="0" idx="1"><p:text>{text}</p:text></p:cm></p:cmLst>')}),
+        "pptx:properties": lambda p: deck(p, lambda d, _: setattr(d.core_properties, "subject", text)),
+    }
+
+
+def _table_text(rows: list[list[object]], delimiter: str = ";") -> str:
+    return "".join(delimiter.join(str(c) for c in row) + "\n" for row in rows)
+
+
+def _html_table(rows: list[list[object]]) -> str:
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<html><body><p>Tabel</p><table>{body}</table></body></html>"
+
+
+def _xlsx_rows(path: Path, rows: list[list[object]]) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def _docx_table(path: Path, rows: list[list[object]]) -> Path:
+    def add(document):
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = str(value)
+    return _docx(path, build=add)
+
+
+TABLE_WRITERS: dict[str, Callable[[Path, list[list[object]]], Path]] = {
+    "txt": lambda p, rows: p.write_text(_table_text(rows), encoding="utf-8") and p,
+    "tab": lambda p, rows: p.write_text(_table_text(rows, "\t"), encoding="utf-8") and p,
+    "html": lambda p, rows: p.write_text(_html_table(rows), encoding="utf-8") and p,
+    "xlsx": _xlsx_rows,
+    "docx": _docx_table,
+}
+REGIONS = ["Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland", "Bornholm", "Fyn", "Vestjylland"]
+
+
+def shape_tables(rng: random.Random) -> list[tuple[str, str | None, list[list[object]]]]:
+    """(kind, expected finding, rows): tables known by their shape, and clean look-alikes."""
+    header = rng.choice(["Personer", "Total", "Borgere", "Modtagere 2023", "Husstande"])
+    small = [[r, rng.randint(200, 9000)] for r in REGIONS[:6]]
+    small[rng.randrange(6)][1] = rng.randint(1, 2)
+    totals = [[r, 2] for r in REGIONS[:4]] + [["I alt", 8]]
+    ident = rng.choice(["løbenr", "id", "nøgle", "ref"])
+    unit = [[ident, "alder", "indkomst"]] + [[f"{rng.choice('ABX')}{rng.randrange(10 ** 8):08d}", rng.randint(18, 90),
+                                             rng.randint(100_000, 900_000)] for _ in range(600)]
+    key = rng.choice(["pnr", "cpr_nr", "mor_pnr", "CVRNR", "arbgnr", "person_id"])
+    keyed = [[key, "udd", "beløb"]] + [[f"{rng.randrange(10 ** 6):06d}", rng.randint(10, 90), rng.randint(1000, 9999)]
+                                      for _ in range(8)]
+    codes = [["Region", "Køn", "Værdi"]] + [[r, 1 + i % 2, rng.randint(300, 9000)] for i, r in enumerate(REGIONS)]
+    large = [["Region", header]] + [[r, rng.randint(1_000, 90_000)] for r in REGIONS] + [
+        ["I alt", 0]]
+    large[-1][1] = sum(row[1] for row in large[1:-1])
+    percent = [["Region", "Andel %"]] + [[r, rng.randint(1, 40)] for r in REGIONS]
+    postcodes = [["postnr", "antal"]] + [[1000 + i, rng.randint(100, 9999)] for i in range(700)]
+    return [
+        ("small_count:shape", "small_count", [["Region", header], *small]),
+        ("small_count:totals_row", "small_count", [["Område", "Værdi"], *totals]),
+        ("unit_level:shape", "unit_level_data", unit),
+        ("key_column", "key_column", keyed),
+        ("clean:codes", None, codes),
+        ("clean:large_counts", None, large),
+        ("clean:percentages", None, percent),
+        ("clean:keyed_aggregate", None, postcodes),
+    ]
+
+
 def build(directory: Path, seed: int = 17, rounds: int = 3) -> list[Sample]:
     """Write the corpus under ``directory``; ``rounds`` samples of every kind, planted and clean."""
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
     samples: list[Sample] = []
 
-    def add(kind: str, name: str, planted: bool, make: Callable[[Path], Path]) -> None:
+    def add(kind: str, name: str, planted: bool | str, make: Callable[[Path], Path]) -> None:
         path = directory / name
         make(path)
-        samples.append(Sample(kind, path, planted))
+        expect = planted if isinstance(planted, str) else "cpr_number" if planted else None
+        samples.append(Sample(kind, path, expect))
 
     def write(content: str, encoding: str = "utf-8") -> Callable[[Path], Path]:
         def make(path: Path) -> Path:
@@ -228,6 +363,36 @@ def build(directory: Path, seed: int = 17, rounds: int = 3) -> list[Sample]:
             write("".join(look_alike(rng) + "\n" for _ in range(5))))
         add("clean:table_txt", f"clean_table_{r}.txt", False,
             write("Region;Antal\n" + "".join(f"R{i};{rng.randint(1000, 900000)}\n" for i in range(8))))
+        for kind, make in pptx_samples(f"CPR {cpr(rng)}").items():
+            add(kind, f"{kind.replace(':', '_')}_{r}.pptx", True, make)
+        for kind, make in pptx_samples(look_alike(rng)).items():
+            add("clean:" + kind, f"clean_{kind.replace(':', '_')}_{r}.pptx", False, make)
+        title = f"Udtræk {cpr(rng)}"
+        add("docx:properties", f"properties_{r}.docx", True,
+            lambda p, t=title: _docx(p, build=lambda d: setattr(d.core_properties, "title", t)))
+        embedded = directory / f"embedded_{r}.xlsx"
+        xlsx_samples(cpr(rng), rng)["xlsx:comment"](embedded)
+        add("docx:embedded_workbook", f"embedded_workbook_{r}.docx", True, lambda p, e=embedded: _nested_docx(p, e))
+        embedded.unlink()
+        for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+            add(f"txt:{encoding}_no_bom", f"wide_{encoding}_{r}.txt", True,
+                write(f"Første linje\nNote: {cpr(rng)}\n", encoding))
+        add("clean:txt_utf-16-le_no_bom", f"clean_wide_{r}.txt", False,
+            write("".join(look_alike(rng) + "\n" for _ in range(5)), "utf-16-le"))
+        for ext in ("txt", "docx", "xlsx"):
+            add("cvr:context", f"cvr_{ext}_{r}.{ext}", "cvr_number", {
+                "txt": write(f"Virksomhed: CVR-nr. {cvr(rng)}\n"),
+                "docx": lambda p: _docx(p, _p(f"Leverandør med CVR {cvr(rng)}")),
+                "xlsx": lambda p: _xlsx_rows(p, [["Firma", "CVR"], ["A/S", f"CVR {cvr(rng)}"]]),
+            }[ext])
+        add("clean:amounts", f"clean_amounts_{r}.txt", False,
+            write("".join(f"Beløb {cvr(rng)} kr. og {rng.randint(10 ** 7, 10 ** 8 - 1)} kr.\n" for _ in range(5))))
+        for kind, expect, rows in shape_tables(rng):
+            for ext in ("txt", "xlsx", "html", "docx", "tab") if kind != "unit_level:shape" else ("txt", "xlsx"):
+                if kind in ("clean:keyed_aggregate",) and ext in ("docx", "html"):
+                    continue  # 700-row tables: the text and spreadsheet forms suffice
+                add(kind + ":" + ext, f"{kind.replace(':', '_')}_{r}.{ext}", expect or False,
+                    lambda p, rows=rows, ext=ext: TABLE_WRITERS[ext](p, rows))
     return samples
 
 
