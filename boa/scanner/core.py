@@ -72,6 +72,9 @@ def scan_file(path: str | Path, name: str, config: ScanConfig | None = None) -> 
     except budget.OverBudget as err:
         log.info("over the scan limits %s: %s", name, err)
         reason, rows = budget.REASON, None
+    except MemoryError:  # over the child's memory cap (RLIMIT_AS): a budget, not the file's fault
+        log.info("over the memory budget %s", name)
+        reason, rows = budget.REASON, None
     except CORRUPTION as err:
         log.info("corrupt %s: %s", name, err)
         return FileReport(name, "rejected", "corrupt_file", rules.message("corrupt_file"), check.kind)
