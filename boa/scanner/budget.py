@@ -106,18 +106,23 @@ class Allowance:
         finally:
             self.nesting -= 1
 
-    def walk(self, fh: IO[bytes] | _Counted) -> Iterator[tuple[str, str, Any]]:
-        """``(event, local name, element)`` for ``start`` and ``end`` of every element.
+    def walk(self, fh: IO[bytes] | _Counted, starts: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, Any]]:
+        """``(event, local name, element)`` for the ``end`` of every element, and for the
+        ``start`` of those named in ``starts``.
 
         After the consumer has seen an ``end``, the element is cleared and its earlier
         siblings dropped, so text and children are there only at the element's own end."""
         depth = 0
         max_depth = self.caps["xml_depth"]
         max_elements = self.caps["xml_elements"]
+        names: dict[Any, str] = {}
         for event, elem in etree.iterparse(fh, events=("start", "end"), huge_tree=False, resolve_entities=False,
                                            no_network=True, load_dtd=False, remove_comments=True,
                                            remove_pis=True):
-            name = local(elem.tag)
+            tag = elem.tag
+            name = names.get(tag)
+            if name is None:
+                name = names[tag] = local(tag)
             if event == "start":
                 depth += 1
                 self.elements += 1
@@ -125,17 +130,20 @@ class Allowance:
                     raise self.refuse("xml_depth")
                 if self.elements > max_elements:
                     raise self.refuse("xml_elements")
-                yield event, name, elem
+                if name in starts:
+                    yield event, name, elem
                 continue
             depth -= 1
             yield event, name, elem
             elem.clear()
-            parent = elem.getparent()
-            if parent is not None:
-                while elem.getprevious() is not None:
+            previous = elem.getprevious()
+            if previous is not None:
+                parent = elem.getparent()
+                while previous is not None:
                     del parent[0]
+                    previous = elem.getprevious()
 
-    def walk_member(self, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[str, str, Any]]:
+    def walk_member(self, zf: zipfile.ZipFile, name: str,
+                    starts: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, Any]]:
         with self.open(zf, name) as fh:
-            yield from self.walk(fh)
-
+            yield from self.walk(fh, starts)

@@ -49,6 +49,8 @@ _HF_CODE = re.compile(r'&(?:"[^"]*"|[0-9]+|[A-Za-z&+-])')  # &C, &"Arial,Bold", 
 _LITERAL = re.compile(r'\s*(?:"((?:[^"]|"")*)"|(-?[0-9]+(?:\.[0-9]+)?))\s*')
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]*)")
 FLOW_TEXT = frozenset({"t", "delText", "instrText"})
+FLOW_STARTS = frozenset({"p", "tbl", "tr", "tc"})
+SHEET_STARTS = frozenset({"row", "c"})
 SKIPPED = frozenset({"[Content_Types].xml"})
 ZIP_MAGIC = b"PK\x03\x04"
 PACKAGE_KINDS = {"xl/workbook.xml": "xlsx", "word/document.xml": "docx", "ppt/presentation.xml": "pptx"}
@@ -117,8 +119,8 @@ class Package:
         self.judge = NumberJudge(config, findings)
         self.reason: str | None = None
 
-    def walk(self, name: str) -> Iterator[tuple[str, str, Any]]:
-        return self.allowance.walk_member(self.zf, name)
+    def walk(self, name: str, starts: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, Any]]:
+        return self.allowance.walk_member(self.zf, name, starts)
 
     def rels(self, part: str) -> dict[str, str]:
         """Relationship id -> target part name for ``part``."""
@@ -143,7 +145,7 @@ class Package:
         in_paragraph = 0
         paragraph = 0
         tables: list[dict[str, Any]] = []
-        for event, tag, elem in self.walk(name):
+        for event, tag, elem in self.walk(name, FLOW_STARTS):
             if event == "start":
                 if tag == "p":
                     in_paragraph += 1
@@ -327,7 +329,7 @@ class _Sheet:
         v_text: str | None = None
         f_text: str | None = None
         inline: list[str] = []
-        for event, tag, elem in package.walk(name):
+        for event, tag, elem in package.walk(name, SHEET_STARTS):
             if event == "start":
                 if tag == "row":
                     rows += 1
@@ -375,6 +377,9 @@ class _Sheet:
         values = [cells.get(i) for i in range(width)]
         self.analyzer.feed(values, {"row": row_no})
         for index, value in cells.items():
+            if isinstance(value, str) and len(value) < 8 or (  # cannot hold a CPR/CVR: skip the call
+                    not isinstance(value, str) and not 10_000_000 <= value < 10_000_000_000):
+                continue
             self.package.judge.scan_value(value, {"sheet": self.title, "row": row_no, "column": column_letter(index)},
                                           self.analyzer.column_name(index))
 

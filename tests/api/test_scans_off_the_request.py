@@ -96,7 +96,7 @@ async def test_a_file_over_its_cpu_budget_is_unverifiable_and_the_server_answers
                                                                                             gate):
     gate(SCAN_WAIT_SECONDS=0, SCAN_CPU_SECONDS=1)
     me = await as_user("RESA")
-    workbook = _many_sheets(8, 20000)
+    workbook = _many_sheets(8, 30000)
     r = await upload(client, me, await project_no(demo), [("tabeller.xlsx", workbook), ("tabel.txt", CLEAN_TABLE)])
     assert r.status_code == 201, r.text
     started = time.monotonic()
