@@ -24,8 +24,8 @@ cell comments (threaded too), shared strings no cell uses, drawings and charts.
 
 Every package: document properties and custom XML parts. A zip inside (a chart's embedded
 workbook, an embedded document) is read the same way with the same budget, one level deep
-(``scan_limits.zip_nesting``); a zip that is not an office document makes the file
-unverifiable.
+(``scan_limits.zip_nesting``); a zip that is not an office document, or an embedded OLE2
+object (an old .xls or .doc, unreadable as when uploaded alone), makes the file unverifiable.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ FLOW_STARTS = frozenset({"p", "tbl", "tr", "tc"})
 SHEET_STARTS = frozenset({"row", "c"})
 SKIPPED = frozenset({"[Content_Types].xml"})
 ZIP_MAGIC = b"PK\x03\x04"
+OLE2_HEAD = b"\xd0\xcf\x11\xe0"
 PACKAGE_KINDS = {"xl/workbook.xml": "xlsx", "word/document.xml": "docx", "ppt/presentation.xml": "pptx"}
 
 
@@ -192,6 +193,9 @@ class Package:
         """A member that is itself a zip: an office document read with the same budget."""
         with self.allowance.open(self.zf, name) as fh:
             head = fh.read(4)
+            if head == OLE2_HEAD and "/embeddings/" in name:
+                self.reason = self.reason or "not_scannable"  # an embedded .xls/.doc: like one uploaded
+                return
             if head != ZIP_MAGIC:
                 return
             with self.allowance.deeper(), tempfile.TemporaryFile() as tmp:

@@ -61,3 +61,17 @@ def test_a_chart_workbook_inside_a_docx_is_read(tmp_path):
     report = scan_file(_nested_docx(tmp_path / "outer.docx", inner), "outer.docx")
     assert report.verdict == "flagged"
     assert report.findings[0].location["embedded"] == "word/embeddings/Microsoft_Excel_Worksheet1.xlsx"
+
+
+def test_an_embedded_old_office_object_makes_the_file_unverifiable(tmp_path):
+    """An OLE2 object (an .xls inside a docx) cannot be read, as when it is uploaded alone."""
+    import zipfile
+
+    from boa.scanner.core import scan_file
+    from tests.scanner_corpus import _docx
+
+    path = _docx(tmp_path / "ole.docx")
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("word/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    report = scan_file(path, "ole.docx")
+    assert (report.verdict, report.reason) == ("unverifiable", "not_scannable")
