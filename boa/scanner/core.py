@@ -3,7 +3,8 @@
 Verdicts: ``rejected`` when the type check fails (its code is the reason) or a text file
 turns out to hold binary data; ``flagged`` when there is any finding; ``unverifiable`` when
 the content cannot be checked (images, OLE2 office files, SPSS output, SVG/EPS, encrypted or
-textless PDF, or a reader failure that is not plain corruption); otherwise ``clean``.
+textless PDF, a container past the caps of ``scan_limits`` (``scan_budget``), or a reader
+failure that is not plain corruption); otherwise ``clean``.
 Damage that shows only while reading (a bad zip member, a broken deflate stream) is
 ``rejected`` with ``corrupt_file`` like damage the type check finds.
 """
@@ -15,7 +16,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from boa.scanner import datasets, filetypes, markup, office, rtf, textscan
+from boa.scanner import budget, datasets, filetypes, markup, office, rtf, textscan
 from boa.scanner.report import FileReport, Findings, ScanConfig
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ UNVERIFIABLE_MESSAGES = {
     "encrypted": "The file is encrypted and cannot be checked; it goes to manual review",
     "no_text": "The file has no text to check (scanned pages or images); it goes to manual review",
     "unreadable_content": "The file could not be read for checking; it goes to manual review",
+    budget.REASON: "The file is larger or deeper than the scanner's limits allow; it goes to manual review",
 }
 
 
@@ -67,6 +69,12 @@ def scan_file(path: str | Path, name: str, config: ScanConfig | None = None) -> 
         reason, rows = _read(path, check, config, findings)
     except textscan.BinaryContent:
         return FileReport(name, "rejected", "content_mismatch", rules.message("content_mismatch"), check.kind)
+    except budget.OverBudget as err:
+        log.info("over the scan limits %s: %s", name, err)
+        reason, rows = budget.REASON, None
+    except MemoryError:  # over the child's memory cap (RLIMIT_AS): a budget, not the file's fault
+        log.info("over the memory budget %s", name)
+        reason, rows = budget.REASON, None
     except CORRUPTION as err:
         log.info("corrupt %s: %s", name, err)
         return FileReport(name, "rejected", "corrupt_file", rules.message("corrupt_file"), check.kind)

@@ -5,8 +5,10 @@ modulus 11 adds 0.15, a context word (cpr, personnummer, …) adds 0.25; weights
 ``seed_data/transfer_rules.json``. Location keys: ``file`` always; then as they apply
 ``sheet``, ``page``, ``slide``, ``table``, ``paragraph``, ``line``, ``row``, ``column``
 (spreadsheet letter for xlsx, 1-based index elsewhere) and ``column_name``; text outside
-cells and body paragraphs adds ``part`` (a docx part), ``attribute`` or ``comment`` (HTML),
-``sheet_name``, ``defined_name``, ``comments``/``cell``, ``header_footer`` or ``formula`` (xlsx).
+cells and body paragraphs adds ``part`` (any OOXML part but the docx body and the pptx slides),
+``notes`` (pptx), ``attribute`` or ``comment`` (HTML), ``sheet_name``, ``defined_name``,
+``comments``/``cell``, ``header_footer``, ``formula`` or ``shared_string`` (xlsx); a finding
+inside a package embedded in an office file adds ``embedded`` (the member's name).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from boa.scanner.rules import TransferRules, load_rules
 
 VERDICTS = ("clean", "flagged", "unverifiable", "rejected")
+SCAN_BUDGET = "scan_budget"  # unverifiable: over the time, memory or container caps of a scan
 FINDING_KINDS = ("cpr_number", "cvr_number", "key_column", "small_count", "unit_level_data")
 
 

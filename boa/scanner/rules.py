@@ -1,7 +1,10 @@
 """Transfer rules: the one place the gate's policy comes from.
 
 The rules live in ``seed_data/transfer_rules.json`` (allowed extensions, key-like column
-names, count-like header words, context words, thresholds, limits and confidence weights).
+names, count-like header words, context words, thresholds, limits and confidence weights;
+``scan_limits``: the caps of one scan, see ``boa/scanner/budget.py``; ``shape``,
+``total_row_words`` and ``not_count_header_words``: tables judged by their shape, see
+``boa/scanner/tables.py``).
 ``BOA_TRANSFER_RULES`` may point to another file with the same shape.
 """
 
@@ -26,6 +29,10 @@ class TransferRules:
     cvr_context_words: tuple[str, ...]
     thresholds: dict[str, int]
     limits: dict[str, int]
+    scan_limits: dict[str, int]  # caps of one scan (boa/scanner/budget.py)
+    shape: dict[str, int]  # tables judged by their shape (boa/scanner/tables.py)
+    total_row_words: tuple[str, ...]
+    not_count_header_words: frozenset[str]
     confidence: dict[str, float]
 
     def message(self, code: str, lang: str = "en") -> str:
@@ -47,6 +54,10 @@ def rules_from_dict(raw: dict) -> TransferRules:
         cvr_context_words=tuple(w.lower() for w in raw["cvr_context_words"]),
         thresholds=dict(raw["thresholds"]),
         limits=dict(raw["limits"]),
+        scan_limits=dict(raw["scan_limits"]),
+        shape=dict(raw["shape"]),
+        total_row_words=tuple(w.lower() for w in raw["total_row_words"]),
+        not_count_header_words=_lower_set(raw["not_count_header_words"]),
         confidence=dict(raw["confidence"]),
     )
 

@@ -8,7 +8,9 @@ kernel ends it (``SIGXCPU``); over its memory cap its allocation fails; a child 
 the wall-clock limit is killed. Each of these makes the file ``unverifiable`` with the reason
 ``scan_budget`` (a person looks at it), and the pool starts a fresh child for the next file. A
 child is also replaced after :data:`RECYCLE_AFTER` files, so memory a scan left behind is given
-back.
+back. Each answer carries the child's peak resident memory so far (``VmHWM`` of its own
+address space: ``ru_maxrss`` would include the parent's peak, inherited through exec), so
+:meth:`Pool.scan_measured` tells what a file cost (the bomb test of the corpus asserts it).
 
 The pool is used from threads (:func:`scan` blocks; the transfer gate calls it through
 ``anyio.to_thread``): it is independent of any event loop."""
@@ -27,12 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from boa.scanner.report import FileReport, Finding
+from boa.scanner.report import SCAN_BUDGET, FileReport, Finding
 
 RECYCLE_AFTER = 200
 # Numerical libraries the readers import reserve buffers per core; a scan is one thread.
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-BUDGET_REASON = "scan_budget"
+BUDGET_REASON = SCAN_BUDGET
+PEAK_KEY = "peak_rss_kb"
 BUDGET_MESSAGE = "The file could not be checked within the scanner's time and memory budget; a person will look at it"
 
 
@@ -52,6 +55,7 @@ def over_budget(name: str) -> FileReport:
 
 
 def report_from(data: dict[str, Any]) -> FileReport:
+    data.pop(PEAK_KEY, None)
     findings = [Finding(**f) for f in data.pop("findings", [])]
     return FileReport(**data, findings=findings)
 
@@ -76,15 +80,30 @@ def _serve(stdin: IO[str], stdout: IO[str], cpu_seconds: int) -> None:
         try:
             report = scan_file(request["path"], request["name"], ScanConfig(rules=rules))
         except MemoryError:
-            report = over_budget(request["name"])
-            stdout.write(json.dumps(report.to_dict()) + "\n")
-            stdout.flush()
+            _answer(stdout, over_budget(request["name"]))
             return  # a fresh child for the next file
         except Exception:  # noqa: BLE001 - the scanner should not raise; if it does, a person looks at the file
             report = FileReport(request["name"], "unverifiable", "unreadable_content",
                                 "The file could not be read for checking")
-        stdout.write(json.dumps(report.to_dict()) + "\n")
-        stdout.flush()
+        _answer(stdout, report)
+
+
+def _peak_kb() -> int:
+    """This process's peak resident memory in kB, since its exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _answer(stdout: IO[str], report: FileReport) -> None:
+    """One line: the report and the child's peak resident memory so far (kB)."""
+    stdout.write(json.dumps({**report.to_dict(), PEAK_KEY: _peak_kb()}) + "\n")
+    stdout.flush()
 
 
 def _limit(memory_mb: int) -> None:
@@ -147,6 +166,11 @@ class Pool:
         self.lock = threading.Lock()
 
     def scan(self, path: str | Path, name: str, max_file_bytes: int) -> FileReport:
+        return self.scan_measured(path, name, max_file_bytes)[0]
+
+    def scan_measured(self, path: str | Path, name: str, max_file_bytes: int) -> tuple[FileReport, int | None]:
+        """The report and the peak resident memory (kB) of the child that scanned the file
+        (None when it did not answer: killed over its budget)."""
         with self.slots:
             with self.lock:
                 child = self.idle.pop() if self.idle else None
@@ -159,7 +183,10 @@ class Pool:
             else:
                 with self.lock:
                     self.idle.append(child)
-        return over_budget(name) if answer is None else report_from(answer)
+        if answer is None:
+            return over_budget(name), None
+        peak = answer.get(PEAK_KEY)
+        return report_from(answer), peak
 
     def close(self) -> None:
         with self.lock:

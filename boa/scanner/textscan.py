@@ -6,11 +6,11 @@ same count on every sampled line, then the header (key-like and count-like colum
 count cells of the first ``max_rows`` data rows. Past ``max_rows`` rows a table is unit-level
 data anyway, so its cells are not parsed further.
 
-Pass 2 reads the whole file in large byte chunks (UTF-16 is transcoded to UTF-8 on the fly)
+Pass 2 reads the whole file in large byte chunks (UTF-16 and UTF-32 are transcoded to UTF-8 on the fly)
 and runs one RE2 scan per chunk for CPR/CVR candidates, with a small carried tail so a
 number cut by a chunk boundary is still found once; lines are counted with ``bytes.count``.
 A line of any length is fine: nothing holds more than one chunk plus the tail.
-A NUL byte in a non-UTF-16 file makes it binary: rejected as ``content_mismatch``.
+A NUL byte in a file that is not UTF-16/32 makes it binary: rejected as ``content_mismatch``.
 
 A chunk that is not all ASCII gets a second, narrow pass (issue 17 item 4): only runs of
 digits with separators or format characters between them (``normalize.HIDDEN_BYTES``:
@@ -31,6 +31,7 @@ from boa.scanner.normalize import hidden_runs, normalize
 from boa.scanner.numbers import BYTES_RX, CONTEXT_AFTER, CONTEXT_BEFORE, STR_RX, NumberJudge
 from boa.scanner.report import Findings, ScanConfig
 from boa.scanner.tables import TableAnalyzer
+from boa.scanner.textsniff import bom_encoding, is_wide
 
 TABLE_EXTENSIONS = frozenset({"txt", "tab"})
 DELIMITERS = (";", "\t", "|", ",")
@@ -98,10 +99,11 @@ def head_table(path: Path, encoding: str, config: ScanConfig, findings: Findings
 
 
 def byte_chunks(path: Path, encoding: str, size: int) -> Iterator[bytes]:
-    """The file's bytes in chunks, as UTF-8 if it is UTF-16, with any BOM left out."""
+    """The file's bytes in chunks, as UTF-8 if it is UTF-16/32, with any BOM left out."""
     with open(path, "rb") as fh:
-        if encoding.startswith("utf-16"):
-            fh.read(2)
+        if is_wide(encoding):
+            bom, skip = bom_encoding(fh.read(4))
+            fh.seek(skip if bom == encoding else 0)
             decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
             while data := fh.read(size):
                 yield decoder.decode(data).encode("utf-8")
@@ -140,7 +142,7 @@ def scan_text(path: Path, encoding: str, ext: str, config: ScanConfig, findings:
     judge = NumberJudge(config, findings)
     delim = table.delimiter.encode("utf-8") if table else None
     header = table.header if table else []
-    read_enc = "utf-8" if encoding.startswith("utf-16") else encoding
+    read_enc = "utf-8" if is_wide(encoding) else encoding
     lines_before = 0  # newlines before buf[ctx]
     carry = b""
     last = b""

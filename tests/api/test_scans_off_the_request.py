@@ -7,10 +7,8 @@ over by the worker's sweep."""
 from __future__ import annotations
 
 import asyncio
-import random
 import resource
 import time
-import zipfile
 from datetime import timedelta
 from io import BytesIO
 
@@ -48,33 +46,12 @@ def _many_sheets(sheets: int, rows: int) -> bytes:
     return out.getvalue()
 
 
-def _big_document(text_bytes: int) -> bytes:
-    """A docx of ordinary words whose one part unpacks to ``text_bytes`` (below the archive ratio
-    check): reading it whole takes several times that in memory."""
-    rng = random.Random(3)
-    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyzæøå") for _ in range(rng.randint(3, 9)))
-             for _ in range(5000)]
-    paragraphs, size = [], 0
-    while size < text_bytes:
-        p = "<w:p><w:r><w:t>" + " ".join(rng.choice(words) for _ in range(12)) + "</w:t></w:r></w:p>"
-        paragraphs.append(p)
-        size += len(p)
-    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    body = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{ns}"><w:body>{"".join(paragraphs)}</w:body></w:document>'
-    types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-             'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
-             '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
-             'document.main+xml"/></Types>')
-    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", types)
-        z.writestr("_rels/.rels", rels)
-        z.writestr("word/document.xml", body)
-    return out.getvalue()
+def _big_mht(text_bytes: int) -> bytes:
+    """An MHT page of one long table: the MHT reader holds the whole message, several times its
+    size (OOXML parts are streamed and no longer do: a 25 MB docx part is read in bounded memory)."""
+    row = "<tr><td>Region</td><td>1234</td></tr>\n"
+    return ("MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body><table>"
+            + row * (text_bytes // len(row)) + "</table></body></html>\n").encode()
 
 
 async def test_an_upload_answers_verifying_and_the_verdicts_arrive(client, as_user, demo, gate):
@@ -119,7 +96,7 @@ async def test_a_file_over_its_cpu_budget_is_unverifiable_and_the_server_answers
                                                                                             gate):
     gate(SCAN_WAIT_SECONDS=0, SCAN_CPU_SECONDS=1)
     me = await as_user("RESA")
-    workbook = _many_sheets(8, 8000)
+    workbook = _many_sheets(8, 30000)
     r = await upload(client, me, await project_no(demo), [("tabeller.xlsx", workbook), ("tabel.txt", CLEAN_TABLE)])
     assert r.status_code == 201, r.text
     started = time.monotonic()
@@ -141,9 +118,9 @@ async def test_a_file_over_its_cpu_budget_is_unverifiable_and_the_server_answers
 async def test_a_file_over_its_memory_budget_costs_the_server_nothing(client, as_user, demo, gate):
     gate(SCAN_WAIT_SECONDS=0, SCAN_MEMORY_MB=160)
     me = await as_user("RESA")
-    document = _big_document(25_000_000)  # about 10 MB on the wire; ~150 MB to read whole
+    page = _big_mht(30_000_000)  # ~150 MB to read whole
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    r = await upload(client, me, await project_no(demo), [("rapport.docx", document)])
+    r = await upload(client, me, await project_no(demo), [("rapport.mht", page)])
     assert r.status_code == 201, r.text
     done = await _until_ready(client, me, r.json()["id"])
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024

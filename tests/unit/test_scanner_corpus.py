@@ -1,5 +1,8 @@
-"""The scanner against a labelled corpus of hiding places and look-alikes (issue 17 item 4).
+"""The scanner against a labelled corpus of hiding places and look-alikes (issue 17 items 4, 5).
 
+At least 300 files from a fixed seed. The suite fails below 100 % recall on planted CPR, CVR
+and key columns (and on the shape kinds: small counts and unit-level data whatever the
+header) or above 2 % false alarms on clean files (a clean file that is not ``clean``).
 Run with ``-s`` to see recall and false alarms per kind (the figures of docs/benchmarks.md).
 """
 
@@ -11,29 +14,40 @@ from boa.scanner.core import scan_file
 from boa.scanner.ooxml_parts import literal_concatenation
 from tests.scanner_corpus import W_NS, _docx, build
 
+SEED = 17
+MAX_FALSE_ALARMS = 0.02
 
-def test_every_hidden_cpr_is_found_and_no_look_alike_is_flagged(tmp_path):
-    samples = build(tmp_path, seed=17, rounds=3)
+
+def test_every_planted_finding_is_found_and_look_alikes_are_not_flagged(tmp_path):
+    samples = build(tmp_path, seed=SEED, rounds=3)
+    assert len(samples) >= 300
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # kind -> [hits, files]
-    misses = []
+    misses, alarms = [], []
     for sample in samples:
         report = scan_file(sample.path, sample.path.name)
         if sample.planted:
-            hit = report.verdict == "flagged" and "cpr_number" in report.finding_counts
+            hit = sample.expect in report.finding_counts
+            if not hit:
+                misses.append((sample.kind, sample.path.name, report.verdict, report.finding_counts))
         else:
             hit = report.verdict != "clean"  # a false alarm
+            if hit:
+                alarms.append((sample.kind, sample.path.name, report.verdict, report.reason, report.finding_counts))
         tally[sample.kind][0] += hit
         tally[sample.kind][1] += 1
-        if hit != sample.planted:
-            misses.append((sample.kind, sample.path.name, report.verdict, report.finding_counts))
-    print(f"\n{'kind':32} {'files':>5} {'recall / false alarms':>22}")
+    print(f"\n{'kind':36} {'files':>5} {'recall / false alarms':>22}")
     for kind, (hits, files) in sorted(tally.items()):
         label = "false alarms" if kind.startswith("clean:") else "recall"
-        print(f"{kind:32} {files:5} {label:>13} {100 * hits / files:6.1f} %")
+        print(f"{kind:36} {files:5} {label:>13} {100 * hits / files:6.1f} %")
     planted = [s for s in samples if s.planted]
     clean = [s for s in samples if not s.planted]
-    print(f"planted {len(planted)}, clean {len(clean)}, misses and false alarms {len(misses)}")
+    by_expect = defaultdict(int)
+    for s in planted:
+        by_expect[s.expect] += 1
+    print(f"files {len(samples)}: planted {len(planted)} {dict(by_expect)}, clean {len(clean)}; "
+          f"missed {len(misses)}, false alarms {len(alarms)} ({100 * len(alarms) / len(clean):.1f} %)")
     assert misses == []
+    assert len(alarms) <= MAX_FALSE_ALARMS * len(clean), alarms
 
 
 def test_literal_concatenations_are_evaluated():
