@@ -157,7 +157,6 @@ ERRORS = {
                          "no live sub-project uses."),
     "unknown_register": N_("A register is not in the register catalogue."),
     "duplicate_dataset": N_("A dataset is named twice."),
-    "duplicate_register": N_("A register is named twice."),
     "dataset_present": N_("A dataset is already in the project database."),
     "datasets_required": N_("Name the datasets (register codes from the catalogue)."),
     "would_be_empty": N_("A narrowing leaves at least one dataset; close the project database instead."),
@@ -254,6 +253,10 @@ REASONS.update({k: v for k, v in sanctions.SANCTION_REASONS.items() if k not in 
 ERRORS.update({k: v for k, v in onboarding.ONBOARDING_ERRORS.items() if k not in ERRORS})
 KINDS.update({"frequency": registers.FREQUENCIES, "register_state": registers.REGISTER_STATES})
 ERRORS.update({k: v for k, v in registers.ERRORS.items() if k not in ERRORS})
+# Sentences a service gives word for word under a code whose words above mean something else
+# (``duplicate_register``: the catalogue's taken code, and a register named twice in a purpose);
+# the pages show the sentence itself, translated.
+SERVICE_SENTENCES = (N_("A register is named twice."),)
 
 
 def fields_for(path: str) -> dict[str, str] | None:

@@ -85,7 +85,7 @@ def test_manager_creates_a_sub_project(desk):
     manager.check("input[name=datasets][value=LPR]")
     manager.click("text=Opret underprojektet")
     expect(manager.locator(".flash.ok")).to_contain_text(re.compile(r"Underprojekt 70\d{4} er oprettet."))
-    expect(manager.locator("table").first).to_contain_text("Education and health (sub-project)")
+    expect(manager.locator("table.sub-projects")).to_contain_text("Education and health (sub-project)")
     shot(manager, "05-project-database")
 
 
