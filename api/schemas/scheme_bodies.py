@@ -8,6 +8,7 @@ import msgspec
 
 from api.schemas.bodies import Body
 from api.schemas.types import Day, Line, Text
+from schemes.researcher.content import amount_ore
 
 # An amount in DKK: kroner with up to two decimals ("12500", "12500.50").
 Amount = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,11}(\.[0-9]{1,2})?$",
@@ -17,8 +18,7 @@ Year = Annotated[int, msgspec.Meta(ge=1000, le=9999)]
 
 def ore(value: str) -> int:
     """An :data:`Amount` in øre."""
-    kroner, _, decimals = value.partition(".")
-    return int(kroner) * 100 + int((decimals + "00")[:2])
+    return amount_ore(value)
 
 
 class SegmentBody(Body):

@@ -237,6 +237,17 @@ def _years(given: Sequence[int], entry: CatalogueEntry, where: str, this_year: i
     return sorted(given)
 
 
+def amount_ore(value: str, field: str = "amount") -> int:
+    """An amount in DKK as typed ("12500", "12500.50", Danish "12.500,50") in øre."""
+    text = value.strip().replace(" ", "")
+    if "," in text:  # Danish: dots group thousands, the comma marks the decimals
+        text = text.replace(".", "").replace(",", ".")
+    kroner, _, decimals = text.partition(".")
+    if not kroner.isdigit() or len(kroner) > 11 or not (decimals == "" or decimals.isdigit()) or len(decimals) > 2:
+        raise ValidationFailed("The amount is in kroner with up to two decimals, e.g. 12500.50.", field=field)
+    return int(kroner) * 100 + int((decimals + "00")[:2])
+
+
 def external_description(value: str) -> str:
     return _text(value, "external_data.description", required=True)
 
