@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_ui.forms import Form, done, read_form
@@ -18,6 +19,8 @@ from admin_ui.i18n import N_
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
 from boa.kernel.errors import ValidationFailed
+from boa.people.lookups import institutions_of
+from boa.people.models import Institution
 from boa.registers import views as catalogue
 from boa.registers.presenters import RegisterSummary
 from boa.registers.rules import fold, search_words
@@ -74,6 +77,30 @@ def _pickers(orders: list[RegisterOrder], chosen: dict[str, RegisterSummary],
                     "year_from": order.years[0] if order.years else "",
                     "year_to": order.years[-1] if order.years else ""})
     return out
+
+
+class NewProjectPages(Controller):
+    """A new researcher-scheme project with its first proposal, at one of the user's institutions;
+    then the proposal is edited."""
+
+    path = "/me/projects/new"
+
+    @get("/")
+    async def form(self, request: Request, db_session: AsyncSession) -> Response:
+        actor = viewer_of(request).actor
+        ids = await institutions_of(db_session, actor.user_id) if actor.user_id else set()
+        rows = list(await db_session.scalars(select(Institution).where(Institution.id.in_(ids)).order_by(Institution.name)))
+        return render(request, "project_new.html", institutions=rows)
+
+    @post("/")
+    async def create(self, request: Request, db_session: AsyncSession) -> Response:
+        form = await read_form(request)
+        project = await service.create_project(db_session, actor=viewer_of(request).actor,
+                                               institution_id=form.text("institution_id"), title=form.text("title"),
+                                               description=form.text("description", limit=20_000),
+                                               given=service.ContentInput(purpose=form.text("purpose", limit=20_000)))
+        return done(request, _edit_url(str(project.number)), N_("Project %(number)s is created: describe its data."),
+                    number=project.number)
 
 
 class ProposalPages(Controller):
