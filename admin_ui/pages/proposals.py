@@ -9,6 +9,7 @@ nothing."""
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from sqlalchemy import select
@@ -73,7 +74,8 @@ def _pickers(orders: list[RegisterOrder], chosen: dict[str, RegisterSummary],
             shown = all(w in fold(f"{v.name} {v.label}") for w in words)
             variables.append({"name": v.name, "label": v.label, "key": v.key, "ticked": v.name in order.variables,
                               "shown": shown})
-        out.append({"order": order, "register": register, "variables": variables,
+        out.append({"order": order, "register": msgspec.to_builtins(register) if register else None,
+                    "variables": variables,
                     "year_from": order.years[0] if order.years else "",
                     "year_to": order.years[-1] if order.years else ""})
     return out
@@ -115,7 +117,7 @@ class ProposalPages(Controller):
         shown = await views.proposal(db_session, proposal)
         chosen = await catalogue.by_codes(db_session, [r.code for r in shown.registers], viewer.lang)
         found = (await catalogue.catalogue(db_session, q=q, lang=viewer.lang, limit=SEARCH_SIZE))[0] if q else []
-        return render(request, "proposal_edit.html", project=project, proposal=shown, found=found,
+        return render(request, "proposal_edit.html", project=project, proposal=shown, found=msgspec.to_builtins(found),
                       pickers=_pickers(shown.registers, chosen, search_words(vq)), q=q or "", vq=vq or "",
                       suggestions=await catalogue.suggestions(db_session, viewer.lang),
                       unreleased_allowed=rules.may_order_unreleased(project.scheme, project.kind))
