@@ -6,15 +6,12 @@ it for signature, the signatory signs and the Head of Division approves it from 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.browser.conftest import ROOT, Desk, Server, _free_port, _wait_for, shot
+from tests.browser.conftest import Desk, demo_server, shot
 from tests.helpers import smtp  # noqa: F401  (the fixture: aiosmtpd on a free port)
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -24,31 +21,14 @@ VARIABLES = "variabel;beskrivelse;pseudonymiseres\nCPR;Personnummer;ja\nTRIVSEL;
 
 @pytest.fixture
 def portal(chromium_path, browser, smtp, tmp_path):  # noqa: F811  (smtp is the fixture imported above)
-    """The demo server on its own database, sending its mail to the aiosmtpd inbox."""
-    var = tmp_path / "var"
-    var.mkdir()
-    port = _free_port()
-    env = {**os.environ, "BOA_VAR_DIR": str(var), "BOA_DATABASE_URL": f"sqlite+aiosqlite:///{var / 'boa.sqlite3'}",
-           "BOA_COOKIE_SECURE": "true", "PYTHONPATH": str(ROOT)}  # BOA_SMTP_HOST/PORT: the smtp fixture's
-    env.pop("BOA_TEST_DATABASE_URL", None)
-    env.pop("BOA_WORKER_IN_PROCESS", None)  # the server delivers its mail itself
-    log = var / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "boa.cli", "serve", "--demo", "--host", "127.0.0.1",
-                                 "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = Server(f"http://127.0.0.1:{port}")
-    base.var = var
-    desk = Desk(browser, base)
-    try:
-        _wait_for(base + "/health", proc, log)
-        yield desk
-    finally:
-        desk.close()
-        proc.terminate()
+    """The demo server on its own database, sending its mail to the aiosmtpd inbox (the smtp
+    fixture set BOA_SMTP_HOST and BOA_SMTP_PORT)."""
+    with demo_server(tmp_path) as base:
+        desk = Desk(browser, base)
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            yield desk
+        finally:
+            desk.close()
 
 
 def _mail_to(inbox, to: str, subject: str, seconds: float = 60):  # type: ignore[no-untyped-def]
@@ -60,6 +40,21 @@ def _mail_to(inbox, to: str, subject: str, seconds: float = 60):  # type: ignore
                 return message
         time.sleep(0.5)
     raise AssertionError(f"no mail to {to} about {subject!r}: {[m['Subject'] for m in inbox.messages]}")
+
+
+def _pick(page, query: str, code: str, variables: tuple[str, ...], first: str, last: str) -> None:  # type: ignore[no-untyped-def]
+    """Search the catalogue, add the register, tick its variables, give its years, save it."""
+    page.fill("section#registers input[name=q]", query)
+    page.press("section#registers input[name=q]", "Enter")
+    page.click(f"button:has-text('Tilføj {code}')")
+    expect(page.locator(".flash.ok")).to_contain_text(f"{code} er tilføjet")
+    picker = page.locator(f"form#register-{code}")
+    for name in variables:
+        picker.locator(f"input[value={name}]").check()
+    picker.locator("input[name=year_from]").fill(first)
+    picker.locator("input[name=year_to]").fill(last)
+    picker.locator("button[value=save]").click()
+    expect(page.locator(".flash.ok")).to_have_text(f"{code} er gemt.")
 
 
 def _move(page, to: str) -> None:  # type: ignore[no-untyped-def]
@@ -77,27 +72,8 @@ def test_a_proposal_from_creation_to_the_head_of_divisions_approval(portal, smtp
     number = re.search(r"/projects/(\d+)/proposal", resa.url).group(1)
 
     # The register picker: a plain search form, then "Add"; the variables and years of each.
-    resa.fill("section#registers input[name=q]", "indkomst")
-    resa.press("section#registers input[name=q]", "Enter")
-    resa.click("button:has-text('Tilføj IND')")
-    expect(resa.locator(".flash.ok")).to_contain_text("IND er tilføjet")
-    picker = resa.locator("form#register-IND")
-    picker.locator("input[value=PNR]").check()
-    picker.locator("input[value=PERINDKIALT_13]").check()
-    picker.locator("input[name=year_from]").fill("2015")
-    picker.locator("input[name=year_to]").fill("2020")
-    picker.locator("button[value=save]").click()
-    expect(resa.locator(".flash.ok")).to_have_text("IND er gemt.")
-    resa.fill("section#registers input[name=q]", "BEF")
-    resa.press("section#registers input[name=q]", "Enter")
-    resa.click("button:has-text('Tilføj BEF')")
-    picker = resa.locator("form#register-BEF")
-    for name in ("PNR", "KOEN", "ALDER"):
-        picker.locator(f"input[value={name}]").check()
-    picker.locator("input[name=year_from]").fill("2015")
-    picker.locator("input[name=year_to]").fill("2015")
-    picker.locator("button[value=save]").click()
-    expect(resa.locator(".flash.ok")).to_have_text("BEF er gemt.")
+    _pick(resa, "indkomst", "IND", ("PNR", "PERINDKIALT_13"), "2015", "2020")
+    _pick(resa, "BEF", "BEF", ("PNR", "KOEN", "ALDER"), "2015", "2015")
     # An unreleased register is refused on a researcher project.
     resa.fill("section#registers input[name=q]", "dagtilbud")
     resa.press("section#registers input[name=q]", "Enter")
