@@ -261,10 +261,11 @@ async def test_a_re_proposal_restates_everything_and_shows_what_changed(client, 
 
 
 async def test_a_departed_project_owner_is_replaced(client, as_user, demo, db):
+    from sqlalchemy import select
+
     from boa.kernel.db import transaction
     from boa.people.models import User
     from schemes.researcher.reminders import departed_project_owners
-    from sqlalchemy import select
 
     number = await _create(client, as_user, demo)
     r = await _move(client, await as_user("ADMN"), number, "sent_to_office")
