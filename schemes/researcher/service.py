@@ -380,10 +380,12 @@ def may_own(user: User) -> bool:
     return user.active and user.is_staff and APPROVAL_RIGHT not in (user.staff_roles or [])
 
 
-async def allocate_owner(session: AsyncSession, *, besides: int | None = None) -> int | None:
+async def allocate_owner(session: AsyncSession) -> int | None:
     """The active staff member who owns the fewest proposals in progress (then the lowest id)."""
-    staff = [u for u in await session.scalars(select(User).where(User.active).order_by(User.id))
-             if may_own(u) and u.id != besides]
+    active = [u for u in await session.scalars(select(User).where(User.active).order_by(User.id))
+              if u.is_staff]
+    # The Head of Division only when the office has no one else (a small installation).
+    staff = [u for u in active if may_own(u)] or active
     if not staff:
         return None
     load = dict((await session.execute(select(Project.owner_id, func.count(Project.id)).where(
