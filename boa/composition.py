@@ -34,6 +34,7 @@ from schemes.projects.members import (
     end_memberships_on_association_end,
 )
 from schemes.projects.reminders import project_dates
+from schemes.researcher.reminders import departed_project_owners
 from tokens.access import load_person_facts
 from tokens.reminders import physical_token_not_activated
 
@@ -52,6 +53,7 @@ REMINDERS: tuple[Reminder, ...] = (
     breach_report_overdue,
     breach_decision_overdue,
     physical_token_not_activated,
+    departed_project_owners,
 )
 
 
