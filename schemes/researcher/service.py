@@ -14,7 +14,7 @@ import anyio
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.kernel import audit, clock, mail
+from boa.kernel import audit, clock, extensions, mail
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.errors import Conflict, PermissionDenied, ValidationFailed
@@ -133,7 +133,14 @@ async def checked_content(session: AsyncSession, project: Project, given: Conten
         description = rules.external_description(given.external_description)
         kept = base.external_data.variable_description if base.external_data else None
         out.external_data = ExternalData(description=description, variable_description=kept)
+        await _external_data_allowed(session, project)
     return out
+
+
+async def _external_data_allowed(session: AsyncSession, project: Project) -> None:
+    """Each scheme's say on external data (the authority's purpose must allow linking own data)."""
+    for check in extensions.current().on_external_data:
+        await check(session, project)
 
 
 async def create_project(session: AsyncSession, *, actor: Actor, institution_id: str, title: str,
@@ -245,6 +252,7 @@ async def attach_variable_description(session: AsyncSession, *, actor: Actor, nu
     if not text.strip():
         raise ValidationFailed("Describe the external data.", field="external_data.description")
     text = rules.external_description(text)
+    await _external_data_allowed(session, project)
 
     def read() -> rules.VariableDescription:
         with tempfile.TemporaryDirectory() as tmp:
