@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from admin_ui import labels_onboarding as onboarding
+from admin_ui import labels_proposals as proposals
 from admin_ui import labels_registers as registers
 from admin_ui import labels_sanctions as sanctions
 from admin_ui import labels_transfers as transfers
@@ -82,7 +83,7 @@ TRANSITIONS = {
     "sent_to_office": N_("Submit to Research Services"),
     "under_review": N_("Return for revision"),
     "sent_for_signature": N_("Sign and send for signature"),
-    "approved": N_("Sign and approve"),
+    "approved": N_("Approve (Head of Division)"),
     "data_delivered": N_("Mark data as delivered"),
 }
 
@@ -253,6 +254,8 @@ REASONS.update({k: v for k, v in sanctions.SANCTION_REASONS.items() if k not in 
 ERRORS.update({k: v for k, v in onboarding.ONBOARDING_ERRORS.items() if k not in ERRORS})
 KINDS.update({"frequency": registers.FREQUENCIES, "register_state": registers.REGISTER_STATES})
 ERRORS.update({k: v for k, v in registers.ERRORS.items() if k not in ERRORS})
+KINDS.update({"change": proposals.CHANGES})
+ERRORS.update({k: v for k, v in proposals.ERRORS.items() if k not in ERRORS})
 # Sentences a service gives word for word under a code whose words above mean something else
 # (``duplicate_register``: the catalogue's taken code, and a register named twice in a purpose);
 # the pages show the sentence itself, translated.

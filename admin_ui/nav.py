@@ -111,6 +111,10 @@ NAV: tuple[NavItem, ...] = (
             N_("Approve or refuse the administrators' requests for new users.")),
     NavItem("staff_proposals", N_("Proposals awaiting the office"), "/staff/proposals", OFFICE, _staff,
             N_("Proposals sent to Research Services, with their project owners.")),
+    NavItem("staff_approvals", N_("Proposals to approve"), "/staff/approvals", OFFICE,
+            lambda v, p: v.actor.has_staff_role("proposal_approval"),
+            N_("The Head of Division's queue: proposals the institution's signatory has signed, to approve or "
+               "return.")),
     NavItem("staff_registers", N_("Maintain the register catalogue"), "/staff/registers", OFFICE, _staff,
             N_("Add registers and variables, release registers, close them with their last year.")),
     NavItem("staff_audit", N_("Audit log"), "/staff/audit", OFFICE, _staff,

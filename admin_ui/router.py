@@ -19,6 +19,7 @@ from admin_ui.pages.me import HomePage, MyPages
 from admin_ui.pages.onboarding import OnboardingPages
 from admin_ui.pages.project_database import ProjectDatabasePages
 from admin_ui.pages.projects import ProjectPages
+from admin_ui.pages.proposals import NewProjectPages, ProposalPages
 from admin_ui.pages.registers import RegisterPages, RegisterStaffPages
 from admin_ui.pages.results import ResultPages
 from admin_ui.pages.review import ReviewPages
@@ -38,6 +39,8 @@ PAGE_CONTROLLERS: tuple[type, ...] = (
     MyPages,
     OnboardingPages,
     ProjectPages,
+    ProposalPages,
+    NewProjectPages,
     InstitutionPages,
     AssociationActions,
     ProjectDatabasePages,

@@ -83,6 +83,22 @@ class DocumentUpload(Operation):
             schema=form, encoding={"data": Encoding(content_type="application/octet-stream")})})
 
 
+class VariableDescriptionUpload(Operation):
+    """A proposal's variable description, which its handler reads from the form itself: one CSV or
+    XLSX file as ``data`` and the external data's ``description``."""
+
+    def __post_init__(self) -> None:
+        form = Schema(type=OpenAPIType.OBJECT, required=["data"], properties={
+            "data": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY,
+                           description="The variable description: .csv, .txt or .xlsx with the columns variable, "
+                                       "label (optional) and pseudonymise (ja/nej, yes/no)."),
+            "description": Schema(type=OpenAPIType.STRING,
+                                  description="The external data's description (required unless it has one)."),
+        })
+        self.request_body = RequestBody(required=True, content={"multipart/form-data": OpenAPIMediaType(
+            schema=form, encoding={"data": Encoding(content_type="application/octet-stream")})})
+
+
 def install(app: Litestar) -> None:
     """Documents the problem responses on every route handler of the app."""
     specs = {status: ResponseSpec(data_container=Problem, media_type=PROBLEM, description=text,

@@ -12,7 +12,7 @@ from api.controllers.oauth import OAuthController
 from api.controllers.onboarding import OnboardingController
 from api.controllers.project_databases import ProjectDatabaseController
 from api.controllers.projects import ProjectController, ReportController
-from api.controllers.proposals import ProposalController
+from api.controllers.proposals import ApprovalQueueController, ProposalController
 from api.controllers.registers import RegisterController
 from api.controllers.sanctions import BreachController, LockController
 from api.controllers.system import AccessController, AuditController, HealthController
@@ -41,6 +41,7 @@ CONTROLLERS: tuple[type, ...] = (
     LockController,
     ProjectController,
     ProposalController,
+    ApprovalQueueController,
     ProjectDatabaseController,
     AuthoritySchemeController,
     LawModelController,

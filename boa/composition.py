@@ -28,12 +28,14 @@ from boa.sanctions.locks import load_lock_facts
 from boa.sanctions.reminders import breach_decision_overdue, breach_report_overdue
 from boa.transfers.scanning import rescan_stale
 from schemes.access import load_project_facts
+from schemes.authority.service import check_external_data
 from schemes.project_database.reminders import project_database_end
 from schemes.projects.members import (
     activate_memberships_on_physical_token,
     end_memberships_on_association_end,
 )
 from schemes.projects.reminders import project_dates
+from schemes.researcher.reminders import departed_project_owners
 from tokens.access import load_person_facts
 from tokens.reminders import physical_token_not_activated
 
@@ -52,6 +54,7 @@ REMINDERS: tuple[Reminder, ...] = (
     breach_report_overdue,
     breach_decision_overdue,
     physical_token_not_activated,
+    departed_project_owners,
 )
 
 
@@ -64,6 +67,7 @@ def extensions() -> Extensions:
         on_physical_token_activated=(activate_memberships_on_physical_token,),
         on_suspected_breach=(case_from_review,),
         on_disclosure_control=(guidance_from_review,),
+        on_external_data=(check_external_data,),
         reminders=REMINDERS,
         sweeps=(rescan_stale,),
     )

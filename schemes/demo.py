@@ -31,6 +31,8 @@ async def _approve(session: AsyncSession, project: Project, owner: User | None) 
     proposal.valid = True
     proposal.office_signed_by_id, proposal.office_signed_at = owner.id if owner else None, clock.now()
     proposal.signatory_id, proposal.signed_at = signatory, clock.now()
+    heads = await researcher.heads_of_division(session)
+    proposal.approved_by_id, proposal.approved_at = (heads[0].id if heads else None), clock.now()
     project.owner_id = owner.id if owner else None
     project.approved_at = clock.now()
 

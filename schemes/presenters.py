@@ -20,7 +20,9 @@ from schemes.authority.models import AuthorityScheme, NeedChange, PurposeDescrip
 from schemes.law_model.models import LawModel
 from schemes.project_database.models import ProjectDatabase
 from schemes.projects.models import Project, ProjectMember
-from schemes.researcher.models import Proposal
+from schemes.researcher import content as proposal_content
+from schemes.researcher.content import ExternalData, RegisterOrder, Segment
+from schemes.researcher.models import Proposal, ProposalQuote
 
 
 class MemberView(msgspec.Struct, kw_only=True):
@@ -31,7 +33,27 @@ class MemberView(msgspec.Struct, kw_only=True):
     ended_reason: str | None
 
 
-class ProposalView(msgspec.Struct):
+class QuoteView(msgspec.Struct, kw_only=True):
+    """A price quote as sent: ``amount`` in DKK as a decimal string ("12500.00")."""
+
+    id: str
+    version: int
+    amount: str
+    valid_until: str
+    note: str
+    sent_to: str
+    sent_by: str | None
+    sent_at: str | None
+
+
+class InvoiceView(msgspec.Struct, kw_only=True):
+    number: str
+    amount: str | None
+
+
+class ProposalView(msgspec.Struct, kw_only=True):
+    """A proposal; ``datasets`` are the codes of its ``registers`` (kept for older clients)."""
+
     version: int
     state: str
     valid: bool
@@ -44,6 +66,31 @@ class ProposalView(msgspec.Struct):
     signatory: str | None
     signed_at: str | None
     comment: str | None
+    purpose: str = ""
+    population: list[Segment] = []
+    registers: list[RegisterOrder] = []
+    external_data: ExternalData | None = None
+    approved_by: str | None = None
+    approved_at: str | None = None
+    delivered_by: str | None = None
+    delivered_at: str | None = None
+    invoice: InvoiceView | None = None
+    quotes: list[QuoteView] = []
+
+
+class ApprovalQueueItem(msgspec.Struct, kw_only=True):
+    """A proposal sent for signature; ``signed``: the signatory has signed, the Head of Division may
+    approve it."""
+
+    number: str
+    title: str
+    institution_id: str
+    version: int
+    project_owner: str | None
+    signatory: str | None
+    signed_at: str | None
+    signed: bool
+    registers: list[str]
 
 
 class ProjectView(msgspec.Struct, kw_only=True):
@@ -172,13 +219,47 @@ def member(m: ProjectMember, ident: str) -> MemberView:
                       ended_reason=m.ended_reason)
 
 
-def proposal(x: Proposal, who: Mapping[int, str]) -> ProposalView:
-    """``who``: the IDENTs of (at least) the proposal's signers, by user id."""
+def amount(ore: int | None) -> str | None:
+    """Øre as DKK with two decimals ("12500.00")."""
+    if ore is None:
+        return None
+    kroner, rest = divmod(ore, 100)
+    return f"{kroner}.{rest:02d}"
+
+
+def quote(q: ProposalQuote, version: int, who: Mapping[int, str]) -> QuoteView:
+    return QuoteView(id=str(q.id), version=version, amount=amount(q.amount_ore) or "0.00",
+                     valid_until=q.valid_until.isoformat(), note=q.note, sent_to=q.sent_to,
+                     sent_by=who.get(q.sent_by_id or 0), sent_at=ts(q.sent_at))
+
+
+def proposal_signers(x: Proposal) -> tuple[int | None, ...]:
+    """The users a proposal's view names (for one lookup of their IDENTs)."""
+    return x.office_signed_by_id, x.signatory_id, x.approved_by_id, x.delivered_by_id
+
+
+def proposal(x: Proposal, who: Mapping[int, str], quotes: list[ProposalQuote] | None = None) -> ProposalView:
+    """``who``: the IDENTs of (at least) the proposal's signers and the quotes' senders, by user id."""
+    content = proposal_content.decode(x.content)
     return ProposalView(
         version=x.version, state=x.state, valid=x.valid, title=x.title, description=x.description,
         datasets=list(x.datasets or []), details=x.details or {},
         office_signed_by=who.get(x.office_signed_by_id or 0), office_signed_at=ts(x.office_signed_at),
-        signatory=who.get(x.signatory_id or 0), signed_at=ts(x.signed_at), comment=x.last_comment)
+        signatory=who.get(x.signatory_id or 0), signed_at=ts(x.signed_at), comment=x.last_comment,
+        purpose=content.purpose, population=content.population, registers=content.registers,
+        external_data=content.external_data, approved_by=who.get(x.approved_by_id or 0),
+        approved_at=ts(x.approved_at), delivered_by=who.get(x.delivered_by_id or 0), delivered_at=ts(x.delivered_at),
+        invoice=InvoiceView(number=x.invoice_number, amount=amount(x.invoice_amount_ore))
+        if x.invoice_number else None,
+        quotes=[quote(q, x.version, who) for q in quotes or []])
+
+
+def queue_item(p: Project, x: Proposal, who: Mapping[int, str]) -> ApprovalQueueItem:
+    return ApprovalQueueItem(number=str(p.number), title=x.title, institution_id=str(p.institution_id),
+                             version=x.version, project_owner=who.get(p.owner_id or 0),
+                             signatory=who.get(x.signatory_id or 0), signed_at=ts(x.signed_at),
+                             signed=x.signed_at is not None,
+                             registers=proposal_content.decode(x.content).register_codes or list(x.datasets or []))
 
 
 def project_database(pdb: ProjectDatabase, managers: list[str], main: Project | None,

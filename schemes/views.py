@@ -16,6 +16,7 @@ from schemes.authority import rules as authority_rules
 from schemes.authority.models import AuthorityScheme, NeedChange, PurposeDescription, TailoredDelivery
 from schemes.law_model.models import LawModel
 from schemes.presenters import (
+    ApprovalQueueItem,
     AuthoritySchemeView,
     LawModelView,
     MemberView,
@@ -26,7 +27,9 @@ from schemes.presenters import (
 from schemes.project_database.models import ProjectDatabase
 from schemes.project_database.service import manager_ids, sub_projects
 from schemes.projects.models import Project, ProjectMember
-from schemes.researcher.models import Proposal
+from schemes.researcher import content as proposal_content
+from schemes.researcher.content import Changes
+from schemes.researcher.models import Proposal, ProposalQuote
 
 
 async def idents(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
@@ -57,13 +60,49 @@ async def project(session: AsyncSession, p: Project, *, full: bool = False) -> P
     shown_members = await members(session, p.id)
     found = list(await session.scalars(select(Proposal).where(Proposal.project_id == p.id)
                                        .order_by(Proposal.version)))
+    quotes = await _quotes(session, [x.id for x in found])
     who = await idents(session, [p.contact_person_id, p.owner_id,
-                                 *(i for x in found for i in (x.office_signed_by_id, x.signatory_id))])
-    return presenters.project(p, who, members=shown_members, proposals=[presenters.proposal(x, who) for x in found])
+                                 *(i for x in found for i in presenters.proposal_signers(x)),
+                                 *(q.sent_by_id for qs in quotes.values() for q in qs)])
+    return presenters.project(p, who, members=shown_members,
+                              proposals=[presenters.proposal(x, who, quotes.get(x.id)) for x in found])
+
+
+async def _quotes(session: AsyncSession, proposal_ids: list[int]) -> dict[int, list[ProposalQuote]]:
+    """The price quotes of these proposals, oldest first (one query)."""
+    out: dict[int, list[ProposalQuote]] = {}
+    if proposal_ids:
+        for q in await session.scalars(select(ProposalQuote).where(ProposalQuote.proposal_id.in_(proposal_ids))
+                                       .order_by(ProposalQuote.id)):
+            out.setdefault(q.proposal_id, []).append(q)
+    return out
 
 
 async def proposal(session: AsyncSession, x: Proposal) -> ProposalView:
-    return presenters.proposal(x, await idents(session, [x.office_signed_by_id, x.signatory_id]))
+    quotes = (await _quotes(session, [x.id])).get(x.id, [])
+    who = await idents(session, [*presenters.proposal_signers(x), *(q.sent_by_id for q in quotes)])
+    return presenters.proposal(x, who, quotes)
+
+
+async def proposal_changes(session: AsyncSession, project: Project, version: int) -> Changes | None:
+    """What proposal ``version`` of the project changes against the valid proposal (a valid
+    proposal against the one valid before it is not kept: against the one before it by version)."""
+    rows = list(await session.scalars(select(Proposal).where(Proposal.project_id == project.id)
+                                      .order_by(Proposal.version)))
+    target = next((x for x in rows if x.version == version), None)
+    if target is None:
+        return None
+    valid = next((x for x in rows if x.valid), None)
+    if valid is None or valid.version >= target.version:
+        valid = next((x for x in reversed(rows) if x.version < target.version and x.state in
+                      ("approved", "data_delivered")), None)
+    against = (valid.version, valid.title, proposal_content.decode(valid.content)) if valid is not None else None
+    return proposal_content.changes(target.version, target.title, proposal_content.decode(target.content), against)
+
+
+async def approval_queue(session: AsyncSession, rows: Sequence[tuple[Project, Proposal]]) -> list[ApprovalQueueItem]:
+    who = await idents(session, [i for p, x in rows for i in (p.owner_id, x.signatory_id)])
+    return [presenters.queue_item(p, x, who) for p, x in rows]
 
 
 async def project_database(session: AsyncSession, pdb: ProjectDatabase, managers: list[int] | None = None,

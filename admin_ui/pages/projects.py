@@ -15,16 +15,29 @@ from schemes import views
 from schemes.projects import service
 from schemes.projects.permissions import may_approve_deletion, may_change_deletion_date
 from schemes.researcher import service as researcher
-from schemes.researcher.states import COMMENT_REQUIRED, next_states
+from schemes.researcher.content import amount_ore
+from schemes.researcher.states import (
+    COMMENT_REQUIRED,
+    EDITABLE,
+    QUOTABLE,
+    QUOTERS,
+    SIGNERS,
+    SIGNING,
+)
 
 
 async def project_actions(db: AsyncSession, actor, project) -> dict:
     """What the viewer may do with the project, from the rules the API enforces."""
     roles = await service.project_roles(db, actor, project)
-    has_proposal = await researcher.current_proposal(db, project) is not None
-    transitions = next_states(project.state, roles) if has_proposal and not project.deleted else []
+    proposal = await researcher.current_proposal(db, project)
+    transitions = await researcher.offered_moves(db, actor, project, roles)
+    state = proposal.state if proposal is not None and not project.deleted else None
     return {"roles": roles, "transitions": transitions, "comment_required": [t for t in transitions
                                                                             if t in COMMENT_REQUIRED],
+            "edit": state in EDITABLE and bool(roles & researcher.EDITORS),
+            "sign": state in SIGNING and bool(roles & set(SIGNERS)) and proposal is not None
+            and proposal.signed_at is None,
+            "quote": state in QUOTABLE and bool(roles & set(QUOTERS)),
             "deletion_date": may_change_deletion_date(roles) and not project.deleted,
             "approve_deletion": may_approve_deletion(roles) and not project.deleted}
 
@@ -37,13 +50,21 @@ class ProjectPages(Controller):
         actor = viewer_of(request).actor
         project, _ = await service.visible(db_session, actor, number)
         view = await views.project(db_session, project, full=True)
-        return render(request, "project.html", project=view, can=await project_actions(db_session, actor, project))
+        current = view.proposals[-1] if view.proposals else None
+        changes = await views.proposal_changes(db_session, project, current.version) if current else None
+        return render(request, "project.html", project=view, current=current, changes=changes,
+                      can=await project_actions(db_session, actor, project))
 
     @post("/{number:str}/transitions")
     async def transition(self, request: Request, db_session: AsyncSession, number: str) -> Response:
         form, viewer = await read_form(request), viewer_of(request)
+        invoice_number = form.text("invoice_number")
+        invoice = researcher.Invoice(number=invoice_number,
+                                     amount_ore=amount_ore(form.text("invoice_amount"), "invoice_amount")) \
+            if invoice_number else None
         project, proposal = await researcher.transition(db_session, actor=viewer.actor, number=number,
-                                                        to=form.text("to"), comment=form.optional("comment"))
+                                                        to=form.text("to"), comment=form.optional("comment"),
+                                                        invoice=invoice)
         state = gettext(viewer.lang, STATES.get(proposal.state, proposal.state))
         return done(request, safe_path(form.text("back"), f"/projects/{project.number}"),
                     N_("Project %(number)s is now: %(state)s."), number=project.number, state=state)

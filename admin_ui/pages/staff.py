@@ -23,6 +23,7 @@ from boa.web.auth import require_staff
 from schemes import views
 from schemes.projects.report import active_projects_report
 from schemes.projects.service import list_projects
+from schemes.researcher import service as researcher
 
 PAGE_SIZE = 25
 
@@ -110,6 +111,16 @@ class StaffPages(Controller):
                                         state="sent_to_office")
         items = await views.projects(db_session, rows)
         return render(request, "staff_proposals.html", items=items, next_cursor=nxt)
+
+    @get("/approvals")
+    async def approvals(self, request: Request, db_session: AsyncSession) -> Response:
+        """The Head of Division's queue: proposals sent for signature, the signed ones first, each
+        with the buttons to approve or return it."""
+        actor = viewer_of(request).actor
+        rows = await researcher.approval_queue(db_session, actor=actor)
+        items = await views.approval_queue(db_session, rows)
+        return render(request, "staff_approvals.html", items=items, can={"transitions": ["approved", "under_review"],
+                                                                           "comment_required": ["under_review"]})
 
     @get("/reports/active-projects")
     async def active_projects(self, request: Request, db_session: AsyncSession, first_year: int | None = None,

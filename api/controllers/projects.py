@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.bodies import IdentBody
 from api.schemas.common import Page, extended
+from api.schemas.content import content_input
 from api.schemas.scheme_bodies import ProjectBody, ProjectPatch
 from api.schemas.schemes import ProjectDetail, ProjectMemberView
 from api.schemas.system import ActiveProjectsReport
@@ -22,7 +23,6 @@ from schemes.projects import service
 from schemes.projects.report import active_projects_report
 from schemes.researcher import members as researcher_members
 from schemes.researcher import service as researcher
-from schemes.researcher.states import next_states
 
 
 class ProjectController(Controller):
@@ -38,7 +38,8 @@ class ProjectController(Controller):
         project = await researcher.create_project(
             db_session, actor=actor, institution_id=data.institution_id, title=data.title,
             description=data.description, datasets=data.datasets, contact_ident=data.contact_ident,
-            end_date=data.end_date, deletion_date=data.deletion_date, details=data.details)
+            end_date=data.end_date, deletion_date=data.deletion_date, details=data.details,
+            given=content_input(data, datasets=data.datasets))
         return await views.project(db_session, project, full=True)
 
     @get("/")
@@ -55,7 +56,7 @@ class ProjectController(Controller):
         project, roles = await service.visible(db_session, actor, number)
         shown = await views.project(db_session, project, full=True)
         return extended(ProjectDetail, shown, my_roles=sorted(roles),
-                             next_states=next_states(project.state, roles) if shown.proposals else [])
+                        next_states=await researcher.offered_moves(db_session, actor, project, roles))
 
     @patch("/{number:str}")
     async def update(self, db_session: AsyncSession, actor: Actor, number: str, data: ProjectPatch) -> ProjectView:

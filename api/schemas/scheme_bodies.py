@@ -2,13 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
 
 from api.schemas.bodies import Body
 from api.schemas.types import Day, Line, Text
+from schemes.researcher.content import amount_ore
+
+# An amount in DKK: kroner with up to two decimals ("12500", "12500.50").
+Amount = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,11}(\.[0-9]{1,2})?$",
+                                     description="DKK with up to two decimals, e.g. 12500.00")]
+Year = Annotated[int, msgspec.Meta(ge=1000, le=9999)]
 
 
-class ProjectBody(Body):
+def ore(value: str) -> int:
+    """An :data:`Amount` in øre."""
+    return amount_ore(value)
+
+
+class SegmentBody(Body):
+    """A population segment: its name and delimitation; an extension is an appendix."""
+
+    name: Line
+    delimitation: Text
+    appendices: list[Text] = []
+
+
+class RegisterBody(Body):
+    """A register of the catalogue with the variables and years the project needs."""
+
+    code: Line
+    variables: list[Line] = []
+    years: list[Year] = []
+
+
+class ExternalDataBody(Body):
+    """The external data's description; the variable description is uploaded to
+    ``POST /v1/projects/{number}/proposal/variable-description``."""
+
+    description: Text
+
+
+class ProposalContentFields(Body):
+    """The proposal's content (SPEC 3.1). ``registers`` replaces the older ``datasets`` (codes only)."""
+
+    purpose: Text | None = None
+    population: list[SegmentBody] | None = None
+    registers: list[RegisterBody] | None = None
+    external_data: ExternalDataBody | None = None
+
+
+class ProjectBody(ProposalContentFields, kw_only=True):
     institution_id: Line
     scheme: Line
     title: Line
@@ -24,22 +69,40 @@ class ProjectPatch(Body):
     deletion_date: Day
 
 
+class InvoiceBody(Body):
+    number: Line
+    amount: Amount
+
+
 class TransitionBody(Body):
     to: Line
     comment: Text | None = None
+    # With ``to: data_delivered`` only: the invoice for the delivery.
+    invoice: InvoiceBody | None = None
 
 
-class ProposalPatch(Body):
+class ProposalPatch(ProposalContentFields, kw_only=True):
     title: Line | None = None
     description: Text | None = None
     datasets: list[Line] | None = None
+    # Removes the external data (with its variable description).
+    remove_external_data: bool = False
 
 
-class ReProposalBody(Body):
+class ReProposalBody(ProposalContentFields, kw_only=True):
+    """A re-proposal restates everything: its registers (or ``datasets``), population, purpose and
+    external data; nothing is carried over."""
+
     title: Line
     description: Text
-    datasets: list[Line]
+    datasets: list[Line] = []
     details: dict[str, Any] = {}
+
+
+class QuoteBody(Body):
+    amount: Amount
+    valid_until: Day
+    note: Text = ""
 
 
 class ProjectDatabaseBody(Body):

@@ -28,7 +28,7 @@ INSTITUTION_ROLES = (
     "contact_person",
     "user",
 )
-STAFF_ROLES = ("staff", "sanctions", "sanction_decision", "review")
+STAFF_ROLES = ("staff", "sanctions", "sanction_decision", "review", "proposal_approval")
 
 # The languages of the users, the pages and the texts the office publishes (Danish first).
 LANGUAGES = ("da", "en")

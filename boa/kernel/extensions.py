@@ -38,6 +38,9 @@ class Extensions:
     # (session, actor, transfer_file, comment) -> case id: a reviewer marked a file a breach of the
     # disclosure-control rules (guidance, no lock).
     on_disclosure_control: tuple[Hook, ...] = ()
+    # (session, project): a proposal declares external data; a scheme may refuse it (the authority
+    # scheme: only where the purpose description allows linking the authority's own data).
+    on_external_data: tuple[Hook, ...] = ()
     # (session, now) -> mails sent: the reminders the worker runs every hour, in this order.
     reminders: tuple[Reminder, ...] = ()
     # (engine) -> items done: work the worker takes over every minute (scans whose scanner died).

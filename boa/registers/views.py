@@ -74,3 +74,15 @@ async def suggestions(session: AsyncSession, lang: str | None = None) -> list[tu
     name = Register.name_en if rules.language(lang) == "en" else Register.name_da
     return [(code, text) for code, text in (await session.execute(
         select(Register.code, name).order_by(Register.code))).all()]
+
+
+async def by_codes(session: AsyncSession, codes: Sequence[str], lang: str | None = None) -> dict[str, RegisterSummary]:
+    """These registers with their variables (two queries, whatever their number); unknown codes are
+    left out. For a proposal's variable pickers."""
+    language = rules.language(lang)
+    wanted = sorted({c for c in codes if c})
+    if not wanted:
+        return {}
+    rows = (await session.scalars(select(Register).where(Register.code.in_(wanted)))).all()
+    variables = await _variables(session, [r.id for r in rows])
+    return {r.code: presenters.summary(r, variables[r.id], language) for r in rows}

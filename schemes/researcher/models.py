@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from boa.kernel.models import Base, JsonType
@@ -41,3 +53,31 @@ class Proposal(Base):
     signatory_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     signed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     last_comment: Mapped[str | None] = mapped_column(Text, default=None)
+    # The content (schemes.researcher.content.Content as JSON: purpose, population, registers,
+    # external data); empty for a proposal made before it existed.
+    content: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
+    # The Head of Division for the Data Portal's approval, after the signatory's signature.
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    # data_delivered: when and by whom, and the invoice (if given then).
+    delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    invoice_number: Mapped[str | None] = mapped_column(String(40), default=None)
+    invoice_amount_ore: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
+class ProposalQuote(Base):
+    """A price quote the project owner e-mailed to the project's contact person (seed 001: "the
+    project owner ... will be able to prepare a price quote. This quote is sent via email to the
+    contact person"). Amounts in øre (DKK/100)."""
+
+    __tablename__ = "proposal_quotes"
+    __table_args__ = (CheckConstraint("amount_ore > 0", name="quote_amount_positive"),)
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    valid_until: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    sent_to: Mapped[str] = mapped_column(String(320))
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    sent_at: Mapped[datetime] = mapped_column(DateTimeUTC)

@@ -27,6 +27,8 @@ class Role(StrEnum):
     OFFICE = "office"  # any Research Services staff member
     PROJECT_OWNER = "project_owner"  # the office's owner of this project
     SIGNATORY = "signatory"  # a signatory of the project's institution
+    # The Head of Division for the Data Portal: office staff with the right proposal_approval.
+    HEAD_OF_DIVISION = "head_of_division"
 
 
 class TransitionNotPermitted(PermissionDenied):
@@ -47,11 +49,33 @@ TRANSITIONS: dict[tuple[State, State], frozenset[Role]] = {
     (S.SENT_TO_OFFICE, S.SENT_FOR_SIGNATURE): frozenset({R.PROJECT_OWNER}),
     (S.UNDER_REVIEW, S.SENT_TO_ADMINISTRATOR): frozenset({R.CONTACT_PERSON}),
     (S.UNDER_REVIEW, S.SENT_TO_OFFICE): frozenset({R.ADMINISTRATOR}),
-    # ... then a signatory of the institution signs, or refuses (back to the contact person).
-    (S.SENT_FOR_SIGNATURE, S.APPROVED): frozenset({R.SIGNATORY}),
-    (S.SENT_FOR_SIGNATURE, S.UNDER_REVIEW): frozenset({R.SIGNATORY}),
+    # ... then a signatory of the institution signs (a signature, not a move: see SIGNING) or
+    # refuses (back to the contact person); after the signature the Head of Division for the Data
+    # Portal approves or returns it.
+    (S.SENT_FOR_SIGNATURE, S.APPROVED): frozenset({R.HEAD_OF_DIVISION}),
+    (S.SENT_FOR_SIGNATURE, S.UNDER_REVIEW): frozenset({R.SIGNATORY, R.HEAD_OF_DIVISION}),
     (S.APPROVED, S.DATA_DELIVERED): frozenset({R.PROJECT_OWNER, R.OFFICE}),
 }
+
+# What must have happened before a move (a fact the service knows of the proposal): the Head of
+# Division approves only what the institution's signatory has signed.
+SIGNED = "signed"
+GUARDS: dict[tuple[State, State], str] = {
+    (S.SENT_FOR_SIGNATURE, S.APPROVED): SIGNED,
+}
+
+# The institution's signatory signs while the proposal is sent for signature (once).
+SIGNING: frozenset[State] = frozenset({S.SENT_FOR_SIGNATURE})
+SIGNERS: frozenset[Role] = frozenset({R.SIGNATORY})
+
+# The project owner sends a price quote once the administrator has sent the proposal to the office
+# (seed 001), until the data are delivered.
+QUOTABLE: frozenset[State] = frozenset({S.SENT_TO_OFFICE, S.UNDER_REVIEW, S.SENT_FOR_SIGNATURE, S.APPROVED})
+QUOTERS: frozenset[Role] = frozenset({R.PROJECT_OWNER})
+
+# The project has an owner in the office from sent_to_office until the data are delivered: one who
+# has left (deactivated, or no longer office staff) is replaced in these states.
+OWNED: frozenset[State] = frozenset({S.SENT_TO_OFFICE, S.UNDER_REVIEW, S.SENT_FOR_SIGNATURE, S.APPROVED})
 
 # Returning a proposal needs the questions or the reason for refusing.
 COMMENT_REQUIRED: frozenset[State] = frozenset({S.UNDER_REVIEW})
@@ -73,7 +97,7 @@ NOTIFY: dict[tuple[State, State], tuple[Role, ...]] = {
     (S.SENT_TO_OFFICE, S.UNDER_REVIEW): (R.CONTACT_PERSON, R.ADMINISTRATOR),
     (S.SENT_TO_OFFICE, S.SENT_FOR_SIGNATURE): (R.SIGNATORY,),
     (S.SENT_FOR_SIGNATURE, S.UNDER_REVIEW): (R.CONTACT_PERSON, R.ADMINISTRATOR),
-    (S.SENT_FOR_SIGNATURE, S.APPROVED): (R.CONTACT_PERSON, R.ADMINISTRATOR),
+    (S.SENT_FOR_SIGNATURE, S.APPROVED): (R.CONTACT_PERSON, R.ADMINISTRATOR, R.PROJECT_OWNER),
     (S.APPROVED, S.DATA_DELIVERED): (R.CONTACT_PERSON,),
 }
 
@@ -90,9 +114,15 @@ def allowed_roles(state: str, to: str) -> frozenset[Role] | None:
     return TRANSITIONS.get((State(state), State(to)))
 
 
-def check_transition(state: str, to: str, roles: set[str] | frozenset[str]) -> tuple[State, State]:
-    """Raises :class:`InvalidTransition` (409) when (state, to) is not in the table and
-    :class:`TransitionNotPermitted` (403) when it is but none of ``roles`` may take it."""
+class GuardNotMet(InvalidTransition):
+    code = "signature_missing"
+
+
+def check_transition(state: str, to: str, roles: set[str] | frozenset[str],
+                     done: frozenset[str] = frozenset()) -> tuple[State, State]:
+    """Raises :class:`InvalidTransition` (409) when (state, to) is not in the table,
+    :class:`TransitionNotPermitted` (403) when it is but none of ``roles`` may take it, and
+    :class:`GuardNotMet` (409 ``signature_missing``) when its guard is not in ``done``."""
     old, new = parse_state(state), parse_state(to)
     allowed = TRANSITIONS.get((old, new))
     if allowed is None:
@@ -101,13 +131,17 @@ def check_transition(state: str, to: str, roles: set[str] | frozenset[str]) -> t
         raise TransitionNotPermitted(
             f"Only {' or '.join(sorted(r.value for r in allowed))} may move a proposal from "
             f"{old.value} to {new.value}.")
+    guard = GUARDS.get((old, new))
+    if guard is not None and guard not in done:
+        raise GuardNotMet("The institution's signatory has not signed the proposal yet.")
     return old, new
 
 
-def next_states(state: str, roles: set[str] | frozenset[str]) -> list[str]:
+def next_states(state: str, roles: set[str] | frozenset[str], done: frozenset[str] = frozenset()) -> list[str]:
     """The transitions the holder of ``roles`` may take now (for the UI)."""
     old = State(state)
-    return [to.value for (frm, to), allowed in TRANSITIONS.items() if frm == old and allowed & set(roles)]
+    return [to.value for (frm, to), allowed in TRANSITIONS.items()
+            if frm == old and allowed & set(roles) and GUARDS.get((frm, to), "") in done | {""}]
 
 
 def is_frozen(state: str) -> bool:

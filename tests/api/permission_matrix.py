@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("staff", "sanctions_staff", "director_general", "responsible", "substitute", "administrator", "signatory", "contact_person", "researcher",
+ROLES = ("staff", "sanctions_staff", "director_general", "head_of_division", "responsible", "substitute", "administrator", "signatory", "contact_person", "researcher",
          "pdb_manager", "authority_admin", "service_client", "anonymous")
 DENIED = frozenset({401, 403, 404})
 # Nothing else is reachable without logging in.
@@ -48,9 +48,11 @@ def R(*roles: str | frozenset[str], **kw: Any) -> Rule:  # noqa: N802
 
 EVERYONE = frozenset(ROLES)
 USERS = frozenset(ROLES) - {"service_client", "anonymous"}
-# Office staff: STAF (staff only), SANC (staff with the sanctions and review rights) and DIRG (the
-# Director General: staff with the sanction_decision right).
-STAFF = frozenset({"staff", "sanctions_staff", "director_general"})
+# Office staff: STAF (staff only), SANC (staff with the sanctions and review rights), DIRG (the
+# Director General: staff with the sanction_decision right) and CHEF (the Head of Division for the
+# Data Portal: staff with the proposal_approval right).
+STAFF = frozenset({"staff", "sanctions_staff", "director_general", "head_of_division"})
+HEAD_OF_DIVISION = frozenset({"head_of_division"})
 SANCTIONS = frozenset({"sanctions_staff"})
 DECIDER = frozenset({"director_general"})
 AT_101 = frozenset({"responsible", "substitute", "administrator", "signatory", "contact_person", "researcher",
@@ -135,6 +137,14 @@ MATRIX: dict[str, Rule] = {
     "POST /v1/projects/{number}/proposals": R(ADMINISTRATORS, "contact_person", body={"title": "Again", "description": "More years",
                                                             "datasets": ["BEF"]}),
     "POST /v1/projects/{number}/transitions": R(STAFF, body={"to": "data_delivered"}),
+    "GET /v1/projects/{number}/proposals/{version}/changes": R(STAFF, AT_101, params={"version": "1"}),
+    # Editors of the proposal (the approved project's: 409 proposal_closed before the form is read).
+    "POST /v1/projects/{number}/proposal/variable-description": R(ADMINISTRATORS, "contact_person"),
+    # The signatory signs (409: the approved project's proposal is not sent for signature).
+    "POST /v1/projects/{number}/proposal/signature": R("signatory"),
+    # The project owner (STAF owns the approved project) sends the price quote.
+    "POST /v1/projects/{number}/proposal/quotes": R("staff", body={"amount": "100", "valid_until": "2099-01-01"}),
+    "GET /v1/proposals/approval-queue": R(HEAD_OF_DIVISION),
     # Project database
     "POST /v1/project-databases": R(STAFF, body={"institution_id": "{institution_id}", "manager_idents": ["PDBM"]}),
     "GET /v1/project-databases/{pdb_id}": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
@@ -282,6 +292,20 @@ MATRIX: dict[str, Rule] = {
     "POST /associations/{association_id}/end": R(RESPONSIBLE, ADMINISTRATORS),
     "GET /projects/{number}": R(STAFF, AT_101),
     "POST /projects/{number}/transitions": R(STAFF, form={"to": "data_delivered"}),
+    # The proposal's pages: its editors (the approved project's proposal: 409 proposal_closed), the
+    # signatory (409: not sent for signature), the project owner (STAF), the Head of Division's queue.
+    "GET /projects/{number}/proposal": R(ADMINISTRATORS, "contact_person"),
+    "POST /projects/{number}/proposal": R(ADMINISTRATORS, "contact_person", form={"title": "Changed"}),
+    "POST /projects/{number}/proposal/registers": R(ADMINISTRATORS, "contact_person", form={"code": "BEF"}),
+    "POST /projects/{number}/proposal/registers/{code}": R(ADMINISTRATORS, "contact_person", params={"code": "BEF"},
+                                                           form={"action": "remove"}),
+    "POST /projects/{number}/proposal/variable-description": R(ADMINISTRATORS, "contact_person", form={}),
+    "POST /projects/{number}/proposal/external-data/remove": R(ADMINISTRATORS, "contact_person", form={}),
+    "POST /projects/{number}/proposal/signature": R("signatory", form={}),
+    "POST /projects/{number}/proposal/quotes": R("staff", form={"amount": "100", "valid_until": "2099-01-01"}),
+    "GET /me/projects/new": R(USERS),
+    "POST /me/projects/new": R(STAFF, AT_101, form={"institution_id": "{institution_id}", "title": "New"}),
+    "GET /staff/approvals": R(HEAD_OF_DIVISION),
     "POST /projects/{number}/deletion-date": R(ADMINISTRATORS, form={"deletion_date": "2040-01-01"}),
     "POST /projects/{number}/deletion-approval": R(ADMINISTRATORS),
     "GET /project-databases/{pdb_id}": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),

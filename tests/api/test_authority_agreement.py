@@ -5,9 +5,11 @@ tailored deliveries against the purpose; own data linked only where the purpose 
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from boa.kernel.db import transaction
+from boa.kernel.errors import Conflict
 from boa.kernel.models import AuditEntry
 from schemes.authority import rules
 from schemes.authority.models import AuthorityScheme, NeedChange
@@ -114,3 +116,26 @@ def test_may_link_own_data_follows_the_purpose_flag():
     assert rules.may_link_own_data(Purpose(True)) is True
     assert rules.may_link_own_data(Purpose(False)) is False
     assert rules.may_link_own_data(None) is False
+
+
+async def test_a_proposal_declares_external_data_only_where_the_authority_purpose_allows_it(client, as_user, demo):
+    """The proposal's "External data" asks the schemes through the composition root's hook: on an
+    authority-scheme project the purpose must allow linking the authority's own data."""
+    from schemes.researcher.content import Content
+    from schemes.researcher.service import ContentInput, checked_content
+
+    async with transaction(demo) as s:
+        scheme_id = str(await s.scalar(select(AuthorityScheme.id)))
+        project = await s.get_one(Project, int(await s.scalar(select(AuthorityScheme.project_id))))
+        with pytest.raises(Conflict) as refused:
+            await checked_content(s, project, ContentInput(external_description="Our own client register."),
+                                  Content(), None)
+        assert refused.value.code == "own_data_not_allowed"
+    r = await client.post(f"/v1/authority-schemes/{scheme_id}/purposes", headers=await as_user("STAF"), json={
+        "topics": ["social services"], "registers": ["BEF", "BOL"], "link_own_data": True})
+    assert r.status_code == 201
+    async with transaction(demo) as s:
+        project = await s.get_one(Project, project.id)
+        content = await checked_content(s, project, ContentInput(external_description="Our own client register."),
+                                        Content(), None)
+        assert content.external_data is not None and content.external_data.description == "Our own client register."

@@ -31,7 +31,7 @@ from tests.transfer_helpers import CPR_TABLE, upload
 from tokens.models import Token
 from tokens.service_clients import create_client
 
-IDENTS = {"staff": "STAF", "sanctions_staff": "SANC", "director_general": "DIRG", "responsible": "RESP", "substitute": "SUBS", "administrator": "ADMN",
+IDENTS = {"staff": "STAF", "sanctions_staff": "SANC", "director_general": "DIRG", "head_of_division": "CHEF", "responsible": "RESP", "substitute": "SUBS", "administrator": "ADMN",
           "signatory": "SIGN", "contact_person": "RESA", "researcher": "RESB", "pdb_manager": "PDBM",
           "authority_admin": "AUAD"}
 

@@ -192,7 +192,8 @@ async def test_project_end_date_expires_access(client, as_user, demo):
     r = await client.post(f"/v1/projects/{number}/transitions", headers=admin, json={"to": "sent_to_office"})
     owner = await as_user(r.json()["project_owner"])
     await client.post(f"/v1/projects/{number}/transitions", headers=owner, json={"to": "sent_for_signature"})
-    await client.post(f"/v1/projects/{number}/transitions", headers=await as_user("SIGN"), json={"to": "approved"})
+    await client.post(f"/v1/projects/{number}/proposal/signature", headers=await as_user("SIGN"))
+    await client.post(f"/v1/projects/{number}/transitions", headers=await as_user("CHEF"), json={"to": "approved"})
     staff = await as_user("STAF")
     assert (await _decision(client, staff, "RESA", number))["allowed"] is True
     clock.travel(timedelta(days=12))

@@ -33,7 +33,11 @@ async def test_administrator_takes_a_proposal_from_created_to_approved(client, a
     r = await _move(client, owner_h, number, "sent_for_signature")
     assert r.status_code == 200
     assert any(m["to"] == "sign@demo.boa.example" for m in await mails())
-    r = await _move(client, await as_user("SIGN"), number, "approved", "Signed for the institution.")
+    # The signatory signs (the proposal stays sent for signature); the Head of Division approves.
+    r = await _move(client, await as_user("SIGN"), number, "approved")
+    assert r.status_code == 403 and r.json()["code"] == "transition_not_permitted"
+    assert (await client.post(f"/v1/projects/{number}/proposal/signature", headers=await as_user("SIGN"))).status_code == 200
+    r = await _move(client, await as_user("CHEF"), number, "approved", "Approved for the Data Portal.")
     assert r.status_code == 200 and r.json() == {"number": number, "state": "approved", "version": 1,
                                                  "project_owner": owner, "approved": True}
     approved_mail = [m["to"] for m in await mails() if m["subject"].endswith(": godkendt")]
@@ -41,10 +45,12 @@ async def test_administrator_takes_a_proposal_from_created_to_approved(client, a
     p = (await client.get(f"/v1/projects/{number}", headers=admin)).json()
     prop = p["proposals"][0]
     assert prop["valid"] and prop["office_signed_by"] == owner and prop["signatory"] == "SIGN"
+    assert prop["approved_by"] == "CHEF"
     audit = (await client.get(f"/v1/audit?subject=project:{number}&limit=200", headers=owner_h)).json()["items"]
     moves = [e for e in audit if e["action"] == "proposal.transition"]
     assert [e["summary"]["after"]["state"] for e in moves] == ["sent_to_office", "sent_for_signature", "approved"]
-    assert moves[-1]["summary"]["comment"] == "Signed for the institution."
+    assert moves[-1]["summary"]["comment"] == "Approved for the Data Portal."
+    assert [e["action"] for e in audit if e["action"] == "proposal.sign"] == ["proposal.sign"]
 
 
 async def test_contact_person_route_and_return_for_revision(client, as_user, demo):
@@ -117,7 +123,8 @@ async def test_re_proposal_restates_all_data_and_only_one_is_valid(client, as_us
     r = await _move(client, await as_user("ADMN"), number, "sent_to_office")
     owner = await as_user(r.json()["project_owner"])
     await _move(client, owner, number, "sent_for_signature")
-    await _move(client, await as_user("SIGN"), number, "approved")
+    await client.post(f"/v1/projects/{number}/proposal/signature", headers=await as_user("SIGN"))
+    assert (await _move(client, await as_user("CHEF"), number, "approved")).status_code == 200
     props = (await client.get(f"/v1/projects/{number}", headers=resa)).json()["proposals"]
     assert [(p["version"], p["valid"]) for p in props] == [(1, False), (2, True)]
     assert (await client.get(f"/v1/projects/{number}", headers=resa)).json()["datasets"] == body["datasets"]

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyotp
@@ -67,9 +69,10 @@ class Server(str):
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
 
 
-@pytest.fixture(scope="module")
-def boa_server(chromium_path, tmp_path_factory) -> str:
-    var = tmp_path_factory.mktemp("boa-browser-server")
+@contextmanager
+def demo_server(var: Path) -> Iterator[Server]:
+    """``boa serve --demo`` on a SQLite file in ``var``, delivering its own mail (to the SMTP server
+    that BOA_SMTP_HOST names, else to ``<var>/outbox``); stopped on leaving."""
     port = _free_port()
     env = {**os.environ, "BOA_VAR_DIR": str(var), "BOA_DATABASE_URL": f"sqlite+aiosqlite:///{var / 'boa.sqlite3'}",
            "BOA_COOKIE_SECURE": "true", "PYTHONPATH": str(ROOT)}  # Chromium keeps Secure cookies on 127.0.0.1
@@ -91,6 +94,12 @@ def boa_server(chromium_path, tmp_path_factory) -> str:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def boa_server(chromium_path, tmp_path_factory) -> Iterator[Server]:
+    with demo_server(tmp_path_factory.mktemp("boa-browser-server")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

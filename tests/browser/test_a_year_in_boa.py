@@ -265,7 +265,8 @@ def _send(page, action: str, *, tick: tuple[str, str] | None = None, **fields: s
 def _first_staff_member() -> None:
     """The installation's first Research Services member, made with the CLI as an operator would."""
     run = subprocess.run([sys.executable, "-m", "boa.cli", "users", "create", "Stine Staff", "stine@dst.example",
-                          "--staff", "staff", "--staff", "sanctions", "--staff", "review"],
+                          "--staff", "staff", "--staff", "sanctions", "--staff", "review",
+                          "--staff", "proposal_approval"],
                          cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
 
@@ -427,8 +428,11 @@ def _a_year(year: Year) -> None:  # noqa: PLR0915 (one story, told in order)
     expect(stine.page.locator("main table")).to_contain_text("Careers after higher education")
     stine.move(number, "sent_for_signature")
     sofie.sign_in()
-    sofie.move(number, "approved")
-    expect(sofie.page.locator("main")).to_contain_text("Godkendt")
+    sofie.page.goto(f"/projects/{number}")
+    sofie.page.click("text=Underskriv for institutionen")
+    expect(sofie.page.locator("p.flash[role=status]")).to_contain_text("underskrevet for institutionen")
+    stine.move(number, "approved")  # the Head of Division (Stine holds proposal_approval)
+    expect(stine.page.locator("main")).to_contain_text("Godkendt")
 
     # Research access: "My projects" says yes.
     page = nina.page

@@ -117,7 +117,8 @@ class Office:
 def _first_staff_member() -> None:
     """The installation's first Research Services member, made with the CLI as an operator would."""
     run = subprocess.run([sys.executable, "-m", "boa.cli", "users", "create", "Stine Staff", "stine@dst.example",
-                          "--staff", "staff", "--staff", "sanctions", "--staff", "review"],
+                          "--staff", "staff", "--staff", "sanctions", "--staff", "review",
+                          "--staff", "proposal_approval"],
                          cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
 
@@ -208,7 +209,11 @@ async def test_a_year_in_boa(client, db, smtp, sms_gateway):
     assert owner is not None
     await office.move(staff, number, "sent_for_signature")
     subs = await office.log_in(people["subs"], "+4520000004")
-    assert (await office.move(subs, number, "approved", "Signed for the institution."))["state"] == "approved"
+    # The signatory signs for the institution; the Head of Division for the Data Portal (Stine, the
+    # office's only member, holds proposal_approval) approves.
+    r = await client.post(f"/v1/projects/{number}/proposal/signature", headers=subs)
+    assert r.status_code == 200, r.text
+    assert (await office.move(staff, number, "approved", "Approved."))["state"] == "approved"
     assert (await office.decision(staff, nina, "project_access", number)) == {"allowed": True, "reasons": []}
     assert (await office.decision(staff, nina, "login"))["allowed"] is True
 
