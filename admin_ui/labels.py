@@ -26,6 +26,7 @@ ROLES = {
     "staff": N_("Research Services"),
     "sanctions": N_("Sanctions"),
     "sanction_decision": N_("Sanction decisions (Director General)"),
+    "proposal_approval": N_("Proposal approval (Head of Division, Data Portal)"),
     "review": N_("Output review"),
     "office": N_("Research Services"),
     "project_owner": N_("Project owner"),
