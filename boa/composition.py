@@ -19,8 +19,8 @@ import boa.transfers.models
 import schemes.models
 import tokens.models
 import tokens.radius.models
-from boa.kernel import jobs
 from boa.commissions.reminders import commission_overdue, customer_data_deletion
+from boa.kernel import jobs
 from boa.kernel import models as kernel_models
 from boa.kernel.extensions import Extensions, install
 from boa.kernel.reminders import Reminder

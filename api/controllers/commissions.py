@@ -129,11 +129,11 @@ class CommissionController(Controller):
                               tables=tables)
         return await views.commission(db_session, actor=actor, commission_id=commission_id)
 
-    @get("/{commission_id:str}/deliveries/{number:int}/files/{name:str}", media_type="text/csv")
-    async def file(self, db_session: AsyncSession, actor: Actor, commission_id: str, number: int,
+    @get("/{commission_id:str}/deliveries/{delivery:int}/files/{name:str}", media_type="text/csv")
+    async def file(self, db_session: AsyncSession, actor: Actor, commission_id: str, delivery: int,
                    name: str) -> Response[bytes]:
         """A delivered table as protected (semicolon-separated; protected cells hold ``..``)."""
-        row = await service.get_delivery_file(db_session, actor=actor, commission_id=commission_id, number=number,
+        row = await service.get_delivery_file(db_session, actor=actor, commission_id=commission_id, number=delivery,
                                               name=name)
         return Response(content=row.content, media_type="text/csv; charset=utf-8")
 

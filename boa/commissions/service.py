@@ -301,6 +301,8 @@ async def accept(session: AsyncSession, *, actor: Actor, commission_id: Any, ver
     if c.customer_id != actor.user_id:
         raise PermissionDenied("Only the customer accepts the quotation.")
     written = rules.text(statement, "statement", required=True)
+    if c.state != S.QUOTED:
+        raise Conflict(f"The commission is {c.state}: there is no quotation to accept.", code="not_quoted")
     q = await session.scalar(select(Quotation).where(Quotation.commission_id == c.id, Quotation.version == version))
     if q is None:
         raise NotFound(f"No quotation version {version}.")
