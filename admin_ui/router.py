@@ -12,6 +12,7 @@ from litestar.static_files import create_static_files_router
 from admin_ui.errors import PAGE_EXCEPTION_HANDLERS
 from admin_ui.pages.activation import ActivationPages
 from admin_ui.pages.auth import LoginPages, LogoutPage, StepUpPage
+from admin_ui.pages.commissions import CommissionPages
 from admin_ui.pages.institutions import AssociationActions, InstitutionPages
 from admin_ui.pages.me import HomePage, MyPages
 from admin_ui.pages.onboarding import OnboardingPages
@@ -28,6 +29,7 @@ from admin_ui.viewer import load_viewer
 STATIC = Path(__file__).resolve().parent / "static"
 
 PAGE_CONTROLLERS: tuple[type, ...] = (
+    CommissionPages,
     LoginPages,
     ActivationPages,
     LogoutPage,
