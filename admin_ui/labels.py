@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from admin_ui import labels_onboarding as onboarding
+from admin_ui import labels_commissions as commissions
 from admin_ui import labels_registers as registers
 from admin_ui import labels_sanctions as sanctions
 from admin_ui import labels_transfers as transfers
@@ -219,3 +220,4 @@ REASONS.update({k: v for k, v in sanctions.SANCTION_REASONS.items() if k not in 
 ERRORS.update({k: v for k, v in onboarding.ONBOARDING_ERRORS.items() if k not in ERRORS})
 KINDS.update({"frequency": registers.FREQUENCIES, "register_state": registers.REGISTER_STATES})
 ERRORS.update({k: v for k, v in registers.ERRORS.items() if k not in ERRORS})
+ERRORS.update({k: v for k, v in commissions.ERRORS.items() if k not in ERRORS})

@@ -311,6 +311,14 @@ MATRIX: dict[str, Rule] = {
     "GET /staff/reports/active-projects": R(STAFF),
     # Sanctions pages (the open MTRX case above; a decision or an assessment waits for the report: 409)
     # Register catalogue pages: public to read, Research Services maintain
+    "GET /commissions": R(USERS),
+    "POST /commissions": R(USERS, form={"title": "T", "description": "D", "population": "total", "register": "BEF",
+                                        "variables": "KOEN"}),
+    "GET /commissions/{commission_id}": R(STAFF, "contact_person"),
+    "GET /commissions/{commission_id}/deliveries/{delivery}/files/{name}": R(STAFF, "contact_person", params={
+        "delivery": "1", "name": "t"}),
+    "POST /commissions/{commission_id}/{step}": R(STAFF, form={"task": "tests", "minutes": "5"},
+                                                  params={"step": "time"}),
     "GET /registers": R(EVERYONE, query={"q": "bef"}),
     "GET /registers/{code}": R(EVERYONE, params={"code": "BEF"}),
     "GET /staff/registers": R(STAFF),
