@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from admin_ui import labels_onboarding as onboarding
 from admin_ui import labels_commissions as commissions
+from admin_ui import labels_onboarding as onboarding
 from admin_ui import labels_registers as registers
 from admin_ui import labels_sanctions as sanctions
 from admin_ui import labels_transfers as transfers

@@ -34,6 +34,8 @@ MAX_HOURS = Decimal(10_000)
 MAX_MINUTES = 24 * 60
 MAX_TEXT = 4000
 MAX_TABLES = 50
+MAX_ORE = 10**12                        # DKK 10 billion: beyond any service, within a BIGINT
+MAX_VERSION = 10**6                     # quotation versions and delivery numbers (an INTEGER)
 
 
 def hours(value: float | int | str | Decimal, field: str = "hours") -> Decimal:

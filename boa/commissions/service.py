@@ -151,7 +151,7 @@ async def request(session: AsyncSession, *, actor: Actor, spec: RequestSpec) -> 
     dpa = rules.text(spec.dpa_reference, "dpa_reference", limit=200)
     rules.own_list_terms(spec.population, spec.own_list_agreed, spec.encrypted_submission, dpa)
     retention = rules.retention_years(spec.dpa_retention_years)
-    if spec.budget_ore is not None and not 0 <= spec.budget_ore <= 10**12:
+    if spec.budget_ore is not None and not 0 <= spec.budget_ore <= rules.MAX_ORE:
         raise ValidationFailed("The budget is an amount in øre from 0.", field="budget_ore")
     previous = None
     if spec.kind == "update":
@@ -258,7 +258,7 @@ async def quote(session: AsyncSession, *, actor: Actor, commission_id: Any, kind
         if not _survey_needed(c):
             raise Conflict("An initial survey is offered when the clarification takes more than an hour.",
                            code="survey_not_needed")
-        if estimate_ore is None or estimate_ore < 0:
+        if estimate_ore is None or not 0 <= estimate_ore <= rules.MAX_ORE:
             raise ValidationFailed("An initial survey comes with a non-binding estimate.", field="estimate_ore",
                                    code="estimate_required")
     if c.state not in (S.CLARIFYING, S.QUOTED):
@@ -303,7 +303,8 @@ async def accept(session: AsyncSession, *, actor: Actor, commission_id: Any, ver
     written = rules.text(statement, "statement", required=True)
     if c.state != S.QUOTED:
         raise Conflict(f"The commission is {c.state}: there is no quotation to accept.", code="not_quoted")
-    q = await session.scalar(select(Quotation).where(Quotation.commission_id == c.id, Quotation.version == version))
+    q = await session.scalar(select(Quotation).where(Quotation.commission_id == c.id, Quotation.version == version)) \
+        if 1 <= version <= rules.MAX_VERSION else None
     if q is None:
         raise NotFound(f"No quotation version {version}.")
     if q.state != QuotationState.OPEN:
@@ -577,6 +578,8 @@ async def delete_expired_customer_data(session: AsyncSession, now: datetime) -> 
 async def get_delivery_file(session: AsyncSession, *, actor: Actor, commission_id: Any, number: int,
                             name: str) -> DeliveryFile:
     c = await commission_for(session, commission_id, actor=actor)
+    if not 1 <= number <= rules.MAX_VERSION:
+        raise NotFound("No such delivery.")
     row = await session.scalar(select(DeliveryFile).join(Delivery, Delivery.id == DeliveryFile.delivery_id).where(
         Delivery.commission_id == c.id, Delivery.number == number, DeliveryFile.name == name))
     if row is None:

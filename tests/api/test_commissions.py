@@ -300,3 +300,22 @@ async def test_customer_data_deleted_after_delivery_by_the_worker(client, as_use
         deleted = (await s.scalars(select(AuditEntry).where(
             AuditEntry.action == "commission.customer_data_deleted"))).all()
     assert [(e.subject, e.actor) for e in deleted] == [(f"commission:{cid}", "system:boa")]
+
+
+async def test_numbers_beyond_the_columns_are_refused_not_a_500(client, as_user, demo):
+    customer, staff = await as_user("RESA"), await as_user("STAF")
+    r = await client.post("/v1/commissions", headers=customer, json={**REQUEST, "budget_ore": 10**18})
+    assert (r.status_code, r.json()["code"]) == (422, "validation_failed")
+    cid = await _new(client, customer)
+    await _clarify(client, staff, cid, hours=2)
+    r = await client.post(f"/v1/commissions/{cid}/quotations", headers=staff,
+                          json={"kind": "initial_survey", "hours": 1, "estimate_ore": 10**18})
+    assert (r.status_code, r.json()["code"]) == (422, "estimate_required")
+    r = await client.post(f"/v1/commissions/{cid}/quotations", headers=staff,
+                          json={"kind": "fixed_price", "hours": 1e300, "tables": ["A"]})
+    assert (r.status_code, r.json()["code"]) == (422, "invalid_hours")
+    r = await client.post(f"/v1/commissions/{cid}/quotations/{2**40}/accept", headers=customer,
+                          json={"statement": "yes"})
+    assert r.status_code in (404, 409)
+    r = await client.get(f"/v1/commissions/{cid}/deliveries/{2**40}/files/x", headers=customer)
+    assert r.status_code == 404
