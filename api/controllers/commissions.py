@@ -8,7 +8,6 @@ from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.params import Parameter
-from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.commissions import (
@@ -24,8 +23,8 @@ from api.schemas.commissions import (
     TimeBody,
 )
 from api.schemas.common import Page
-from boa.commissions import service, views
-from boa.commissions.presenters import CommissionSummary, CommissionView, TimeEntryView
+from boa.commissions import presenters, service, views
+from boa.commissions.presenters import CommissionSummary, CommissionView, DeliveredTable, TimeEntryView
 from boa.commissions.service import RegisterWish, RequestSpec, TableSpec
 from boa.kernel.actor import Actor
 from boa.kernel.queries import parse_id
@@ -129,13 +128,13 @@ class CommissionController(Controller):
                               tables=tables)
         return await views.commission(db_session, actor=actor, commission_id=commission_id)
 
-    @get("/{commission_id:str}/deliveries/{delivery:int}/files/{name:str}", media_type="text/csv")
+    @get("/{commission_id:str}/deliveries/{delivery:int}/files/{name:str}")
     async def file(self, db_session: AsyncSession, actor: Actor, commission_id: str, delivery: int,
-                   name: str) -> Response[bytes]:
+                   name: str) -> DeliveredTable:
         """A delivered table as protected (semicolon-separated; protected cells hold ``..``)."""
         row = await service.get_delivery_file(db_session, actor=actor, commission_id=commission_id, number=delivery,
                                               name=name)
-        return Response(content=row.content, media_type="text/csv; charset=utf-8")
+        return presenters.delivered_table(row)
 
     @post("/{commission_id:str}/advice", guards=[require_staff])
     async def advice(self, db_session: AsyncSession, actor: Actor, commission_id: str,

@@ -105,6 +105,13 @@ class CommissionView(CommissionSummary, kw_only=True):
     customer_data: list[dict[str, Any]]
 
 
+class DeliveredTable(msgspec.Struct, kw_only=True):
+    name: str
+    format: str
+    content: str
+    report: dict[str, Any]
+
+
 class TimeEntryView(msgspec.Struct, kw_only=True):
     task: str
     minutes: int
@@ -145,3 +152,7 @@ def delivery(d: Delivery, files: Sequence[DeliveryFile]) -> DeliveryView:
 def invoice(i: Invoice, number: int) -> InvoiceView:
     return InvoiceView(delivery=number, amount_ore=i.amount_ore, vat_ore=i.vat_ore, amount_dkk=rules.dkk(i.amount_ore),
                        total_dkk=rules.dkk(i.amount_ore + i.vat_ore), issued_at=i.issued_at, due_on=i.due_on)
+
+
+def delivered_table(f: DeliveryFile) -> DeliveredTable:
+    return DeliveredTable(name=f.name, format=f.format, content=f.content.decode("utf-8"), report=dict(f.report))

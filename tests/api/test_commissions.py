@@ -129,8 +129,8 @@ async def test_a_commission_from_request_to_correction(client, as_user, demo, sm
     assert (inv["amount_dkk"], inv["total_dkk"]) == ("33210.00", "41512.50")
     assert inv["due_on"] == (clock.now().date() + timedelta(days=30)).isoformat()
     r = await client.get(f"/v1/commissions/{cid}/deliveries/1/files/employed", headers=customer)
-    assert r.status_code == 200
-    published = r.text
+    assert r.status_code == 200 and r.json()["format"] == "xlsx"
+    published = r.json()["content"]
     assert "..;" not in published and ";.." in published and ";2\n" not in published and ";1\n" not in published
 
     # The customer got the quotation and the delivery with the invoice by mail (real SMTP).
