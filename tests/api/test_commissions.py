@@ -166,6 +166,11 @@ async def test_a_commission_from_request_to_correction(client, as_user, demo, sm
     assert shown["deliveries"][0]["error_description"] == "Municipality 151 has the wrong total."
     assert len(shown["invoices"]) == 1
 
+    # A request to update the earlier delivery names it.
+    r = await client.post("/v1/commissions", headers=customer, json={**REQUEST, "kind": "update", "previous_id": cid,
+                                                                     "periods": ["2024"]})
+    assert r.status_code == 201 and r.json()["previous_id"] == cid and r.json()["kind"] == "update", r.text
+
     # After 30 days an error no longer reopens it.
     clock.travel(timedelta(days=31))
     customer = await as_user.__class__(client)("RESA")
@@ -194,6 +199,9 @@ async def test_bad_input_is_refused_and_nothing_is_saved(client, as_user, demo):
     assert await _count(demo, Commission) == 0
 
     cid = await _new(client, customer)
+    # An update of a service that was never delivered.
+    r = await client.post("/v1/commissions", headers=customer, json={**REQUEST, "kind": "update", "previous_id": cid})
+    assert (r.status_code, r.json()["code"]) == (409, "not_delivered")
     # Delivery before commission.
     r = await client.post(f"/v1/commissions/{cid}/deliveries", headers=staff, json={
         "documentation": "x", "tables": [{"name": "t", "content": TABLE, "count": "antal"}]})
@@ -224,6 +232,13 @@ async def test_bad_input_is_refused_and_nothing_is_saved(client, as_user, demo):
     assert (r.status_code, r.json()["code"]) == (409, "quotation_expired")
     shown = (await client.get(f"/v1/commissions/{cid}", headers=customer)).json()
     assert shown["state"] == "quoted" and shown["quotations"][0]["expired"] is True
+    # The customer may withdraw it before commission; then nothing more is quoted.
+    r = await client.post(f"/v1/commissions/{cid}/withdraw", headers=customer)
+    assert r.status_code == 200 and r.json()["state"] == "withdrawn"
+    staff = await as_user.__class__(client)("STAF")
+    r = await client.post(f"/v1/commissions/{cid}/quotations", headers=staff,
+                          json={"kind": "framework", "hours": 5, "hour_ceiling": 5})
+    assert (r.status_code, r.json()["code"]) == (409, "invalid_transition")
 
 
 async def test_framework_ceiling_and_special_terms_need_a_contract(client, as_user, demo, smtp):
