@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from admin_ui import labels_commissions as commissions
 from admin_ui import labels_onboarding as onboarding
 from admin_ui import labels_proposals as proposals
 from admin_ui import labels_registers as registers
@@ -268,3 +269,5 @@ def fields_for(path: str) -> dict[str, str] | None:
     if any(path == p or path.startswith(p + "/") for p in sanctions.FIELD_PAGES):
         return sanctions.FIELD_LABELS
     return None
+
+ERRORS.update({k: v for k, v in commissions.ERRORS.items() if k not in ERRORS})

@@ -80,6 +80,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("my_breaches", N_("Breach cases"), "/breaches", MINE,
             lambda v, p: v.user is not None and not v.is_staff and any(is_reporter(x.roles) for x in v.places),
             N_("Breach cases at your institutions: submit the report and plan.")),
+    NavItem("commissions", N_("Commissioned statistics"), "/commissions", DATA, lambda v, p: v.user is not None
+            and not v.is_staff, N_("Ask for tables made to order; accept quotations, get deliveries and invoices.")),
     NavItem("registers", N_("Register catalogue"), "/registers", DATA, _always,
             N_("Every register of the databank of basic data, its years, updates and variables; search it.")),
     NavItem("institution", N_("Agreements and roles"), "/institutions/{institution_id}", INSTITUTION,
@@ -117,6 +119,8 @@ NAV: tuple[NavItem, ...] = (
                "return.")),
     NavItem("staff_registers", N_("Maintain the register catalogue"), "/staff/registers", OFFICE, _staff,
             N_("Add registers and variables, release registers, close them with their last year.")),
+    NavItem("staff_commissions", N_("Commissioned statistics"), "/commissions", OFFICE, _staff,
+            N_("The queue of requests: clarification, quotation, time, delivery and advice.")),
     NavItem("staff_audit", N_("Audit log"), "/staff/audit", OFFICE, _staff,
             N_("Every change, who made it and when; verify the hash chain.")),
     NavItem("staff_report", N_("Active projects per scheme"), "/staff/reports/active-projects", OFFICE, _staff,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from procrastinate import App, PsycopgConnector
 from sqlalchemy import MetaData
 
+import boa.commissions.models
 import boa.people.models
 import boa.registers.models
 import boa.sanctions.models
@@ -18,6 +19,7 @@ import boa.transfers.models
 import schemes.models
 import tokens.models
 import tokens.radius.models
+from boa.commissions.reminders import commission_overdue, customer_data_deletion
 from boa.kernel import jobs
 from boa.kernel import models as kernel_models
 from boa.kernel.extensions import Extensions, install
@@ -42,7 +44,7 @@ from tokens.reminders import physical_token_not_activated
 # Every module that defines tables (the metadata is complete once they are imported).
 MODEL_MODULES = (kernel_models, boa.people.models, boa.registers.models, tokens.models,
                  tokens.radius.models, schemes.models,
-                 boa.transfers.models, boa.sanctions.models)
+                 boa.transfers.models, boa.sanctions.models, boa.commissions.models)
 
 # The reminders the worker sends every hour (each once: boa.kernel.reminders), in this order.
 REMINDERS: tuple[Reminder, ...] = (
@@ -55,6 +57,8 @@ REMINDERS: tuple[Reminder, ...] = (
     breach_decision_overdue,
     physical_token_not_activated,
     departed_project_owners,
+    commission_overdue,
+    customer_data_deletion,
 )
 
 

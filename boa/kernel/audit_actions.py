@@ -153,3 +153,18 @@ class AuditAction(StrEnum):
     BREACH_DISCLOSURE_CONTROL = "breach.disclosure_control"
     BREACH_DISMISSED = "breach.dismissed"
     LOCK_LIFTED = "lock.lifted"
+
+    # Commissioned statistics (boa.commissions).
+    COMMISSION_REQUEST = "commission.request"
+    COMMISSION_WITHDRAW = "commission.withdraw"
+    COMMISSION_CLARIFY = "commission.clarify"
+    COMMISSION_QUOTE = "commission.quote"
+    COMMISSION_ACCEPT = "commission.accept"
+    COMMISSION_CONTRACT = "commission.contract"
+    COMMISSION_PRODUCTION = "commission.production"
+    COMMISSION_TIME = "commission.time"
+    COMMISSION_DELIVER = "commission.deliver"
+    COMMISSION_ADVICE = "commission.advice"
+    COMMISSION_ERROR_REPORTED = "commission.error_reported"
+    COMMISSION_CUSTOMER_DATA = "commission.customer_data"
+    COMMISSION_CUSTOMER_DATA_DELETED = "commission.customer_data_deleted"

@@ -71,6 +71,8 @@ class Settings:
     smtp_starttls: bool = False
     mail_from: str = "boa@localhost"
     office_email: str = "research-services@localhost"
+    # The consulting service's hourly rate excl. VAT, in øre (DKK 1,476; DKK 1,845 incl. 25 % VAT).
+    consulting_hourly_rate_ore: int = 147_600
     sms_gateway_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"  # where people reach the pages (links in mails)
     # Request bodies (boa/web/bodies.py): the largest body a route takes unless it says otherwise
@@ -175,6 +177,7 @@ def load_settings() -> Settings:
         smtp_starttls=_env("SMTP_STARTTLS", "false").lower() == "true",
         mail_from=_env("MAIL_FROM", "boa@localhost"),
         office_email=_env("OFFICE_EMAIL", "research-services@localhost"),
+        consulting_hourly_rate_ore=_int("CONSULTING_HOURLY_RATE_ORE", 147_600),
         sms_gateway_url=_env("SMS_GATEWAY_URL"),
         public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         max_body_bytes=_int("MAX_BODY_BYTES", 1024 * 1024),

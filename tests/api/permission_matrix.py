@@ -181,6 +181,29 @@ MATRIX: dict[str, Rule] = {
     # The register catalogue: read by anyone (public), maintained by Research Services
     "GET /v1/registers": R(EVERYONE, query={"q": "indkomst"}),
     "GET /v1/registers/{code}": R(EVERYONE, params={"code": "BEF"}),
+    # Commissioned statistics: a customer (the contact person RESA) and Research Services; the
+    # world has one delivered commission of RESA's (tests/commission_helpers.py).
+    "GET /v1/commissions": R(USERS),
+    "POST /v1/commissions": R(USERS, body={"title": "T", "description": "D", "population": "total",
+                                           "registers": [{"code": "BEF", "variables": ["KOEN"]}]}),
+    "GET /v1/commissions/{commission_id}": R(STAFF, "contact_person"),
+    "POST /v1/commissions/{commission_id}/withdraw": R(STAFF, "contact_person"),
+    "POST /v1/commissions/{commission_id}/clarification": R(STAFF, body={"clarification_hours": 1,
+                                                                         "consultant": "STAF"}),
+    "POST /v1/commissions/{commission_id}/quotations": R(STAFF, body={"kind": "fixed_price", "hours": 1,
+                                                                      "tables": ["A"]}),
+    "POST /v1/commissions/{commission_id}/quotations/{version}/accept": R("contact_person", body={"statement": "Yes"},
+                                                                          params={"version": "1"}),
+    "POST /v1/commissions/{commission_id}/contract": R(STAFF, body={"reference": "K-1"}),
+    "POST /v1/commissions/{commission_id}/production": R(STAFF),
+    "POST /v1/commissions/{commission_id}/time": R(STAFF, body={"task": "tests", "minutes": 5}),
+    "POST /v1/commissions/{commission_id}/deliveries": R(STAFF, body={"documentation": "D", "tables": [
+        {"name": "t", "content": "a;n\nx;5\ny;6\n", "count": "n"}]}),
+    "GET /v1/commissions/{commission_id}/deliveries/{delivery}/files/{name}": R(STAFF, "contact_person", params={
+        "delivery": "1", "name": "t"}),
+    "POST /v1/commissions/{commission_id}/advice": R(STAFF, body={"minutes": 5}),
+    "POST /v1/commissions/{commission_id}/errors": R(STAFF, "contact_person", body={"description": "Wrong"}),
+    "POST /v1/commissions/{commission_id}/customer-data": R("contact_person", body={"name": "p", "content": "x"}),
     "POST /v1/registers": R(STAFF, body={"code": "MATRIX", "name_da": "Matrix", "name_en": "Matrix", "first_year": 2020,
                                          "frequency": "yearly"}),
     "PATCH /v1/registers/{code}": R(STAFF, body={"name_en": "Population (matrix)"}, params={"code": "BEF"}),
@@ -338,6 +361,14 @@ MATRIX: dict[str, Rule] = {
     "GET /staff/reports/active-projects": R(STAFF),
     # Sanctions pages (the open MTRX case above; a decision or an assessment waits for the report: 409)
     # Register catalogue pages: public to read, Research Services maintain
+    "GET /commissions": R(USERS),
+    "POST /commissions": R(USERS, form={"title": "T", "description": "D", "population": "total", "register": "BEF",
+                                        "variables": "KOEN"}),
+    "GET /commissions/{commission_id}": R(STAFF, "contact_person"),
+    "GET /commissions/{commission_id}/deliveries/{delivery}/files/{name}": R(STAFF, "contact_person", params={
+        "delivery": "1", "name": "t"}),
+    "POST /commissions/{commission_id}/{step}": R(STAFF, form={"task": "tests", "minutes": "5"},
+                                                  params={"step": "time"}),
     "GET /registers": R(EVERYONE, query={"q": "bef"}),
     "GET /registers/{code}": R(EVERYONE, params={"code": "BEF"}),
     "GET /staff/registers": R(STAFF),

@@ -24,6 +24,7 @@ from boa.people.models import Association, AuthorisationAgreement, Certification
 from schemes.authority.models import AuthorityScheme
 from schemes.project_database.models import ProjectDatabase
 from tests.api.permission_matrix import DENIED, MATRIX, PUBLIC, ROLES, Rule
+from tests.commission_helpers import delivered_commission
 from tests.helpers import bearer
 from tests.sanction_helpers import breach
 from tests.schemes_helpers import make_user, project_number
@@ -111,6 +112,7 @@ async def _world(client, as_user, engine) -> tuple[dict[str, dict[str, str]], di
         "MTRX", None, institution_id=inst[101], scheme="researcher"))
     assert r.status_code == 201, r.text
     case = r.json()
+    commission = await delivered_commission(client, headers["contact_person"], headers["staff"])
     params = {
         "institution_id": inst[101], "agreement_id": str(agreement), "ident": "RESB", "role": "signatory",
         "request_id": str(request_id), "association_id": str(association), "token_id": str(token),
@@ -118,6 +120,7 @@ async def _world(client, as_user, engine) -> tuple[dict[str, dict[str, str]], di
         "case_id": case["id"], "lock_id": case["locks"][0]["id"], "decision": "approve", "file_path": "boa.css",
         "pdb_id": str(pdb), "scheme_id": str(scheme), "path": "openapi.yaml",
         "institution_201": inst[201], "institution_301": inst[301], "attempt_id": str(attempt.id),
+        "commission_id": commission,
     }
     return headers, params
 
