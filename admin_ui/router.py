@@ -14,7 +14,6 @@ from admin_ui.pages.activation import ActivationPages
 from admin_ui.pages.audit import AuditPages
 from admin_ui.pages.auth import LoginPages, LogoutPage, StepUpPage
 from admin_ui.pages.authority import AuthoritySchemePages
-
 from admin_ui.pages.commissions import CommissionPages
 from admin_ui.pages.institutions import AssociationActions, InstitutionPages
 from admin_ui.pages.me import HomePage, MyPages
