@@ -52,7 +52,7 @@ def test_transfer_pages_for_project_members_and_review_for_reviewers():
 
 
 def test_the_register_catalogue_for_everybody_and_its_maintenance_for_staff():
-    assert _hrefs(_viewer({"user"}))["data"] == ["/registers"]
+    assert _hrefs(_viewer({"user"}))["data"] == ["/commissions", "/registers"]  # a customer orders statistics
     assert "/staff/registers" not in _hrefs(_viewer({"user"})).get("office", [])
     assert "/staff/registers" in _hrefs(_viewer(set(), ["staff"]))["office"]
     assert [s.key for s in nav.sections(_viewer({"user"}))][:2] == ["mine", "data"]
