@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import presenters
 from api.schemas.common import Page, Status
 from api.schemas.system import AuditEntryView, AuditVerification, DecisionView
+from boa.history.replay import decision_at, parse_moment
 from boa.kernel import audit
 from boa.kernel.access import ACTIONS
 from boa.kernel.actor import Actor
@@ -27,7 +28,10 @@ class AccessController(Controller):
     tags = ["Decisions"]
 
     @get("/decision", opt={"service_clients": True})
-    async def decision(self, request: Request, ident: str, action: str, project: str | None = None) -> DecisionView:
+    async def decision(self, request: Request, ident: str, action: str, project: str | None = None,
+                       at: str | None = None) -> DecisionView:
+        """The decision now; with ``at`` (ISO 8601 with a time zone), as it was at that moment,
+        replayed from the history of the facts (issue 21)."""
         # The gateways' hot path: no injected session or actor (each costs a task on every
         # request); the session is made only when the cache cannot answer.
         actor: Actor = request.state.actor
@@ -39,6 +43,9 @@ class AccessController(Controller):
             raise ValidationFailed("An IDENT is 3 or 4 letters A-Z.", field="ident")
         if action != "login" and not project:
             raise ValidationFailed("project is required for this action.", field="project")
+        if at is not None:
+            moment = parse_moment(at, "at")
+            return presenters.decision(await decision_at(request_session(request), ident, action, project, moment))
         decision = await gateway_decision(request.app.state.access_cache, lambda: request_session(request),
                                           ident, action, project, actor=actor.label,
                                           request=cast(MutableMapping[str, Any], request.scope))
