@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import presenters
 from api.schemas.common import Page, Status
-from api.schemas.system import AuditEntryView, AuditVerification, DecisionView
+from api.schemas.system import AccessIntervalView, AuditEntryView, AuditVerification, DecisionView
+from boa.history import timeline
 from boa.history.replay import decision_at, parse_moment
 from boa.kernel import audit
 from boa.kernel.access import ACTIONS
@@ -20,6 +21,7 @@ from boa.kernel.actor import Actor
 from boa.kernel.decisions import gateway_decision
 from boa.kernel.domain import normalise_ident
 from boa.kernel.errors import PermissionDenied, ValidationFailed
+from boa.kernel.queries import parse_cursor, parse_limit
 from boa.web.auth import request_session, require_staff
 
 
@@ -50,6 +52,35 @@ class AccessController(Controller):
                                           ident, action, project, actor=actor.label,
                                           request=cast(MutableMapping[str, Any], request.scope))
         return presenters.decision(decision)
+
+
+class AccessHistoryController(Controller):
+    path = "/v1/access/history"
+    tags = ["Decisions"]
+
+    @get("/")
+    async def history(
+        self, db_session: AsyncSession, actor: Actor, project: str | None = None, ident: str | None = None,
+        start: Annotated[str | None, Parameter(query="from")] = None,
+        end: Annotated[str | None, Parameter(query="to")] = None,
+        limit: int | None = None, cursor: str | None = None,
+    ) -> Page[AccessIntervalView]:
+        """Who could reach ``project``, or what ``ident`` could reach, from ``from`` to ``to``
+        (ISO 8601 with a time zone; by default the last year): per person and project the
+        intervals of research access and transfer rights, and why each began and ended."""
+        if (project is None) == (ident is None):
+            raise ValidationFailed("Ask about one project or one IDENT.", field="project")
+        size, offset = parse_limit(limit, 100), parse_cursor(cursor) or 0
+        moments = (parse_moment(start, "from") if start else None, parse_moment(end, "to") if end else None)
+        if project is not None:
+            found = await timeline.for_project(db_session, actor=actor, number=project, start=moments[0],
+                                               end=moments[1])
+        else:
+            found = await timeline.for_person(db_session, actor=actor, ident=ident or "", start=moments[0],
+                                              end=moments[1])
+        shown = found[offset:offset + size]
+        more = str(offset + size) if offset + size < len(found) else None
+        return Page(items=[presenters.access_interval(i) for i in shown], next_cursor=more)
 
 
 class AuditController(Controller):

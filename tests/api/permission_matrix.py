@@ -119,6 +119,8 @@ MATRIX: dict[str, Rule] = {
     "POST /v1/tokens/{token_id}/lost": R(STAFF, "researcher"),
     # Decisions, audit, health
     "GET /v1/access/decision": R(STAFF, "service_client", query={"ident": "RESB", "action": "project_access", "project": "{number}"}),
+    # Access history: the office, and the responsible person for their own institution's projects
+    "GET /v1/access/history": R(STAFF, "responsible", query={"project": "{number}"}),
     "GET /v1/audit": R(STAFF),
     "GET /v1/audit/verify": R(STAFF),
     "GET /health": R(EVERYONE),
