@@ -219,3 +219,9 @@ REASONS.update({k: v for k, v in sanctions.SANCTION_REASONS.items() if k not in 
 ERRORS.update({k: v for k, v in onboarding.ONBOARDING_ERRORS.items() if k not in ERRORS})
 KINDS.update({"frequency": registers.FREQUENCIES, "register_state": registers.REGISTER_STATES})
 ERRORS.update({k: v for k, v in registers.ERRORS.items() if k not in ERRORS})
+
+# Why an interval of access began or ended (the access history's page): the decision's reasons,
+# and the two that only the history gives.
+KINDS["access_reason"] = {**REASONS, "history_started": N_("The access history began."),
+                          "window_start": N_("Already open at the start of the period.")}
+KINDS["access_action"] = {"project_access": N_("Research access"), "transfer": N_("Transfer rights")}

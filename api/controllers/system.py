@@ -68,18 +68,10 @@ class AccessHistoryController(Controller):
         """Who could reach ``project``, or what ``ident`` could reach, from ``from`` to ``to``
         (ISO 8601 with a time zone; by default the last year): per person and project the
         intervals of research access and transfer rights, and why each began and ended."""
-        if (project is None) == (ident is None):
-            raise ValidationFailed("Ask about one project or one IDENT.", field="project")
         size, offset = parse_limit(limit, 100), parse_cursor(cursor) or 0
-        moments = (parse_moment(start, "from") if start else None, parse_moment(end, "to") if end else None)
-        if project is not None:
-            found = await timeline.for_project(db_session, actor=actor, number=project, start=moments[0],
-                                               end=moments[1])
-        else:
-            found = await timeline.for_person(db_session, actor=actor, ident=ident or "", start=moments[0],
-                                              end=moments[1])
-        shown = found[offset:offset + size]
-        more = str(offset + size) if offset + size < len(found) else None
+        found = await timeline.asked(db_session, actor=actor, project=project, ident=ident, start=start, end=end)
+        shown = found.intervals[offset:offset + size]
+        more = str(offset + size) if offset + size < len(found.intervals) else None
         return Page(items=[presenters.access_interval(i) for i in shown], next_cursor=more)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.history.asof import Row, facts_from, load, overlapping
 from boa.history.models import fact_history as fh
-from boa.history.replay import check_moment, history_start
+from boa.history.replay import check_moment, history_start, parse_moment
 from boa.kernel import clock
 from boa.kernel.access import Decision, Facts, Reason, decide
 from boa.kernel.actor import Actor
@@ -50,6 +50,14 @@ class Interval:
 class Window:
     start: datetime
     end: datetime
+
+
+@dataclass(frozen=True)
+class History:
+    """The intervals found in the window asked about."""
+
+    window: Window
+    intervals: list[Interval]
 
 
 async def window(session: AsyncSession, start: datetime | None, end: datetime | None) -> Window:
@@ -147,7 +155,7 @@ async def _users_of(session: AsyncSession, user_ids: set[int]) -> dict[int, str]
 
 
 async def for_project(session: AsyncSession, *, actor: Actor, number: str, start: datetime | None,
-                      end: datetime | None) -> list[Interval]:
+                      end: datetime | None) -> History:
     """Per person who was on the project in the window, their intervals of access."""
     mine = await _reporting_institutions(session, actor)
     project = await session.scalar(select(Project).where(Project.number == int(number))) \
@@ -164,11 +172,11 @@ async def for_project(session: AsyncSession, *, actor: Actor, number: str, start
     out: list[Interval] = []
     for ident in sorted(set(idents.values())):
         out += await pair(session, ident, str(project.number), span, first)
-    return sorted(out, key=lambda i: (i.ident, i.action, i.start))
+    return History(span, sorted(out, key=lambda i: (i.ident, i.action, i.start)))
 
 
 async def for_person(session: AsyncSession, *, actor: Actor, ident: str, start: datetime | None,
-                     end: datetime | None) -> list[Interval]:
+                     end: datetime | None) -> History:
     """Per project the person was on in the window, their intervals of access."""
     mine = await _reporting_institutions(session, actor)
     normal = normalise_ident(ident)
@@ -192,5 +200,18 @@ async def for_person(session: AsyncSession, *, actor: Actor, ident: str, start: 
     for number, institution_id in sorted(projects):
         if mine is None or institution_id in mine:
             out += await pair(session, normal, str(number), span, first)
-    return sorted(out, key=lambda i: (i.project, i.action, i.start))
+    return History(span, sorted(out, key=lambda i: (i.project, i.action, i.start)))
 
+
+
+async def asked(session: AsyncSession, *, actor: Actor, project: str | None, ident: str | None,
+                start: str | None, end: str | None) -> History:
+    """The question as the API and the pages ask it: one project or one IDENT, and the period as
+    ISO 8601 text (empty: the default)."""
+    if bool(project) == bool(ident):
+        raise ValidationFailed("Ask about one project or one IDENT.", field="project")
+    since = parse_moment(start, "from") if start else None
+    until = parse_moment(end, "to") if end else None
+    if project:
+        return await for_project(session, actor=actor, number=project, start=since, end=until)
+    return await for_person(session, actor=actor, ident=ident or "", start=since, end=until)

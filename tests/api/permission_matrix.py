@@ -288,6 +288,7 @@ MATRIX: dict[str, Rule] = {
     "GET /staff/proposals": R(STAFF),
     "GET /staff/audit": R(STAFF),
     "GET /staff/reports/active-projects": R(STAFF),
+    "GET /staff/access-history": R(STAFF, query={"project": "{number}"}),
     # Sanctions pages (the open MTRX case above; a decision or an assessment waits for the report: 409)
     # Register catalogue pages: public to read, Research Services maintain
     "GET /registers": R(EVERYONE, query={"q": "bef"}),
