@@ -96,10 +96,15 @@ async def seed(url: str, users: int, start: datetime) -> int:
 
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
-        rows = list(history_rows(users, start))
-        await conn.copy_records_to_table("fact_history", records=rows, columns=COLUMNS)
+        count, batch = 0, []
+        for row in history_rows(users, start):
+            batch.append(row)
+            if len(batch) == 200_000:
+                await conn.copy_records_to_table("fact_history", records=batch, columns=COLUMNS)
+                count, batch = count + len(batch), []
+        await conn.copy_records_to_table("fact_history", records=batch, columns=COLUMNS)
         await conn.execute("ANALYZE fact_history")
-        return len(rows)
+        return count + len(batch)
     finally:
         await conn.close()
 
