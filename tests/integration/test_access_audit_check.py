@@ -8,11 +8,15 @@ import asyncio
 import json
 from datetime import timedelta
 
+from pyrad.packet import AccessAccept
+
 from boa.cli import main
 from boa.history import audit_check
 from boa.kernel import audit, clock
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import transaction
+from tests.helpers import DEMO_USERS, totp_now
+from tests.radius_helpers import ask, request
 from tests.sanction_helpers import breach
 from tests.transfer_helpers import APPROVED, CLEAN_TABLE, project_no, upload
 
@@ -23,8 +27,12 @@ async def _cli(capsys, *args: str) -> tuple[int, dict]:  # type: ignore[no-untyp
 
 
 async def test_a_normal_life_has_nothing_the_replay_denies_and_a_planted_act_is_found(
-        client, as_user, demo, gate, capsys):  # type: ignore[no-untyped-def]
+        client, as_user, demo, gate, radius, capsys):  # type: ignore[no-untyped-def]
     number = await project_no(demo, APPROVED)
+    challenge = await ask(radius, request("RESA", "7391"))  # a research-server login
+    accept = await ask(radius, request("RESA", totp_now(DEMO_USERS["RESA"]["totp_secret"]),
+                                       state=challenge["State"][0]))
+    assert accept.code == AccessAccept
     resa = await as_user("RESA")
     r = await upload(client, resa, number, [("antal.tab", CLEAN_TABLE)])
     assert r.status_code == 201, r.text
@@ -37,9 +45,9 @@ async def test_a_normal_life_has_nothing_the_replay_denies_and_a_planted_act_is_
 
     async with transaction(demo) as s:
         report = await audit_check.check(s)
-    assert report.checked == 2 and report.findings == [], report.as_dict()  # the submit and the download
+    assert report.checked == 3 and report.findings == [], report.as_dict()  # the login, submit and download
     code, out = await _cli(capsys)
-    assert code == 0 and out["findings"] == [] and out["checked"] == 2
+    assert code == 0 and out["findings"] == [] and out["checked"] == 3
 
     sanc = await as_user("SANC")
     r = await client.post("/v1/breaches", json=breach("RESA", number), headers=sanc)
@@ -49,7 +57,7 @@ async def test_a_normal_life_has_nothing_the_replay_denies_and_a_planted_act_is_
         planted = await audit.record(s, actor="user:RESA", action=AuditAction.TRANSFER_SUBMIT,
                                      subject=f"transfer:{tid}", project=number, approve=True)
     code, out = await _cli(capsys)
-    assert code == 1 and out["checked"] == 3, out
+    assert code == 1 and out["checked"] == 4, out
     [found] = out["findings"]
     assert found["seq"] == planted.seq and found["ident"] == "RESA" and found["project"] == number
     assert {x["code"] for x in found["reasons"]} == {"locked"}
