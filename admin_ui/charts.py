@@ -58,3 +58,31 @@ def grouped_bars(years: list[int], series: list[str], counts: dict[int, dict[str
         lx += 28 + 7 * len(str(label))
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text in it is escaped above)
+
+
+def timeline(lanes: list[tuple[str, list[tuple[float, float, bool]]]], *, title: str, start_label: str,
+             end_label: str, width: int = 760, lane_h: int = 22) -> Markup:
+    """One lane per row (a person or a project and an action): a bar for each interval, given as
+    fractions of the period (0..1); a red mark where an interval ended by a lock."""
+    left, right, top = 180, 16, 36
+    plot_w = width - left - right
+    height = top + lane_h * max(len(lanes), 1) + 28
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+             f'role="img" aria-labelledby="timeline-title"><title id="timeline-title">{escape(title)}</title>',
+             f'<text x="{left}" y="20" class="chart-title">{escape(title)}</text>']
+    for i, (label, bars) in enumerate(lanes):
+        y = top + i * lane_h
+        parts.append(f'<text x="{left - 6}" y="{y + lane_h * 0.7:.1f}" text-anchor="end" class="tick">'
+                     f'{escape(label)}</text>')
+        for start, end, locked in bars:
+            x, w = left + plot_w * start, max(plot_w * (end - start), 1.5)
+            parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{lane_h - 8}" '
+                         f'fill="{PALETTE[i % 2]}"/>')
+            if locked:
+                parts.append(f'<rect x="{x + w - 2:.1f}" y="{y + 1}" width="4" height="{lane_h - 2}" '
+                             f'fill="{PALETTE[5]}" class="lock-mark"/>')
+    axis_y = top + lane_h * max(len(lanes), 1) + 16
+    parts.append(f'<text x="{left}" y="{axis_y}" class="tick">{escape(start_label)}</text>')
+    parts.append(f'<text x="{left + plot_w}" y="{axis_y}" text-anchor="end" class="tick">{escape(end_label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 -- every text is escaped above

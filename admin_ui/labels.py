@@ -271,3 +271,9 @@ def fields_for(path: str) -> dict[str, str] | None:
     return None
 
 ERRORS.update({k: v for k, v in commissions.ERRORS.items() if k not in ERRORS})
+
+# Why an interval of access began or ended (the access history's page): the decision's reasons,
+# and the two that only the history gives.
+KINDS["access_reason"] = {**REASONS, "history_started": N_("The access history began."),
+                          "window_start": N_("Already open at the start of the period.")}
+KINDS["access_action"] = {"project_access": N_("Research access"), "transfer": N_("Transfer rights")}

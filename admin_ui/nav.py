@@ -125,6 +125,8 @@ NAV: tuple[NavItem, ...] = (
             N_("Every change, who made it and when; verify the hash chain.")),
     NavItem("staff_report", N_("Active projects per scheme"), "/staff/reports/active-projects", OFFICE, _staff,
             N_("Active projects per scheme per year, as a table and a chart.")),
+    NavItem("staff_access_history", N_("Access history"), "/staff/access-history", OFFICE, _staff,
+            N_("Who could reach a project, or what a person could reach, when and why; CSV export.")),
     NavItem("staff_review", N_("Output review"), "/staff/review", OFFICE,
             lambda v, p: v.actor.has_staff_role("review"),
             N_("Review flagged, unverifiable and sampled transferred files; mark each OK or a "

@@ -13,7 +13,8 @@ from api.schemas.people import (
     UserRequestView,
     UserView,
 )
-from api.schemas.system import AuditEntryView, DecisionView, ReasonView
+from api.schemas.system import AccessIntervalView, AuditEntryView, DecisionView, ReasonView
+from boa.history.timeline import Interval
 from boa.kernel.access import Decision, Reason
 from boa.kernel.clock import iso as ts
 from boa.kernel.models import AuditEntry
@@ -70,6 +71,13 @@ def reason(r: Reason) -> ReasonView:
 
 def decision(d: Decision) -> DecisionView:
     return DecisionView(allowed=d.allowed, reasons=[reason(r) for r in d.reasons])
+
+
+def access_interval(i: Interval) -> AccessIntervalView:
+    return AccessIntervalView(ident=i.ident, project=i.project, action=i.action, start=i.start.isoformat(),
+                              end=i.end.isoformat() if i.end else UNSET,
+                              began_because=[reason(r) for r in i.began_because],
+                              ended_because=[reason(r) for r in i.ended_because] if i.end else UNSET)
 
 
 def audit_entry(r: AuditEntry) -> AuditEntryView:

@@ -16,7 +16,12 @@ from api.controllers.projects import ProjectController, ReportController
 from api.controllers.proposals import ApprovalQueueController, ProposalController
 from api.controllers.registers import RegisterController
 from api.controllers.sanctions import BreachController, LockController
-from api.controllers.system import AccessController, AuditController, HealthController
+from api.controllers.system import (
+    AccessController,
+    AccessHistoryController,
+    AuditController,
+    HealthController,
+)
 from api.controllers.tokens import TokenController, UserTokenController
 from api.controllers.transfers import ReviewController, TransferController
 from api.controllers.users import UserController, UserRequestController
@@ -34,6 +39,7 @@ CONTROLLERS: tuple[type, ...] = (
     TokenController,
     UserTokenController,
     AccessController,
+    AccessHistoryController,
     AuditController,
     HealthController,
     TransferController,

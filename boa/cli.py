@@ -218,6 +218,17 @@ def cmd_access_decide(args: argparse.Namespace) -> int:
     return 0 if decision.allowed else 1
 
 
+def cmd_access_audit_check(args: argparse.Namespace) -> int:
+    """Checks on the past (issue 21): acts in the audit log the replayed decision denies."""
+    from boa.history import audit_check
+    from boa.history.replay import parse_moment
+
+    since = parse_moment(args.since, "since") if args.since else None
+    report = _in_transaction(lambda session: audit_check.check(session, since=since))
+    print(json.dumps(report.as_dict(), ensure_ascii=False))
+    return 1 if report.findings else 0
+
+
 def cmd_keys_rotate(_: argparse.Namespace) -> int:
     from tokens.service_clients import rotate_key
 
@@ -349,6 +360,10 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--action", default="login", choices=ACTIONS)
     decide.add_argument("--project", default=None)
     decide.set_defaults(func=cmd_access_decide)
+    audit_check = access.add_parser("audit-check", help="replay the decision behind every transfer, download and "
+                                    "research-server login in the audit log (exit 1 if any would have been denied)")
+    audit_check.add_argument("--since", default=None, help="only acts from this ISO 8601 time (with its zone)")
+    audit_check.set_defaults(func=cmd_access_audit_check)
     return parser
 
 

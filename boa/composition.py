@@ -12,6 +12,7 @@ from procrastinate import App, PsycopgConnector
 from sqlalchemy import MetaData
 
 import boa.commissions.models
+import boa.history.models
 import boa.people.models
 import boa.registers.models
 import boa.sanctions.models
@@ -44,7 +45,8 @@ from tokens.reminders import physical_token_not_activated
 # Every module that defines tables (the metadata is complete once they are imported).
 MODEL_MODULES = (kernel_models, boa.people.models, boa.registers.models, tokens.models,
                  tokens.radius.models, schemes.models,
-                 boa.transfers.models, boa.sanctions.models, boa.commissions.models)
+                 boa.transfers.models, boa.sanctions.models, boa.commissions.models,
+                 boa.history.models)
 
 # The reminders the worker sends every hour (each once: boa.kernel.reminders), in this order.
 REMINDERS: tuple[Reminder, ...] = (

@@ -15,6 +15,8 @@ from admin_ui.i18n import N_, gettext
 from admin_ui.labels import SCHEMES
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
+from boa.history import presenters as history_presenters
+from boa.history import timeline
 from boa.kernel.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
 from boa.kernel.errors import ValidationFailed
 from boa.kernel.queries import MAX_LIMIT
@@ -121,6 +123,29 @@ class StaffPages(Controller):
         items = await views.approval_queue(db_session, rows)
         return render(request, "staff_approvals.html", items=items, can={"transitions": ["approved", "under_review"],
                                                                            "comment_required": ["under_review"]})
+
+    @get("/access-history")
+    async def access_history(self, request: Request, db_session: AsyncSession, project: str | None = None,
+                             ident: str | None = None, start: Annotated[str | None, Parameter(query="from")] = None,
+                             end: Annotated[str | None, Parameter(query="to")] = None,
+                             export: str | None = None) -> Response:
+        """Who could reach a project, or what a person could reach: a timeline chart, the
+        intervals with why each began and ended, and the CSV export (``export=csv``)."""
+        viewer = viewer_of(request)
+        filters = {"project": project or "", "ident": ident or "", "from": start or "", "to": end or ""}
+        if not (project or ident):
+            return render(request, "staff_access_history.html", history=None, filters=filters, chart=None)
+        found = await timeline.asked(db_session, actor=viewer.actor, project=project, ident=ident, start=start,
+                                     end=end)
+        if export == "csv":
+            name = f"access-history-{project or ident}.csv"
+            return Response(history_presenters.as_csv(found.intervals), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        chart = charts.timeline(history_presenters.lanes(found, "ident" if project else "project"),
+                                title=gettext(viewer.lang, N_("Access over time")),
+                                start_label=found.window.start.date().isoformat(),
+                                end_label=found.window.end.date().isoformat())
+        return render(request, "staff_access_history.html", history=found, filters=filters, chart=chart)
 
     @get("/reports/active-projects")
     async def active_projects(self, request: Request, db_session: AsyncSession, first_year: int | None = None,

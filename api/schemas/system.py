@@ -24,6 +24,21 @@ class DecisionView(msgspec.Struct):
     reasons: list[ReasonView]
 
 
+class AccessIntervalView(msgspec.Struct, kw_only=True, rename={"start": "from", "end": "to"}):
+    """An interval in which ``ident`` had ``action`` (``project_access``: research access;
+    ``transfer``: transfer rights) on ``project``; ``to`` absent while it lasted past the asked
+    period. ``began_because``: the reasons of the denial that then stopped holding (or
+    ``history_started``/``window_start``); ``ended_because``: the reasons that came."""
+
+    ident: str
+    project: str
+    action: str
+    start: str
+    end: str | UnsetType = UNSET
+    began_because: list[ReasonView]
+    ended_because: list[ReasonView] | UnsetType = UNSET
+
+
 class AuditEntryView(msgspec.Struct):
     seq: int
     at: str

@@ -22,6 +22,12 @@ def travel(delta: timedelta) -> None:
     _offset += delta
 
 
+def offset() -> timedelta:
+    """How far :func:`travel` has moved the clock (zero outside tests): the database's clock for
+    the history of the decision's facts follows it (:mod:`boa.kernel.db`)."""
+    return _offset
+
+
 def reset() -> None:
     global _offset
     _offset = timedelta(0)

@@ -6,6 +6,7 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC
 
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
@@ -16,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
+from boa.kernel import clock
 from boa.kernel.settings import Settings, is_sqlite
 
 WRITE_QUEUE_TIMEOUT = 30.0
@@ -79,6 +81,32 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
             raise
 
 
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime on SQLite
+
+
+def boa_now_sqlite() -> str:
+    return clock.now().astimezone(UTC).strftime(SQLITE_TIME)
+
+
+def history_clock(engine: AsyncEngine) -> None:
+    """The database's clock for the history of the access decision's facts (``boa_now()`` in the
+    triggers of migration 0020) is BOA's clock. On SQLite ``boa_now()`` is this process's
+    :func:`boa.kernel.clock.now`; on PostgreSQL it is the transaction's ``now()`` plus the setting
+    ``boa.clock_offset``, which is set (for the transaction) only when tests have moved the clock,
+    so production pays no round trip for it."""
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine.sync_engine, "connect")
+        def _connect(dbapi_connection, _record):
+            dbapi_connection.create_function("boa_now", 0, boa_now_sqlite)
+    else:
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(conn):
+            moved = clock.offset()
+            if moved:
+                conn.exec_driver_sql(
+                    f"SELECT set_config('boa.clock_offset', '{moved.total_seconds():.6f} seconds', true)")
+
+
 def make_engine(settings: Settings) -> AsyncEngine:
     url = settings.database_url
     if is_sqlite(url):
@@ -88,6 +116,7 @@ def make_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(
             url, echo=settings.sql_echo, pool_size=10, max_overflow=20, pool_pre_ping=True
         )
+    history_clock(engine)
     return engine
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from boa.composition import metadata
 from boa.migrate import ours
+from boa.kernel.db import history_clock
 from boa.kernel.settings import get_settings
 
 config = context.config
@@ -28,6 +29,7 @@ def _run(connection: Connection) -> None:
 
 async def _online() -> None:
     engine = create_async_engine(_url())
+    history_clock(engine)  # a later migration that changes a tracked row writes its history
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

@@ -121,6 +121,8 @@ MATRIX: dict[str, Rule] = {
     "POST /v1/tokens/{token_id}/lost": R(STAFF, "researcher"),
     # Decisions, audit, health
     "GET /v1/access/decision": R(STAFF, "service_client", query={"ident": "RESB", "action": "project_access", "project": "{number}"}),
+    # Access history: the office, and the responsible person for their own institution's projects
+    "GET /v1/access/history": R(STAFF, "responsible", query={"project": "{number}"}),
     "GET /v1/audit": R(STAFF),
     "GET /v1/audit/verify": R(STAFF),
     "GET /health": R(EVERYONE),
@@ -359,6 +361,7 @@ MATRIX: dict[str, Rule] = {
     "GET /staff/audit": R(STAFF),
     "GET /staff/audit/export.csv": R(STAFF),
     "GET /staff/reports/active-projects": R(STAFF),
+    "GET /staff/access-history": R(STAFF, query={"project": "{number}"}),
     # Sanctions pages (the open MTRX case above; a decision or an assessment waits for the report: 409)
     # Register catalogue pages: public to read, Research Services maintain
     "GET /commissions": R(USERS),

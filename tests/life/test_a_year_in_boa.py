@@ -22,6 +22,7 @@ import sys
 from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -199,6 +200,7 @@ async def test_a_year_in_boa(client, db, smtp, sms_gateway):
         "datasets": ["BEF", "UDDA"], "end_date": (clock.now().date() + timedelta(days=3 * 365)).isoformat()})
     assert r.status_code == 201, r.text
     number = r.json()["number"]
+    proposed = clock.now()
     # Members are added one at a time, before the proposal leaves the contact person.
     r = await client.post(f"/v1/projects/{number}/members", headers=me, json={"ident": nina})
     assert r.status_code == 201, r.text
@@ -241,3 +243,13 @@ async def test_a_year_in_boa(client, db, smtp, sms_gateway):
     assert renewed["passed"] is True
     assert date.fromisoformat(renewed["certified_until"][:10]) > clock.now().date() + timedelta(days=360)
     assert (await office.decision(staff, nina, "project_access", number)) == {"allowed": True, "reasons": []}
+
+    # The project's access history tells exactly this year (issue 21): Nina could reach it from
+    # the approval until her certification expired, and again since she renewed it.
+    r = await client.get(f"/v1/access/history?project={number}&from={quote(proposed.isoformat())}", headers=staff)
+    assert r.status_code == 200, r.text
+    hers = [(i["action"], [x["code"] for x in i["began_because"]], [x["code"] for x in i.get("ended_because", [])],
+             "to" in i) for i in r.json()["items"] if i["ident"] == nina]
+    assert hers == [(action, began, ended, closed) for action in ("project_access", "transfer")
+                    for began, ended, closed in ((["project_not_approved"], ["certification_expired"], True),
+                                                 (["certification_expired"], [], False))], hers

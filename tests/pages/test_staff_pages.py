@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import text
+
+from boa.kernel import clock
+from tests.helpers import Sessions
+from tests.sanction_helpers import breach, labour
 
 
 async def test_staff_create_an_institution_and_an_agreement(people):
@@ -68,3 +73,31 @@ async def test_report_of_active_projects_with_a_chart(people):
     assert "Forskerordningen" in page.text and "Projektdatabaseordningen" in page.text
     assert (await staff.get("/staff/reports/active-projects?first_year=1900")).status_code == 422
     assert (await staff.get("/staff/reports/active-projects?first_year=abc")).status_code == 400
+
+
+async def test_access_history_page_chart_table_and_csv(people, demo, client):
+    """A project's access timeline (issue 21 item 5): a chart with the lock marked, the intervals
+    with why each began and ended, in Danish by default and in English, and the CSV export."""
+    number = await labour(client, await Sessions(client)("STAF"))
+    clock.travel(timedelta(days=3))
+    r = await client.post("/v1/breaches", json=breach("RESA", number), headers=await Sessions(client)("SANC"))
+    assert r.status_code == 201, r.text
+    clock.travel(timedelta(days=1))
+    staff = await people("STAF")
+    page = await staff.get(f"/staff/access-history?project={number}")
+    assert page.status_code == 200, page.text
+    assert "<svg" in page.text and 'class="lock-mark"' in page.text and "<script" not in page.text
+    assert "Forskningsadgang" in page.text and "Adgangen er spærret." in page.text
+    assert f"sag {r.json()['id']}" in page.text
+    csv_ = await staff.get(f"/staff/access-history?project={number}&export=csv")
+    assert csv_.headers["content-type"].startswith("text/csv")
+    lines = csv_.text.splitlines()
+    assert lines[0] == "ident,project,action,from,to,began_because,ended_because"
+    assert any(line.startswith(f"RESA,{number},project_access,") and f"locked(case {r.json()['id']})" in line
+               for line in lines), lines
+    bad = await staff.get(f"/staff/access-history?project={number}&to=2999-01-01T00:00:00%2B00:00")
+    assert bad.status_code == 422
+    assert (await staff.get("/staff/access-history")).status_code == 200
+    await staff.post("/language", {"lang": "en", "next_page": "/staff/access-history"})
+    english = await staff.get(f"/staff/access-history?project={number}")
+    assert "Research access" in english.text and "Access is locked." in english.text
