@@ -8,6 +8,7 @@ SQLAlchemy does not know, so only the database can tell the cache."""
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import re
 import sqlite3
@@ -20,7 +21,7 @@ from sqlalchemy import event, select, text
 
 from boa.composition import metadata
 from boa.kernel import clock
-from boa.kernel.access_cache import WATCHED_TABLES, AccessCache
+from boa.kernel.access_cache import WATCHED_COLUMNS, WATCHED_TABLES, AccessCache
 from boa.kernel.db import transaction
 from boa.kernel.decisions import gateway_decision, load_facts
 from boa.people.models import User
@@ -28,6 +29,8 @@ from boa.sanctions.models import Lock
 from schemes.projects.models import Project, ProjectMember
 from tests.api.test_service_clients import _token
 from tokens.service_clients import create_client
+
+precise = importlib.import_module("boa.migrations.versions.0017_precise_access_notices")
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -129,9 +132,12 @@ async def test_the_triggers_cover_exactly_the_watched_tables(demo):
     if demo.dialect.name != "postgresql":
         pytest.skip("the change notices are PostgreSQL triggers")
     async with demo.connect() as conn:
-        rows = await conn.execute(text("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                                       "WHERE t.tgname = 'boa_access_changed'"))
-        assert {r[0] for r in rows} == set(WATCHED_TABLES)
+        rows = (await conn.execute(text("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                                        "WHERE t.tgname LIKE 'boa_access_%'"))).all()
+    for what in ("insert", "update", "delete", "truncate"):
+        assert {table for table, name in rows if name == f"boa_access_{what}"} == set(WATCHED_TABLES), what
+    assert set(WATCHED_TABLES) == set(WATCHED_COLUMNS) == set(precise.COLUMNS)
+    assert WATCHED_COLUMNS == precise.COLUMNS
 
 
 async def test_a_repeated_decision_is_answered_without_the_database(client, gateway, cache, demo):
