@@ -92,7 +92,9 @@ def statement(ident: str, action: str, project: str | None, now: datetime) -> An
     covers = [Lock.user_id == user_id]
     if action in PROJECT_ACTIONS and project and is_number(project):
         number = int(project)
-        found = select(Project).where(Project.number == number).subquery()
+        found = select(Project.id, Project.number, Project.institution_id, Project.deleted, Project.scheme,
+                       Project.state, Project.kind, Project.approved_at, Project.closed_at,
+                       Project.end_date).where(Project.number == number).subquery()
         parts.append(
             _row("project", n1=found.c.id, n2=found.c.number, n3=found.c.institution_id, n4=_as_int(found.c.deleted),
                  s1=found.c.scheme, s2=found.c.state, s3=found.c.kind, s4=ProjectMember.state,

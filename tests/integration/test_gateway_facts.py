@@ -11,14 +11,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import Column, Table, select, update
+from sqlalchemy.sql import visitors
 
 from boa.kernel import clock
 from boa.kernel.access import decide
 from boa.kernel.db import transaction
 from boa.kernel.decisions import load_facts
 from boa.people.models import Association, User
-from boa.sanctions.gateway_facts import load_gateway_facts
+from boa.kernel.access_cache import WATCHED_COLUMNS
+from boa.sanctions.gateway_facts import load_gateway_facts, statement
 from boa.sanctions.models import Lock
 from schemes.authority.models import PurposeDescription
 from schemes.project_database.models import ProjectDatabase
@@ -74,6 +76,20 @@ async def test_a_miss_is_one_statement(demo, frozen):
         with Statements(demo) as statements:
             facts = await load_gateway_facts(connection, "RESA", "transfer", numbers[0])
     assert facts.exists and len(statements.seen) == 1
+
+
+def test_the_statement_reads_only_watched_columns():
+    """What it reads is what the triggers watch (a column read but not watched would leave an
+    entry stale when it changes); a column watched but not read only costs a notice."""
+    read: set[tuple[str, str]] = set()
+    for action in ("login", "transfer"):
+        for element in visitors.iterate(statement("RESA", action, "703794", clock.now())):
+            if isinstance(element, Column) and isinstance(element.table, Table):
+                read.add((element.table.name, element.name))
+    assert {("users", "staff_roles"), ("locks", "scheme"), ("authority_purposes", "valid_until")} <= read
+    for table, column in read:
+        assert table in WATCHED_COLUMNS, table
+        assert WATCHED_COLUMNS[table] is None or column in WATCHED_COLUMNS[table] or column == "id", (table, column)
 
 
 async def _shuffle(engine, rng: random.Random, now: datetime) -> None:  # type: ignore[no-untyped-def]
