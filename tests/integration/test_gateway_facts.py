@@ -16,10 +16,10 @@ from sqlalchemy.sql import visitors
 
 from boa.kernel import clock
 from boa.kernel.access import decide
+from boa.kernel.access_cache import WATCHED_COLUMNS
 from boa.kernel.db import transaction
 from boa.kernel.decisions import load_facts
 from boa.people.models import Association, User
-from boa.kernel.access_cache import WATCHED_COLUMNS
 from boa.sanctions.gateway_facts import load_gateway_facts, statement
 from boa.sanctions.models import Lock
 from schemes.authority.models import PurposeDescription
