@@ -28,6 +28,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -77,8 +78,22 @@ def _as_int(flag: Any) -> Any:
     return case((flag, 1), else_=0)
 
 
-def statement(ident: str, action: str, project: str | None, now: datetime) -> Any:
-    """One statement for the facts of ``ident`` (and ``project``, for the project actions)."""
+def statement(project_action: bool) -> Any:
+    """The statement for the facts of ``:ident`` at ``:now`` (and of project ``:number``, for a
+    project action), built once per shape: SQLAlchemy then finds its compiled form and asyncpg
+    its prepared statement without walking the statement again."""
+    built = _BUILT.get(project_action)
+    if built is None:
+        built = _BUILT[project_action] = _build(project_action)
+    return built
+
+
+_BUILT: dict[bool, Any] = {}
+
+
+def _build(project_action: bool) -> Any:
+    ident = bindparam("ident", type_=String)
+    now = bindparam("now", type_=DateTimeUTC)
     user_id = select(User.id).where(User.ident == ident).scalar_subquery()
     n_approved = (select(func.count(Association.id))
                   .where(Association.user_id == User.id, Association.state == "approved").scalar_subquery())
@@ -90,8 +105,8 @@ def statement(ident: str, action: str, project: str | None, now: datetime) -> An
                   s1=cast(User.staff_roles, String), t1=User.certification_expires_at)
              .where(User.ident == ident)]
     covers = [Lock.user_id == user_id]
-    if action in PROJECT_ACTIONS and project and is_number(project):
-        number = int(project)
+    if project_action:
+        number = bindparam("number", type_=Integer)
         found = select(Project.id, Project.number, Project.institution_id, Project.deleted, Project.scheme,
                        Project.state, Project.kind, Project.approved_at, Project.closed_at,
                        Project.end_date).where(Project.number == number).subquery()
@@ -147,7 +162,11 @@ async def load_gateway_facts(connection: AsyncConnection, ident: str, action: st
     now = clock.now()
     ident = normalise_ident(ident) or ident
     facts = Facts(now=now, ident=ident)
-    rows = (await connection.execute(statement(ident, action, project, now))).all()
+    project_action = bool(action in PROJECT_ACTIONS and project and is_number(project))
+    parameters = {"ident": ident, "now": now, "number": int(project) if project_action and project else None}
+    if not project_action:
+        del parameters["number"]
+    rows = (await connection.execute(statement(project_action), parameters)).all()
     user = next((r for r in rows if r.kind == "user"), None)
     if user is None:
         return facts
