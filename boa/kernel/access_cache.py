@@ -53,7 +53,8 @@ from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import Pool
 
 from boa.kernel import clock
@@ -93,6 +94,7 @@ HEARTBEAT_SECONDS = 1.0
 # Entries are served only this long after the listening connection last heard its own heartbeat.
 HEARTBEAT_GRACE_SECONDS = 3.0
 MAX_ENTRIES = 10_000
+READER_POOL = 10
 
 _CACHES: weakref.WeakSet[AccessCache] = weakref.WeakSet()
 _CHECKED = "boa.access_cache_checked"
@@ -136,6 +138,7 @@ class AccessCache:
         self._index: dict[str, set[Hashable]] = {}
         self._source: _Source | None = None
         self._stamp_seen = -1
+        self.reader: AsyncEngine | None = None  # PostgreSQL: where a miss is read (read)
         _CACHES.add(self)
 
     # -- lookups ---------------------------------------------------------------------------
@@ -223,7 +226,26 @@ class AccessCache:
                 self._drop(key)
 
     # -- the source of change notices -----------------------------------------------------
+    async def read(self, work: Callable[[AsyncConnection], Awaitable[Any]]) -> Any:
+        """``await work(connection)`` on a connection of :attr:`reader` (PostgreSQL): no
+        transaction (one statement is its own snapshot), no ping before it; a connection found
+        dead is replaced and the work done once more."""
+        assert self.reader is not None
+        for attempt in (1, 2):
+            try:
+                async with self.reader.connect() as connection:
+                    return await work(connection)
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
+
     async def start(self, engine: AsyncEngine) -> None:
+        if engine.dialect.name == "postgresql" and self.reader is None:
+            # A miss reads one statement: on a pool of its own in autocommit, a round trip instead
+            # of four (the ping, BEGIN, the statement, COMMIT).
+            self.reader = create_async_engine(engine.url, pool_size=READER_POOL, max_overflow=READER_POOL,
+                                              pool_pre_ping=False, isolation_level="AUTOCOMMIT")
         if self.max_age <= 0 or self._source is not None:
             return
         _watch_local_commits()
@@ -242,6 +264,9 @@ class AccessCache:
         self.invalidate()
         if source is not None:
             await source.stop()
+        reader, self.reader = self.reader, None
+        if reader is not None:
+            await reader.dispose()
 
 
 class _Source(Protocol):

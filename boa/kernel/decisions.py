@@ -91,6 +91,8 @@ async def gateway_decision(cache: AccessCache, session: Callable[[], AsyncSessio
         one_statement = extensions.current().gateway_facts
         if one_statement is None:
             return await load_facts(session(), ident, action, project)
+        if cache.reader is not None:
+            return await cache.read(lambda connection: one_statement(connection, ident, action, project))
         return await one_statement(await session().connection(), ident, action, project)
 
     facts = await cache.fetch(key, load, request, keys=lambda found: fact_keys(found, action, project))
