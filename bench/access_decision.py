@@ -32,9 +32,8 @@ import json
 import time
 import urllib.parse
 
-from login import argon_env
-
 from _common import Connection, Server, fresh_postgres, prepare_env, sqlite_url, summary, tmp_var_dir
+from login import argon_env
 
 
 async def seed(url: str) -> tuple[str, str, str]:
@@ -130,7 +129,7 @@ async def seed_mix(url: str) -> dict:
             {"ident": ident, "name": f"Bench {ident}", "pin_hash": pin_hash, "staff_roles": [],
              "user_agreement_version": version, "certified_at": now,
              "certification_expires_at": now.replace(year=now.year + 1)} for ident in idents])
-        ids = dict((await s.execute(select(User.ident, User.id).where(User.ident.in_(idents)))).tuples().all())
+        ids = dict((await s.execute(select(User.ident, User.id).where(User.ident.in_(idents)))).all())
         await s.execute(insert(Association), [
             {"user_id": ids[i], "institution_id": institution, "state": "approved", "requested_by_id": ids[i],
              "decided_at": now} for i in idents])
@@ -149,7 +148,7 @@ async def seed_mix(url: str) -> dict:
              "state": "approved", "approved_at": now, "datasets": [], "end_date": now.date().replace(year=now.year + 2)}
             for n in numbers])
         projects = dict((await s.execute(select(Project.number, Project.id)
-                                         .where(Project.number.in_(numbers)))).tuples().all())
+                                         .where(Project.number.in_(numbers)))).all())
         pairs: list[tuple[str, int]] = []
         rows = []
         for ident in idents:
@@ -277,7 +276,7 @@ async def main_mix(args: argparse.Namespace) -> None:
         background = [asyncio.create_task(logins(server.port, world["secrets"], args.logins_per_second, stop)),
                       asyncio.create_task(admin_changes(url, world["user_ids"], stop))]
         await load(server.port, "/health/ping", {}, args.connections, 1.0)
-        await load_paths(server.port, paths, auth, args.connections, 2.0)
+        await load_paths(server.port, paths, auth, args.connections, args.warmup)
         cpu0 = server.cpu_seconds()
         bare = await load(server.port, "/health/ping", {}, args.connections, args.seconds)
         cpu1 = server.cpu_seconds()
@@ -343,6 +342,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--mix", action="store_true", help="real traffic: 10,000 users, logins and changes meanwhile")
     parser.add_argument("--pairs", choices=("members", "any"), default="members")
+    parser.add_argument("--warmup", type=float, default=10.0, help="--mix: seconds of decisions before measuring")
     parser.add_argument("--logins-per-second", type=float, default=20.0)
     parser.add_argument("--argon", default=None, help="MEMORY_KIB,TIME_COST for the logins (default: BOA's)")
     args = parser.parse_args()

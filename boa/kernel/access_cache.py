@@ -46,7 +46,7 @@ import time
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, MutableMapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -93,7 +93,7 @@ PROJECT_ACTIONS = ("project_access", "transfer")
 HEARTBEAT_SECONDS = 1.0
 # Entries are served only this long after the listening connection last heard its own heartbeat.
 HEARTBEAT_GRACE_SECONDS = 3.0
-MAX_ENTRIES = 10_000
+MAX_ENTRIES = 50_000
 READER_POOL = 10
 
 _CACHES: weakref.WeakSet[AccessCache] = weakref.WeakSet()
@@ -429,7 +429,7 @@ class _MachineStamp:
         self.path = path
 
     @contextlib.contextmanager
-    def _locked(self):  # type: ignore[no-untyped-def]
+    def _locked(self) -> Iterator[None]:
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         try:
             yield

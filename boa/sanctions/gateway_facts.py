@@ -25,7 +25,6 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     Date,
     Integer,
-    Select,
     String,
     and_,
     bindparam,
@@ -65,7 +64,7 @@ _TYPES: dict[str, Any] = {**dict.fromkeys(INTS, Integer), **dict.fromkeys(STRS, 
                           **dict.fromkeys(TIMES, DateTimeUTC), **dict.fromkeys(DATES, Date)}
 
 
-def _row(kind: str, **slots: Any) -> Select[Any]:
+def _row(kind: str, **slots: Any) -> Any:
     columns = [literal(kind, String).label("kind")]
     for name, type_ in _TYPES.items():
         value = slots.pop(name, None)
