@@ -180,7 +180,9 @@ class AccessCache:
     def put(self, key: Hashable, value: Any, generation: int, keys: Iterable[str] = ()) -> None:
         """Stores ``value`` read in ``generation`` under ``keys`` (what a change names to drop it)
         unless a change was noticed since."""
-        if generation != self.generation or not self.enabled:
+        # Whether anything changed first (it may drop keys and move the generation), then whether
+        # the generation moved since the value was read: a read overtaken by a change is not kept.
+        if not self.enabled or generation != self.generation:
             return
         self._drop(key)
         tags = frozenset(keys)
