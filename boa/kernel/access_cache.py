@@ -246,8 +246,13 @@ class AccessCache:
         if engine.dialect.name == "postgresql" and self.reader is None:
             # A miss reads one statement: on a pool of its own in autocommit, a round trip instead
             # of four (the ping, BEGIN, the statement, COMMIT).
-            self.reader = create_async_engine(engine.url, pool_size=READER_POOL, max_overflow=READER_POOL,
-                                              pool_pre_ping=False, isolation_level="AUTOCOMMIT")
+            # The statement is prepared once per connection and planned once (a generic plan: its
+            # lookups are by unique keys); PostgreSQL's custom plans cost ~2 ms of planning a miss.
+            self.reader = create_async_engine(
+                engine.url, pool_size=READER_POOL, max_overflow=READER_POOL, pool_pre_ping=False,
+                isolation_level="AUTOCOMMIT",
+                connect_args={"server_settings": {"plan_cache_mode": "force_generic_plan",
+                                                  "application_name": "boa-access-reader"}})
         if self.max_age <= 0 or self._source is not None:
             return
         _watch_local_commits()
