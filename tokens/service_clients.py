@@ -191,7 +191,8 @@ async def client_from_jwt(session: Callable[[], AsyncSession], token: str, cache
         return bool(await session().scalar(select(ServiceClient.active)
                                            .where(ServiceClient.client_id == claims["sub"])))
 
-    active = await cache.fetch(("client", claims["sub"]), load, request) if cache is not None else await load()
+    active = (await cache.fetch(("client", claims["sub"]), load, request, keys=lambda _: (f"c:{claims['sub']}",))
+              if cache is not None else await load())
     if not active:
         raise NotAuthenticated("The client is not active.", code="invalid_token")
     return str(claims["sub"]), frozenset(str(claims.get("scope", "")).split())

@@ -1,24 +1,30 @@
 """A per-worker cache of what the access decision reads, for the gateways' decision endpoint.
 
 The remote-desktop and transfer gateways ask ``GET /v1/access/decision`` for the same users again
-and again; without a cache every answer costs four database round trips. The cache keeps the
-*facts* (never the decision: :func:`boa.kernel.access.decide` runs on every request with the current
-time) and the service clients' active flag, and drops everything when anything they are read
-from changes:
+and again. The cache keeps the *facts* (never the decision: :func:`boa.kernel.access.decide` runs
+on every request with the current time) and the service clients' active flag, each entry under
+the keys of what it was read from (:func:`fact_keys`: ``u:<user id>``, ``m:<user>:<project>``,
+``p:<project id>``, ``i:<institution>``, ``s:<institution>:<scheme>``, ``n:<IDENT>`` and
+``pn:<number>`` for a user or project not found, ``c:<client id>``), and drops the entries under
+the keys a change names (``*``: everything):
 
-* PostgreSQL: migration 0006 puts a statement trigger on every table in :data:`WATCHED_TABLES`
-  that sends ``NOTIFY boa_access`` (delivered when the writing transaction commits, also for
-  writes from other workers, the CLI or psql). Each worker LISTENs on one connection of its own
+* PostgreSQL: migration 0017 puts statement triggers with transition tables on every table in
+  :data:`WATCHED_TABLES` that send ``NOTIFY boa_access, '<key>,<key>,...'`` (delivered when the
+  writing transaction commits, also for writes from other workers, the CLI or psql); an update
+  that changes none of the table's :data:`WATCHED_COLUMNS` (a login's TOTP counter) names
+  nothing. The triggers also gather the keys in the transaction's ``boa.access_keys`` setting,
+  which a committing BOA process reads for the machine's stamp below. Each worker LISTENs on one connection of its own
   and every second sends itself a notice that it must hear back; entries are served only within
   3 seconds of the last one heard, so a lost or silent connection turns the cache off instead of
   leaving it stale.
 * SQLite: ``PRAGMA data_version`` on a connection of its own changes whenever another connection
   commits; it is read (a few microseconds, no lock) before every lookup, so a change is seen
   by the very next request.
-* On one machine, a commit that wrote anything through SQLAlchemy drops the caches of every
-  BOA process there before its answer is sent (a stamp in a memory-mapped file under the var
-  dir, compared on every lookup), so no worker of the machine answers from before a change
-  that any of them has confirmed; the notices above reach the other machines.
+* On one machine, a commit through SQLAlchemy that changed what the decision reads drops the
+  entries under its keys in every BOA process there before its answer is sent (a ring of
+  recent keys in a memory-mapped file under the var dir, whose head is compared on every
+  lookup; SQLite and a ring overrun mean everything), so no worker of the machine answers from
+  before a change that any of them has confirmed; the notices above reach the other machines.
 
 The facts do not depend on the time except through the day (the authority scheme's current
 purpose description), so an entry is kept for the day it was read on and at most
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import mmap
 import os
@@ -39,17 +46,19 @@ import time
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, MutableMapping
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, MutableMapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import Pool
 
 from boa.kernel import clock
+from boa.kernel.access import Facts
 
 log = logging.getLogger("boa.kernel.access_cache")
 
@@ -59,13 +68,61 @@ CHANNEL = "boa_access"
 WATCHED_TABLES = ("users", "associations", "institution_roles", "tokens", "projects", "project_members",
                   "authority_schemes", "authority_purposes", "project_databases", "locks", "service_clients",
                   "user_agreement_versions")
+# The columns whose change can change a fact, per table (None: any column); the key columns the
+# triggers name are among them. Migration 0017 writes its triggers from a copy of this;
+# tests/integration/test_access_cache.py checks that the two agree and that the gateways' statement
+# reads nothing else.
+WATCHED_COLUMNS: dict[str, tuple[str, ...] | None] = {
+    "users": ("id", "ident", "active", "pin_hash", "staff_roles", "user_agreement_version",
+              "certification_expires_at"),
+    "associations": ("user_id", "state"),
+    "institution_roles": ("user_id",),
+    "tokens": ("user_id", "state"),
+    "projects": ("id", "number", "institution_id", "scheme", "kind", "state", "end_date", "approved_at",
+                 "closed_at", "deleted"),
+    "project_members": ("user_id", "project_id", "state"),
+    "authority_schemes": ("id", "project_id", "agreement"),
+    "authority_purposes": ("scheme_id", "version", "valid_from", "valid_until"),
+    "project_databases": ("institution_id", "state", "end_date", "closed_at"),
+    "locks": None,
+    "service_clients": ("client_id", "active"),
+    "user_agreement_versions": None,
+}
+EVERYTHING = "*"
+PROJECT_ACTIONS = ("project_access", "transfer")
 HEARTBEAT_SECONDS = 1.0
 # Entries are served only this long after the listening connection last heard its own heartbeat.
 HEARTBEAT_GRACE_SECONDS = 3.0
-MAX_ENTRIES = 10_000
+MAX_ENTRIES = 50_000
+READER_POOL = 10
 
 _CACHES: weakref.WeakSet[AccessCache] = weakref.WeakSet()
 _CHECKED = "boa.access_cache_checked"
+
+
+def fact_keys(facts: Facts, action: str, project: str | None) -> frozenset[str]:
+    """The keys a change to what ``facts`` were read from names (see the triggers of migration
+    0017): the user (or the IDENT not found); for a project action the project, the membership,
+    its institution and scheme at the institution (the locks, the project database), or the
+    number not found."""
+    if not facts.exists:
+        return frozenset((f"n:{facts.ident}",))
+    keys = {f"u:{facts.user_id}"}
+    found = facts.project
+    if found is not None:
+        keys |= {f"p:{found.id}", f"m:{facts.user_id}:{found.id}", f"i:{found.institution_id}",
+                 f"s:{found.institution_id}:{found.scheme}"}
+    elif action in PROJECT_ACTIONS and project:
+        keys.add(f"pn:{project.strip()}")
+    return frozenset(keys)
+
+
+def parse_keys(payload: str) -> frozenset[str] | None:
+    """The keys a notice or a stamp record names; None means everything."""
+    keys = frozenset(k for k in payload.split(",") if k)
+    if not keys or EVERYTHING in keys or any(":" not in k for k in keys):
+        return None  # an empty or unknown payload (a table's name, from before 0017) drops everything
+    return keys
 
 
 class AccessCache:
@@ -76,9 +133,12 @@ class AccessCache:
         self.generation = 0
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[Hashable, tuple[Any, date, float]] = OrderedDict()
+        self.dropped = 0  # entries dropped by a change that named them
+        self._entries: OrderedDict[Hashable, tuple[Any, date, float, frozenset[str]]] = OrderedDict()
+        self._index: dict[str, set[Hashable]] = {}
         self._source: _Source | None = None
-        self._stamp_seen = b""
+        self._stamp_seen = -1
+        self.reader: AsyncEngine | None = None  # PostgreSQL: where a miss is read (read)
         _CACHES.add(self)
 
     # -- lookups ---------------------------------------------------------------------------
@@ -87,10 +147,10 @@ class AccessCache:
         if self.max_age <= 0 or self._source is None:
             return False
         if _STAMP is not None:
-            stamp = _STAMP.read()
-            if stamp != self._stamp_seen:
-                self._stamp_seen = stamp
-                self.invalidate()
+            head = _STAMP.head()
+            if head != self._stamp_seen:
+                seen, self._stamp_seen = self._stamp_seen, head
+                self.invalidate(_STAMP.keys_since(seen, head))
         return self._source.usable()
 
     def get(self, key: Hashable, request: MutableMapping[str, Any] | None = None) -> Any | None:
@@ -108,41 +168,91 @@ class AccessCache:
         if entry is None:
             self.misses += 1
             return None
-        value, day, born = entry
+        value, day, born, _keys = entry
         if day != clock.now().date() or time.monotonic() - born > self.max_age:
-            del self._entries[key]
+            self._drop(key)
             self.misses += 1
             return None
         self._entries.move_to_end(key)
         self.hits += 1
         return value
 
-    def put(self, key: Hashable, value: Any, generation: int) -> None:
-        """Stores ``value`` read in ``generation`` unless a change was noticed since."""
-        if generation != self.generation or not self.enabled:
+    def put(self, key: Hashable, value: Any, generation: int, keys: Iterable[str] = ()) -> None:
+        """Stores ``value`` read in ``generation`` under ``keys`` (what a change names to drop it)
+        unless a change was noticed since."""
+        # Whether anything changed first (it may drop keys and move the generation), then whether
+        # the generation moved since the value was read: a read overtaken by a change is not kept.
+        if not self.enabled or generation != self.generation:
             return
-        self._entries[key] = (value, clock.now().date(), time.monotonic())
-        self._entries.move_to_end(key)
+        self._drop(key)
+        tags = frozenset(keys)
+        self._entries[key] = (value, clock.now().date(), time.monotonic(), tags)
+        for tag in tags:
+            self._index.setdefault(tag, set()).add(key)
         if len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+            self._drop(next(iter(self._entries)))
 
     async def fetch(self, key: Hashable, load: Callable[[], Awaitable[Any]],
-                    request: MutableMapping[str, Any] | None = None) -> Any:
-        """The value for ``key`` from the cache, else ``await load()``, kept unless a change was
-        noticed while it was loaded."""
+                    request: MutableMapping[str, Any] | None = None,
+                    keys: Callable[[Any], Iterable[str]] | None = None) -> Any:
+        """The value for ``key`` from the cache, else ``await load()``, kept under ``keys(value)``
+        unless a change was noticed while it was loaded."""
         value = self.get(key, request)
         if value is None:
             generation = self.generation
             value = await load()
-            self.put(key, value, generation)
+            self.put(key, value, generation, keys(value) if keys is not None else ())
         return value
 
-    def invalidate(self) -> None:
+    def _drop(self, key: Hashable) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            for tag in entry[3]:
+                held = self._index.get(tag)
+                if held is not None:
+                    held.discard(key)
+                    if not held:
+                        del self._index[tag]
+
+    def invalidate(self, keys: Iterable[str] | None = None) -> None:
+        """Drops the entries under any of ``keys``; None drops everything. Either way a value
+        being read now is not kept (the generation changes)."""
         self.generation += 1
-        self._entries.clear()
+        if keys is None:
+            self._entries.clear()
+            self._index.clear()
+            return
+        for tag in keys:
+            for key in self._index.pop(tag, ()):
+                self.dropped += 1
+                self._drop(key)
 
     # -- the source of change notices -----------------------------------------------------
+    async def read(self, work: Callable[[AsyncConnection], Awaitable[Any]]) -> Any:
+        """``await work(connection)`` on a connection of :attr:`reader` (PostgreSQL): no
+        transaction (one statement is its own snapshot), no ping before it; a connection found
+        dead is replaced and the work done once more."""
+        assert self.reader is not None
+        for attempt in (1, 2):
+            try:
+                async with self.reader.connect() as connection:
+                    return await work(connection)
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
+
     async def start(self, engine: AsyncEngine) -> None:
+        if engine.dialect.name == "postgresql" and self.reader is None:
+            # A miss reads one statement: on a pool of its own in autocommit, a round trip instead
+            # of four (the ping, BEGIN, the statement, COMMIT).
+            # The statement is prepared once per connection and planned once (a generic plan: its
+            # lookups are by unique keys); PostgreSQL's custom plans cost ~2 ms of planning a miss.
+            self.reader = create_async_engine(
+                engine.url, pool_size=READER_POOL, max_overflow=READER_POOL, pool_pre_ping=False,
+                isolation_level="AUTOCOMMIT",
+                connect_args={"server_settings": {"plan_cache_mode": "force_generic_plan",
+                                                  "application_name": "boa-access-reader"}})
         if self.max_age <= 0 or self._source is not None:
             return
         _watch_local_commits()
@@ -161,6 +271,9 @@ class AccessCache:
         self.invalidate()
         if source is not None:
             await source.stop()
+        reader, self.reader = self.reader, None
+        if reader is not None:
+            await reader.dispose()
 
 
 class _Source(Protocol):
@@ -230,7 +343,7 @@ class _PostgresNotices(_Source):
             if payload == self.expected:
                 self.heard.set()
             return
-        self.cache.invalidate()
+        self.cache.invalidate(parse_keys(payload))
 
     def _lost(self, *_: Any) -> None:
         self.alive_until = 0.0
@@ -299,31 +412,75 @@ class _PostgresNotices(_Source):
 
 # -- commits on this machine ------------------------------------------------------------------
 class _MachineStamp:
-    """Eight bytes in a file that every BOA process of this machine maps into memory. A process
-    whose commit wrote anything puts fresh random bytes there before it answers, and every
-    lookup compares (a memory read), so every worker of the machine sees a change made through
-    any of them by its next request, without waiting for PostgreSQL's notice."""
+    """A ring of the keys recent commits changed, in a file that every BOA process of this
+    machine maps into memory: an 8-byte head (the number of the newest record), then
+    :attr:`SLOTS` records of (number, length, keys). A process whose commit changed what the
+    decision reads writes a record before it answers, and every lookup compares the head (a
+    memory read) and drops the entries under the keys of the records it has not seen, so every
+    worker of the machine sees a change made through any of them by its next request, without
+    waiting for PostgreSQL's notice. A record that was overwritten before it was read, or torn
+    while it was read, or too long for its slot, drops everything."""
 
-    SIZE = 8
+    SLOTS = 256
+    SLOT = 512
+    HEAD = 8
+    SIZE = HEAD + SLOTS * SLOT
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            if os.fstat(fd).st_size < self.SIZE:
-                os.ftruncate(fd, self.SIZE)
-            self.map = mmap.mmap(fd, self.SIZE)
-        finally:
-            os.close(fd)
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        with self._locked():
+            if os.fstat(self.fd).st_size < self.SIZE:
+                os.ftruncate(self.fd, self.SIZE)
+        self.map = mmap.mmap(self.fd, self.SIZE)
         self.path = path
 
-    def read(self) -> bytes:
-        return self.map[: self.SIZE]
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
 
-    def touch(self) -> bytes:
-        stamp = os.urandom(self.SIZE)
-        self.map[: self.SIZE] = stamp
-        return stamp
+    def head(self) -> int:
+        return int.from_bytes(self.map[: self.HEAD], "little")
+
+    def _slot(self, number: int) -> int:
+        return self.HEAD + (number % self.SLOTS) * self.SLOT
+
+    def touch(self, keys: str = EVERYTHING) -> int:
+        """Writes a record naming ``keys`` (comma-separated; ``*`` everything); returns its number."""
+        data = keys.encode()
+        if len(data) > self.SLOT - 12:
+            data = EVERYTHING.encode()
+        with self._locked():
+            number = self.head() + 1
+            at = self._slot(number)
+            self.map[at: at + 8] = bytes(8)  # torn while being written
+            self.map[at + 8: at + 12] = len(data).to_bytes(4, "little")
+            self.map[at + 12: at + 12 + len(data)] = data
+            self.map[at: at + 8] = number.to_bytes(8, "little")
+            self.map[: self.HEAD] = number.to_bytes(8, "little")
+        return number
+
+    def keys_since(self, seen: int, head: int) -> frozenset[str] | None:
+        """The keys of records ``seen``+1 … ``head``; None: everything."""
+        if seen < 0 or head < seen or head - seen > self.SLOTS:
+            return None
+        found: set[str] = set()
+        for number in range(seen + 1, head + 1):
+            at = self._slot(number)
+            first = int.from_bytes(self.map[at: at + 8], "little")
+            size = int.from_bytes(self.map[at + 8: at + 12], "little")
+            payload = bytes(self.map[at + 12: at + 12 + min(size, self.SLOT - 12)])
+            if first != number or int.from_bytes(self.map[at: at + 8], "little") != number:
+                return None
+            keys = parse_keys(payload.decode(errors="replace"))
+            if keys is None:
+                return None
+            found |= keys
+        return frozenset(found)
 
 
 _STAMP: _MachineStamp | None = None
@@ -336,21 +493,45 @@ def _open_stamp(path: Path) -> None:
 
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "WITH", "TRUNCATE", "MERGE")
+# What the triggers of migration 0017 gathered in the committing transaction.
+_GATHERED = "SELECT current_setting('boa.access_keys', true)"
 _watching = False
 
 
-def _invalidate_all() -> None:
-    stamp = _STAMP.touch() if _STAMP is not None else None
+def _changed(keys: str) -> None:
+    """``keys`` (comma-separated; ``*`` everything) changed: every cache of this process drops
+    them now, and every other process of the machine at its next lookup."""
+    if _STAMP is not None:
+        _STAMP.touch(keys)
+    parsed = parse_keys(keys)
     for cache in list(_CACHES):
-        cache.invalidate()
-        if stamp is not None:
-            cache._stamp_seen = stamp
+        cache.invalidate(parsed)
+
+
+def _gathered_keys(conn: Any) -> str:
+    """The keys the triggers named in the transaction about to commit on ``conn`` (PostgreSQL);
+    everything elsewhere or when they cannot be read."""
+    if conn.dialect.name != "postgresql":
+        return EVERYTHING
+    try:
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(_GATHERED)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except Exception:  # noqa: BLE001 - not knowing what changed means everything changed
+        log.warning("access cache: could not read the changed keys; dropping everything", exc_info=True)
+        return EVERYTHING
+    return str(row[0] or "") if row else ""
 
 
 def _watch_local_commits() -> None:
-    """A commit that wrote anything, on any engine of this process, drops every cache: when it
-    starts, and again when its connection returns to the pool (after the commit has finished),
-    so that a lookup that read in between does not leave what it read behind."""
+    """A commit on any engine of this process that changed what the decision reads drops its
+    keys from every cache: when it starts, and again when its connection returns to the pool
+    (after the commit has finished), so that a lookup that read in between does not keep what
+    it read. A commit that wrote nothing the triggers name (sessions, audit, a login's TOTP
+    counter) drops nothing."""
     global _watching
     if _watching:
         return
@@ -363,8 +544,12 @@ def _watch_local_commits() -> None:
 
     @event.listens_for(Engine, "commit")
     def _committing(conn):
-        if conn.info.get("boa_wrote"):
-            _invalidate_all()
+        if conn.info.pop("boa_wrote", False):
+            keys = _gathered_keys(conn)
+            if keys:
+                before = conn.info.get("boa_changed")
+                conn.info["boa_changed"] = keys if not before else f"{before},{keys}"
+                _changed(keys)
 
     @event.listens_for(Engine, "rollback")
     def _rolled_back(conn):
@@ -372,5 +557,10 @@ def _watch_local_commits() -> None:
 
     @event.listens_for(Pool, "checkin")
     def _returned(_dbapi_connection, record):
-        if record is not None and record.info.pop("boa_wrote", False):
-            _invalidate_all()
+        if record is None:
+            return
+        keys = record.info.pop("boa_changed", "")
+        if record.info.pop("boa_wrote", False):  # wrote without a commit this process saw (autocommit)
+            keys = EVERYTHING
+        if keys:
+            _changed(keys)

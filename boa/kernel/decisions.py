@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, extensions
 from boa.kernel.access import Decision, FactRequest, Facts, decide
-from boa.kernel.access_cache import AccessCache
+from boa.kernel.access_cache import AccessCache, fact_keys
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import keep_on_error
 from boa.kernel.domain import normalise_ident
@@ -81,10 +81,21 @@ async def gateway_decision(cache: AccessCache, session: Callable[[], AsyncSessio
                            project: str | None, *, actor: str, request: MutableMapping[str, Any] | None = None
                            ) -> Decision:
     """The decision the gateways ask for: from the facts in ``cache`` (with the time set to now)
-    when it holds them, else loaded and kept. ``session`` is called only when the database must be
-    read (a miss) or written (a denial is audited)."""
+    when it holds them, else loaded — in one statement when the composition root installed one
+    (:attr:`boa.kernel.extensions.Extensions.gateway_facts`) — and kept under the keys of what
+    they were read from (:func:`boa.kernel.access_cache.fact_keys`). ``session`` is called only
+    when the database must be read (a miss) or written (a denial is audited)."""
     key = ("facts", normalise_ident(ident) or ident, action, project or None)
-    facts = await cache.fetch(key, lambda: load_facts(session(), ident, action, project), request)
+
+    async def load() -> Facts:
+        one_statement = extensions.current().gateway_facts
+        if one_statement is None:
+            return await load_facts(session(), ident, action, project)
+        if cache.reader is not None:
+            return await cache.read(lambda connection: one_statement(connection, ident, action, project))
+        return await one_statement(await session().connection(), ident, action, project)
+
+    facts = await cache.fetch(key, load, request, keys=lambda found: fact_keys(found, action, project))
     decision = decide(action, replace(facts, now=clock.now()))
     if not decision.allowed:
         await _record_denial(session(), actor, action, project, facts, decision)

@@ -15,12 +15,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from boa.kernel.access import FactRequest, Facts
 from boa.kernel.reminders import Reminder
 
 FactLoader = Callable[[AsyncSession, Facts, FactRequest], Awaitable[Facts]]
+# (connection, ident, action, project) -> the facts the loaders would load, in one statement.
+GatewayFacts = Callable[[AsyncConnection, str, str, str | None], Awaitable[Facts]]
 Hook = Callable[..., Awaitable[Any]]
 Sweep = Callable[[AsyncEngine], Awaitable[int]]
 
@@ -29,6 +31,9 @@ Sweep = Callable[[AsyncEngine], Awaitable[int]]
 class Extensions:
     # The access decision's facts, loaded in this order (each may read what the previous ones set).
     fact_loaders: tuple[FactLoader, ...]
+    # The same facts in one SQL statement, for the gateways' decision (a miss of the access cache);
+    # None: the gateways' decision runs the loaders.
+    gateway_facts: GatewayFacts | None = None
     # (session, association, actor): an association agreement has ended.
     on_association_end: tuple[Hook, ...] = ()
     # (session, user_id, actor): a physical token's first valid code activated it.

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock
@@ -36,7 +36,7 @@ def is_active(lock: Lock, now: datetime) -> bool:
     return lock.lifted_at is None and clock.aware(lock.starts_at) <= now and (ends is None or ends > now)
 
 
-def not_over(now: datetime):
+def not_over(now: datetime | ColumnElement[datetime]):
     """SQL condition for a lock that is not lifted and has not ended at ``now`` (it may start later)."""
     return and_(Lock.lifted_at.is_(None), or_(Lock.ends_at.is_(None), Lock.ends_at > now))
 
