@@ -10,6 +10,7 @@ from litestar import Router
 from litestar.static_files import create_static_files_router
 
 from admin_ui.errors import PAGE_EXCEPTION_HANDLERS
+from admin_ui.pages.accessibility import AccessibilityPage
 from admin_ui.pages.activation import ActivationPages
 from admin_ui.pages.audit import AuditPages
 from admin_ui.pages.auth import LoginPages, LogoutPage, StepUpPage
@@ -56,6 +57,7 @@ PAGE_CONTROLLERS: tuple[type, ...] = (
     ReviewPages,
     RegisterPages,
     RegisterStaffPages,
+    AccessibilityPage,
 )
 
 

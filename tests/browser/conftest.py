@@ -167,10 +167,27 @@ def desk(browser, boa_server):
     d.close()
 
 
+# What counts: WCAG 2.0/2.1 A and AA (the level the Danish web accessibility act asks of public bodies).
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "resultTypes": ["violations"]}
+
+
+def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical WCAG 2.1 AA violations on the page, each as "rule: target"."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return [f"{v['id']}: {node['target']}" for v in results.response["violations"]
+            if v.get("impact") in ("serious", "critical") for node in v["nodes"]]
+
+
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     """A screenshot of the visible page (1280x800) for docs/screenshots/: written when missing or
     when ``BOA_SCREENSHOTS=refresh`` (``make screenshots``), so a test run does not churn the
-    committed images (times and numbers differ from run to run)."""
+    committed images (times and numbers differ from run to run). Every page shot is also checked
+    by axe-core: a serious or critical WCAG 2.1 AA violation fails the journey there."""
+    problems = axe_violations(page)
+    assert problems == [], f"{name} ({page.url}): {problems}"
     target = SCREENSHOTS / f"{name}.png"
     if target.exists() and os.environ.get("BOA_SCREENSHOTS") != "refresh":
         page.screenshot()  # still taken, not kept
