@@ -54,7 +54,8 @@ DATE_FORMATS = {"da": "d. MMM y", "en": "d MMM y"}
 DATETIME_FORMATS = {"da": "d. MMM y HH.mm", "en": "d MMM y, HH:mm"}
 
 
-def _date(value: date | datetime | str | None, lang: str) -> str:
+def day_text(value: date | datetime | str | None, lang: str) -> str:
+    """A day as the pages write it in ``lang`` (Danish 1. jan. 2040, English 1 Jan 2040)."""
     if value in (None, ""):
         return ""
     if isinstance(value, str):
@@ -95,7 +96,7 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]  # added to Environment by the i18n extension
     env.filters["label"] = lambda value, kind: label(value, kind, lang)
     env.filters["label_or_text"] = lambda value, kind: label_or_text(value, kind, lang)
-    env.filters["day"] = lambda value: _date(value, lang)
+    env.filters["day"] = lambda value: day_text(value, lang)
     env.filters["moment"] = lambda value: _datetime(value, lang)
     env.filters["size"] = lambda value: _size(value, lang)
     env.globals["lang"] = lang

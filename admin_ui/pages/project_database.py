@@ -10,10 +10,11 @@ from litestar import Controller, Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_ui import labels
-from admin_ui.forms import done, read_form
+from admin_ui.forms import Form, done, read_form
 from admin_ui.i18n import N_
-from admin_ui.templating import render
+from admin_ui.templating import day_text, render
 from admin_ui.viewer import viewer_of
+from boa.kernel.errors import PermissionDenied
 from schemes import views
 from schemes.project_database import datasets, service
 
@@ -40,12 +41,26 @@ class ProjectDatabasePages(Controller):
         return done(request, f"/project-databases/{pdb_id}", N_("Sub-project %(number)s is created."),
                     number=project.number)
 
+    @get("/extend")
+    async def confirm_extend(self, request: Request, db_session: AsyncSession, pdb_id: str,
+                             end_date: str | None = None) -> Response:
+        """The confirmation page of a new end date: the sub-projects and users it applies to, or why
+        it would be refused (an earlier date, a closed database)."""
+        actor = viewer_of(request).actor
+        if not actor.is_staff:  # as service.extend: Research Services set the end date
+            raise PermissionDenied("Research Services extends a project database.")
+        day = Form({"end_date": end_date or ""}).day("end_date")
+        preview = await datasets.preview(db_session, actor=actor, pdb_id=pdb_id, action="end_date", end_date=day)
+        return render(request, "project_database_end_date.html", pdb_id=pdb_id, preview=preview,
+                      refusal=labels.ERRORS.get(preview.refused or "", labels.ERRORS["conflict"]))
+
     @post("/extend")
     async def extend(self, request: Request, db_session: AsyncSession, pdb_id: str) -> Response:
         form = await read_form(request)
         await service.extend(db_session, actor=viewer_of(request).actor, pdb_id=pdb_id,
                              end_date=form.day("end_date"))
-        return done(request, f"/project-databases/{pdb_id}", N_("The end date is extended."))
+        return done(request, f"/project-databases/{pdb_id}", N_("The end date is extended to %(day)s."),
+                    day=day_text(form.day("end_date"), viewer_of(request).lang))
 
     @post("/datasets")
     async def add_datasets(self, request: Request, db_session: AsyncSession, pdb_id: str) -> Response:

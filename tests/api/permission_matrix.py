@@ -20,11 +20,12 @@ DENIED = frozenset({401, 403, 404})
 # Public: the login, the activation and its enrolment (the one-time code or ticket is the
 # credential), the e-mail confirmation link (its token is), OAuth, health, the documents, and
 # reading the register catalogue (SPEC 3.1 "Data content": public without login, as the office's
-# own overview of the basic data bank is; it names registers and variables, never microdata).
+# own overview of the basic data bank is; it names registers and variables, never microdata), and
+# the accessibility statement (the web accessibility act: reachable without logging in).
 PUBLIC = re.compile(r"^/(v1/auth/(login|verify|activate|enrolment|enrolment/confirm)|v1/me/email/confirm"
                     r"|v1/oauth/(token|jwks)|health(/ping)?|schema(/.*)?"
                     r"|login|activate(/.*)?|confirm-email|static/\{file_path\}"
-                    r"|v1/registers(/\{code\})?|registers(/\{code\})?)$")
+                    r"|v1/registers(/\{code\})?|registers(/\{code\})?|accessibility)$")
 
 
 @dataclass(frozen=True)
@@ -335,6 +336,7 @@ MATRIX: dict[str, Rule] = {
     "POST /projects/{number}/deletion-approval": R(ADMINISTRATORS),
     "GET /project-databases/{pdb_id}": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
     "POST /project-databases/{pdb_id}/sub-projects": R("pdb_manager", form={"title": "Sub", "datasets": "BEF"}),
+    "GET /project-databases/{pdb_id}/extend": R(STAFF, query={"end_date": "2040-01-01"}),
     "POST /project-databases/{pdb_id}/extend": R(STAFF, form={"end_date": "2040-01-01"}),
     "POST /project-databases/{pdb_id}/datasets": R(STAFF, form={"datasets": "AKM", "agreement": "matrix"}),
     "GET /project-databases/{pdb_id}/narrow": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory",
@@ -373,6 +375,7 @@ MATRIX: dict[str, Rule] = {
     "POST /commissions/{commission_id}/{step}": R(STAFF, form={"task": "tests", "minutes": "5"},
                                                   params={"step": "time"}),
     "GET /registers": R(EVERYONE, query={"q": "bef"}),
+    "GET /accessibility": R(EVERYONE),
     "GET /registers/{code}": R(EVERYONE, params={"code": "BEF"}),
     "GET /staff/registers": R(STAFF),
     "POST /staff/registers": R(STAFF, form={"code": "MATRIX", "name_da": "Matrix", "name_en": "Matrix",

@@ -102,3 +102,24 @@ async def test_the_authority_scheme_page_in_danish_and_english(people, demo):
     assert "No fixed period" in page.text and "Terminated" in page.text and "Tell Research Services" not in page.text
     r = await admin.post(f"/authority-schemes/{scheme}/needs", {"description": "Again"})
     assert r.status_code == 409
+
+
+async def test_a_new_end_date_is_confirmed_with_the_sub_projects_and_users_it_applies_to(people, demo):
+    pdb, _ = await _ids(demo)
+    staff = await people("STAF")
+    page = await staff.get(f"/project-databases/{pdb}")
+    assert f'<form method="get" action="/project-databases/{pdb}/extend"' in page.text  # asks before it extends
+    confirm = await staff.get(f"/project-databases/{pdb}/extend", params={"end_date": "2040-01-01"})
+    assert confirm.status_code == 200 and "Forlæng projektdatabasen til 1. jan. 2040?" in confirm.text
+    assert "RESB" in confirm.text and re.search(r'href="/projects/70\d{4}"', confirm.text)
+    assert f'action="/project-databases/{pdb}/extend"' in confirm.text
+    async with transaction(demo) as s:
+        assert (await s.get_one(ProjectDatabase, int(pdb))).end_date.isoformat() != "2040-01-01"  # nothing yet
+    earlier = await staff.get(f"/project-databases/{pdb}/extend", params={"end_date": "2026-12-01"})
+    assert earlier.status_code == 200 and 'role="alert"' in earlier.text  # refused: named, no button
+    assert f'method="post" action="/project-databases/{pdb}/extend"' not in earlier.text
+    nonsense = await staff.get(f"/project-databases/{pdb}/extend", params={"end_date": "soon"})
+    assert nonsense.status_code == 422
+    r = await staff.post(f"/project-databases/{pdb}/extend", {"end_date": "2040-01-01"})
+    assert r.status_code == 303
+    assert "Slutdatoen er forlænget til 1. jan. 2040." in (await staff.get(r.headers["location"])).text
