@@ -10,6 +10,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_ui import charts
+from admin_ui.errors import error_text
 from admin_ui.forms import done, read_form
 from admin_ui.i18n import N_, gettext
 from admin_ui.labels import SCHEMES
@@ -18,9 +19,10 @@ from admin_ui.viewer import viewer_of
 from boa.history import presenters as history_presenters
 from boa.history import timeline
 from boa.kernel.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
-from boa.kernel.errors import ValidationFailed
+from boa.kernel.errors import BoaError, ValidationFailed
 from boa.kernel.queries import MAX_LIMIT
 from boa.people import institutions, user_requests, users
+from boa.people.models import AuthorisationAgreement, Institution
 from boa.web.auth import require_staff
 from schemes import views
 from schemes.projects.report import active_projects_report
@@ -28,6 +30,15 @@ from schemes.projects.service import list_projects
 from schemes.researcher import service as researcher
 
 PAGE_SIZE = 25
+
+
+async def _termination_page(request: Request, db: AsyncSession, agreement: AuthorisationAgreement, *,
+                            reason: str = "", error: BoaError | None = None) -> Response:
+    institution = await db.get_one(Institution, agreement.institution_id)
+    lang = viewer_of(request).lang
+    return render(request, "agreement_terminate.html", status=error.status if error else 200, agreement=agreement,
+                  institution=f"{institution.authorisation_number} {institution.name}", reason=reason,
+                  error=error_text(error, lang) if error else None)
 
 
 def _number(value: str, field: str) -> int:
@@ -64,12 +75,27 @@ class StaffPages(Controller):
                                             substitute_idents=form.words("substitutes"))
         return done(request, f"/institutions/{institution_id}", N_("The authorisation agreement is created."))
 
+    @get("/agreements/{agreement_id:str}/terminate")
+    async def confirm_terminate(self, request: Request, db_session: AsyncSession, agreement_id: str) -> Response:
+        """Before an authorisation agreement ends: whose, which schemes, and that it is final."""
+        agreement = await institutions.agreement_to_terminate(db_session, actor=viewer_of(request).actor,
+                                                              agreement_id=agreement_id)
+        return await _termination_page(request, db_session, agreement)
+
     @post("/agreements/{agreement_id:str}/terminate")
     async def terminate_agreement(self, request: Request, db_session: AsyncSession, agreement_id: str) -> Response:
         form = await read_form(request)
-        agreement = await institutions.terminate_agreement(db_session, actor=viewer_of(request).actor,
-                                                           agreement_id=agreement_id, reason=form.text("reason"))
-        return done(request, f"/institutions/{agreement.institution_id}", N_("The agreement is terminated."))
+        actor = viewer_of(request).actor
+        try:
+            agreement = await institutions.terminate_agreement(db_session, actor=actor, agreement_id=agreement_id,
+                                                               reason=form.text("reason"))
+        except ValidationFailed as exc:  # no reason: the same page again, with what was typed
+            agreement = await institutions.agreement_to_terminate(db_session, actor=actor, agreement_id=agreement_id)
+            return await _termination_page(request, db_session, agreement, reason=form.text("reason"), error=exc)
+        institution = await db_session.get_one(Institution, agreement.institution_id)
+        return done(request, f"/institutions/{agreement.institution_id}",
+                    N_("The authorisation agreement of %(institution)s is terminated."),
+                    institution=f"{institution.authorisation_number} {institution.name}")
 
     @get("/users")
     async def users(self, request: Request, db_session: AsyncSession, q: str | None = None,

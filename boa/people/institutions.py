@@ -114,10 +114,18 @@ async def create_agreement(session: AsyncSession, *, actor: Actor, institution_i
     return agreement
 
 
-async def terminate_agreement(session: AsyncSession, *, actor: Actor, agreement_id: str,
-                              reason: str) -> AuthorisationAgreement:
+async def agreement_to_terminate(session: AsyncSession, *, actor: Actor, agreement_id: str) -> AuthorisationAgreement:
+    """The agreement ``actor`` may terminate (what the confirmation page names before it is)."""
     _require_staff(actor)
     agreement = await get_or_404(session, AuthorisationAgreement, agreement_id, "agreement")
+    if agreement.state not in AGREEMENT.sources(AgreementState.TERMINATED):
+        raise Conflict("The agreement is already terminated.")
+    return agreement
+
+
+async def terminate_agreement(session: AsyncSession, *, actor: Actor, agreement_id: str,
+                              reason: str) -> AuthorisationAgreement:
+    agreement = await agreement_to_terminate(session, actor=actor, agreement_id=agreement_id)
     to = AGREEMENT.move(agreement.state, AgreementState.TERMINATED,
                         refuse=Conflict("The agreement is already terminated."))
     if not reason.strip():

@@ -354,6 +354,7 @@ MATRIX: dict[str, Rule] = {
     "GET /staff/institutions": R(STAFF),
     "POST /staff/institutions": R(STAFF, form={"name": "New U", "authorisation_number": "999", "kind": "university"}),
     "POST /staff/institutions/{institution_id}/agreements": R(STAFF, form={}),
+    "GET /staff/agreements/{agreement_id}/terminate": R(STAFF),
     "POST /staff/agreements/{agreement_id}/terminate": R(STAFF, form={"reason": "matrix"}),
     "GET /staff/users": R(STAFF),
     "POST /staff/users": R(STAFF, form={"name": "New Person", "email": "new@demo.boa.example"}),

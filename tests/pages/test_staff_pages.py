@@ -101,3 +101,24 @@ async def test_access_history_page_chart_table_and_csv(people, demo, client):
     await staff.post("/language", {"lang": "en", "next_page": "/staff/access-history"})
     english = await staff.get(f"/staff/access-history?project={number}")
     assert "Research access" in english.text and "Access is locked." in english.text
+
+
+async def test_terminating_an_agreement_asks_first_and_keeps_the_reason_typed(people):
+    staff = await people("STAF")
+    r = await staff.post("/staff/institutions", {"name": "Vejle Institut", "authorisation_number": "559",
+                                                 "kind": "research_institute"})
+    inst = r.headers["location"].rsplit("/", 1)[1]
+    await staff.post(f"/staff/institutions/{inst}/agreements", {"schemes": ["researcher"], "responsible": "RESB",
+                                                                "substitutes": "RESA"})
+    page = await staff.get(f"/institutions/{inst}")
+    (agreement,) = re.findall(r'href="/staff/agreements/(\d+)/terminate"', page.text)
+    assert 'action="/staff/agreements/' not in page.text  # nothing ends in one click
+    confirm = await staff.get(f"/staff/agreements/{agreement}/terminate")
+    assert confirm.status_code == 200
+    assert "Opsig autorisationsaftalen med 559 Vejle Institut?" in confirm.text and "Forskerordningen" in confirm.text
+    empty = await staff.post(f"/staff/agreements/{agreement}/terminate", {"reason": "   "})
+    assert empty.status_code == 422 and 'id="error-summary"' in empty.text and 'aria-invalid="true"' in empty.text
+    r = await staff.post(f"/staff/agreements/{agreement}/terminate", {"reason": "Institutionen er lukket."})
+    assert r.status_code == 303
+    assert "Autorisationsaftalen med 559 Vejle Institut er opsagt." in (await staff.get(r.headers["location"])).text
+    assert (await staff.get(f"/staff/agreements/{agreement}/terminate")).status_code == 409
