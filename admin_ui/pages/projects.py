@@ -76,7 +76,15 @@ class ProjectPages(Controller):
                                                   deletion_date=form.day("deletion_date"))
         return done(request, f"/projects/{project.number}", N_("The deletion date is changed."))
 
+    @get("/{number:str}/deletion-approval")
+    async def confirm_deletion(self, request: Request, db_session: AsyncSession, number: str) -> Response:
+        """Before a deletion is approved: the project, its deletion date, its members who lose access."""
+        project = await service.project_to_delete(db_session, actor=viewer_of(request).actor, number=number)
+        members = await views.members(db_session, project.id)
+        return render(request, "project_deletion.html", project=project, members=members)
+
     @post("/{number:str}/deletion-approval")
     async def approve_deletion(self, request: Request, db_session: AsyncSession, number: str) -> Response:
         project = await service.approve_deletion(db_session, actor=viewer_of(request).actor, number=number)
-        return done(request, f"/projects/{project.number}", N_("The deletion is approved."))
+        return done(request, f"/projects/{project.number}", N_("The deletion of project %(number)s %(title)s is approved."),
+                    number=project.number, title=project.title)

@@ -149,10 +149,11 @@ async def set_deletion_date(session: AsyncSession, *, actor: Actor, number: str,
     return project
 
 
-async def approve_deletion(session: AsyncSession, *, actor: Actor, number: str) -> Project:
-    """An administrator of the institution approves the deletion; the office's project owner
-    never may (SPEC 3.1), even if they also held an administrator role."""
-    project, roles = await visible(session, actor, number, lock=True)
+async def project_to_delete(session: AsyncSession, *, actor: Actor, number: str, lock: bool = False) -> Project:
+    """The project whose deletion ``actor`` may approve (what the confirmation page names first):
+    an administrator of the institution; the office's project owner never may (SPEC 3.1), even if
+    they also held an administrator role."""
+    project, roles = await visible(session, actor, number, lock=lock)
     if "project_owner" in roles:
         raise PermissionDenied("The office's project owner may not approve a deletion.",
                                code="owner_may_not_approve_deletion")
@@ -160,6 +161,11 @@ async def approve_deletion(session: AsyncSession, *, actor: Actor, number: str) 
         raise PermissionDenied("Only an administrator of the project's institution approves a deletion.")
     if project.deleted:
         raise Conflict("The deletion is already approved.", code="project_deleted")
+    return project
+
+
+async def approve_deletion(session: AsyncSession, *, actor: Actor, number: str) -> Project:
+    project = await project_to_delete(session, actor=actor, number=number, lock=True)
     project.deleted = True
     project.deletion_approved_at, project.deletion_approved_by_id = clock.now(), actor.user_id
     await audit.record(session, actor=actor.label, action=AuditAction.PROJECT_DELETION_APPROVED,

@@ -333,6 +333,7 @@ MATRIX: dict[str, Rule] = {
     "POST /me/projects/new": R(STAFF, AT_101, form={"institution_id": "{institution_id}", "title": "New"}),
     "GET /staff/approvals": R(HEAD_OF_DIVISION),
     "POST /projects/{number}/deletion-date": R(ADMINISTRATORS, form={"deletion_date": "2040-01-01"}),
+    "GET /projects/{number}/deletion-approval": R(ADMINISTRATORS),
     "POST /projects/{number}/deletion-approval": R(ADMINISTRATORS),
     "GET /project-databases/{pdb_id}": R(STAFF, RESPONSIBLE, ADMINISTRATORS, "signatory"),
     "POST /project-databases/{pdb_id}/sub-projects": R("pdb_manager", form={"title": "Sub", "datasets": "BEF"}),

@@ -137,8 +137,17 @@ async def test_administrator_changes_the_deletion_date_and_approves_a_deletion(p
     seen = await researcher.get(f"/projects/{number}")
     assert seen.status_code == 200 and "Godkend sletningen" not in seen.text
     assert (await researcher.post(f"/projects/{number}/deletion-approval")).status_code == 403
+    assert (await researcher.get(f"/projects/{number}/deletion-approval")).status_code == 403
+    # The approval asks first: the project, its deletion date, what happens and who loses access.
+    assert f'href="/projects/{number}/deletion-approval"' in project.text
+    assert f'action="/projects/{number}/deletion-approval"' not in project.text
+    confirm = await admin.get(f"/projects/{number}/deletion-approval")
+    assert confirm.status_code == 200 and f"Godkend sletningen af projekt {number}" in confirm.text
+    assert "31. jan. 2030" in confirm.text and "kan ikke fortrydes" in confirm.text
     r = await admin.post(f"/projects/{number}/deletion-approval")
-    assert r.status_code == 303 and "Sletningen er godkendt." in (await admin.get(r.headers["location"])).text
+    assert r.status_code == 303
+    assert re.search(rf"Sletningen af projekt {number} .+ er godkendt\.", (await admin.get(r.headers["location"])).text)
+    assert (await admin.get(f"/projects/{number}/deletion-approval")).status_code == 409
 
 
 async def test_administrator_ends_an_association_from_the_user_list(people, demo):
