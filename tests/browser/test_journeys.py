@@ -72,8 +72,13 @@ def test_administrator_submits_a_proposal_from_the_institution_projects(desk):
     expect(admin.locator(".flash.ok")).to_contain_text("er nu: Sendt til Forskningsservice.")
     admin.locator("tr", has_text="Health and income").get_by_role("link").first.click()
     expect(admin.locator("h1")).to_contain_text("Health and income in Danish municipalities")
-    expect(admin.get_by_role("button", name="Godkend sletningen")).to_be_visible()
+    expect(admin.get_by_role("link", name="Godkend sletningen…")).to_be_visible()
     shot(admin, "11-project")
+    admin.get_by_role("link", name="Godkend sletningen…").click()  # asks first; going back changes nothing
+    expect(admin.locator("h1")).to_contain_text("Godkend sletningen af projekt")
+    shot(admin, "11b-approve-deletion-confirmation")
+    admin.get_by_role("link", name="Behold projektet og gå tilbage").click()
+    expect(admin.get_by_role("link", name="Godkend sletningen…")).to_be_visible()
 
 
 def test_manager_creates_a_sub_project(desk):
