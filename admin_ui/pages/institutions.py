@@ -7,14 +7,16 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from admin_ui import labels
 from admin_ui.forms import done, read_form, safe_path
-from admin_ui.i18n import N_
+from admin_ui.i18n import N_, gettext
 from admin_ui.pages.projects import project_actions
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
 from boa.kernel.domain import SCHEME_KINDS
 from boa.kernel.queries import MAX_LIMIT
 from boa.people import associations, institutions, user_requests
+from boa.people.lookups import user_by_ident
 from boa.people.models import Institution, User
 from boa.people.permissions import (
     assignable_roles,
@@ -78,16 +80,24 @@ class InstitutionPages(Controller):
     @post("/roles")
     async def assign_role(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
         form = await read_form(request)
-        await institutions.assign_role(db_session, actor=viewer_of(request).actor, institution_id=institution_id,
-                                       ident=form.text("ident"), role=form.text("role"))
-        return done(request, f"/institutions/{institution_id}/roles", N_("The role is assigned."))
+        row = await institutions.assign_role(db_session, actor=viewer_of(request).actor,
+                                             institution_id=institution_id, ident=form.text("ident"),
+                                             role=form.text("role"))
+        user, institution = await _names(db_session, row.user_id, row.institution_id)
+        return done(request, f"/institutions/{institution_id}/roles", N_("%(user)s is now %(role)s at %(institution)s."),
+                    user=user, institution=institution, role=_role(request, row.role))
 
     @post("/roles/remove")
     async def remove_role(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
         form = await read_form(request)
-        await institutions.remove_role(db_session, actor=viewer_of(request).actor, institution_id=institution_id,
+        actor = viewer_of(request).actor
+        await institutions.remove_role(db_session, actor=actor, institution_id=institution_id,
                                        ident=form.text("ident"), role=form.text("role"))
-        return done(request, f"/institutions/{institution_id}/roles", N_("The role is removed."))
+        user = await user_by_ident(db_session, form.text("ident"))
+        names = await _names(db_session, user.id, int(institution_id))
+        return done(request, f"/institutions/{institution_id}/roles",
+                    N_("%(user)s is no longer %(role)s at %(institution)s."), user=names[0], institution=names[1],
+                    role=_role(request, form.text("role")))
 
     @get("/user-requests")
     async def user_requests(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
@@ -124,8 +134,11 @@ class AssociationActions(Controller):
         form = await read_form(request)
         row = await associations.decide_association(db, actor=viewer_of(request).actor,
                                                     association_id=association_id, approve=approve)
-        message = N_("The association is approved.") if approve else N_("The association is refused.")
-        return done(request, safe_path(form.text("back"), f"/institutions/{row.institution_id}/associations"), message)
+        user, institution = await _names(db, row.user_id, row.institution_id)
+        message = N_("%(user)s is now associated with %(institution)s.") if approve \
+            else N_("%(user)s's association with %(institution)s is refused.")
+        return done(request, safe_path(form.text("back"), f"/institutions/{row.institution_id}/associations"), message,
+                    user=user, institution=institution)
 
     @post("/approve")
     async def approve(self, request: Request, db_session: AsyncSession, association_id: str) -> Response:
@@ -154,6 +167,12 @@ class AssociationActions(Controller):
         user, institution = await _names(db_session, row.user_id, row.institution_id)
         return done(request, safe_path(form.text("back"), f"/institutions/{row.institution_id}/users"),
                     N_("%(user)s is no longer associated with %(institution)s."), user=user, institution=institution)
+
+
+def _role(request: Request, role: str) -> str:
+    """A role as the reader's language names it, in lower case inside a sentence."""
+    name = gettext(viewer_of(request).lang, labels.ROLES.get(role, role))
+    return name[:1].lower() + name[1:]
 
 
 async def _names(db: AsyncSession, user_id: int, institution_id: int) -> tuple[str, str]:

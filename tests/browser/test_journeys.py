@@ -52,7 +52,7 @@ def test_administrator_associates_a_user_and_the_responsible_person_approves(des
     row = resp.locator("tr", has_text="AUAN")
     shot(resp, "03-association-requests")
     row.get_by_role("button", name="Godkend").click()
-    expect(resp.locator(".flash.ok")).to_have_text("Tilknytningen er godkendt.")
+    expect(resp.locator(".flash.ok")).to_have_text("Arne Authority Analyst (AUAN) er nu tilknyttet 101 Aarhus Research University.")
     expect(resp.locator("table")).not_to_contain_text("AUAN")
 
     admin.click("nav.side >> text=Tilknyttede brugere")

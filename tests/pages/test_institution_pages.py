@@ -30,7 +30,8 @@ async def test_administrator_associates_and_the_responsible_person_approves(peop
     r = await resp.post(f"/associations/{assoc}/approve", {"back": f"/institutions/{inst}/associations"})
     assert r.status_code == 303
     after = await resp.get(r.headers["location"])
-    assert "Tilknytningen er godkendt." in after.text and "AUAN" not in after.text
+    assert "Arne Authority Analyst (AUAN) er nu tilknyttet 101 Aarhus Research University." in after.text
+    assert "AUAN" not in after.text.split('role="status"')[1].split("</p>", 1)[1]  # no longer waiting
     listed = await admin.get(f"/institutions/{inst}/users?q=AUAN")
     assert "Arne Authority Analyst" in listed.text
 
@@ -70,7 +71,12 @@ async def test_only_the_responsible_person_or_a_substitute_is_offered_the_roles_
     assert options == ["substitute", "administrator", "signatory", "contact_person_with_powers", "contact_person"]
     r = await sub.post(f"/institutions/{inst}/roles", {"ident": "RESB", "role": "signatory"})
     assert r.status_code == 303
-    assert "Rollen er tildelt." in (await sub.get(r.headers["location"])).text
+    assert "Bo Researcher (RESB) er nu tegningsberettiget ved 101 Aarhus Research University." in (
+        await sub.get(r.headers["location"])).text
+    r = await sub.post(f"/institutions/{inst}/roles/remove", {"ident": "resb", "role": "signatory"})
+    assert r.status_code == 303
+    assert "Bo Researcher (RESB) er ikke længere tegningsberettiget ved 101 Aarhus Research University." in (
+        await sub.get(r.headers["location"])).text
     admin = await people("ADMN")
     admin_page = await admin.get(f"/institutions/{inst}/roles")
     assert re.findall(r'<option value="([a-z_]+)">', admin_page.text) == ["contact_person_with_powers",
