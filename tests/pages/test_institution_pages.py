@@ -211,3 +211,14 @@ async def test_another_institutions_pages_are_not_found(people, demo):
     assert (await outsider.get(f"/project-databases/{pdb}")).status_code == 404
     r = await outsider.post(f"/institutions/{inst}/associations", {"ident": "AUAN"})
     assert r.status_code == 404
+
+
+async def test_page_titles_name_the_page_and_its_object(people, demo):
+    """A tab or a bookmark says what it is: "Page — object — BOA", never BOA twice."""
+    inst = await institution_id(demo, 101)
+    admin = await people("ADMN")
+    for path, title in ((f"/institutions/{inst}", "101 Aarhus Research University — BOA"),
+                        (f"/institutions/{inst}/users", "Tilknyttede brugere — 101 Aarhus Research University — BOA"),
+                        ("/me/projects", "Mine projekter — BOA")):
+        page = await admin.get(path)
+        assert re.search(r"<title>(.*?)</title>", page.text, flags=re.S).group(1).strip() == title, path
