@@ -16,8 +16,7 @@ from admin_ui.viewer import viewer_of
 from boa.kernel.domain import SCHEME_KINDS
 from boa.kernel.queries import MAX_LIMIT
 from boa.people import associations, institutions, user_requests
-from boa.people.lookups import user_by_ident
-from boa.people.models import Institution, User
+from boa.people.lookups import names_of, user_by_ident
 from boa.people.permissions import (
     assignable_roles,
     may_decide_association,
@@ -83,7 +82,7 @@ class InstitutionPages(Controller):
         row = await institutions.assign_role(db_session, actor=viewer_of(request).actor,
                                              institution_id=institution_id, ident=form.text("ident"),
                                              role=form.text("role"))
-        user, institution = await _names(db_session, row.user_id, row.institution_id)
+        user, institution = await names_of(db_session, row.user_id, row.institution_id)
         return done(request, f"/institutions/{institution_id}/roles", N_("%(user)s is now %(role)s at %(institution)s."),
                     user=user, institution=institution, role=_role(request, row.role))
 
@@ -94,7 +93,7 @@ class InstitutionPages(Controller):
         await institutions.remove_role(db_session, actor=actor, institution_id=institution_id,
                                        ident=form.text("ident"), role=form.text("role"))
         user = await user_by_ident(db_session, form.text("ident"))
-        names = await _names(db_session, user.id, int(institution_id))
+        names = await names_of(db_session, user.id, int(institution_id))
         return done(request, f"/institutions/{institution_id}/roles",
                     N_("%(user)s is no longer %(role)s at %(institution)s."), user=names[0], institution=names[1],
                     role=_role(request, form.text("role")))
@@ -134,7 +133,7 @@ class AssociationActions(Controller):
         form = await read_form(request)
         row = await associations.decide_association(db, actor=viewer_of(request).actor,
                                                     association_id=association_id, approve=approve)
-        user, institution = await _names(db, row.user_id, row.institution_id)
+        user, institution = await names_of(db, row.user_id, row.institution_id)
         message = N_("%(user)s is now associated with %(institution)s.") if approve \
             else N_("%(user)s's association with %(institution)s is refused.")
         return done(request, safe_path(form.text("back"), f"/institutions/{row.institution_id}/associations"), message,
@@ -154,7 +153,7 @@ class AssociationActions(Controller):
         """Before an association ends: whose, where, and the project memberships that end with it."""
         row = await associations.association_to_end(db_session, actor=viewer_of(request).actor,
                                                     association_id=association_id)
-        user, institution = await _names(db_session, row.user_id, row.institution_id)
+        user, institution = await names_of(db_session, row.user_id, row.institution_id)
         ending = await open_projects_at(db_session, user_id=row.user_id, institution_id=row.institution_id)
         return render(request, "association_end.html", association=row, user=user, institution=institution,
                       ending=ending, back=safe_path(back or "", f"/institutions/{row.institution_id}/users"))
@@ -164,7 +163,7 @@ class AssociationActions(Controller):
         form = await read_form(request)
         row = await associations.end_association(db_session, actor=viewer_of(request).actor,
                                                  association_id=association_id)
-        user, institution = await _names(db_session, row.user_id, row.institution_id)
+        user, institution = await names_of(db_session, row.user_id, row.institution_id)
         return done(request, safe_path(form.text("back"), f"/institutions/{row.institution_id}/users"),
                     N_("%(user)s is no longer associated with %(institution)s."), user=user, institution=institution)
 
@@ -174,9 +173,3 @@ def _role(request: Request, role: str) -> str:
     name = gettext(viewer_of(request).lang, labels.ROLES.get(role, role))
     return name[:1].lower() + name[1:]
 
-
-async def _names(db: AsyncSession, user_id: int, institution_id: int) -> tuple[str, str]:
-    """A user as "name (IDENT)" and an institution as "number name", as every message names them."""
-    user = await db.get_one(User, user_id)
-    institution = await db.get_one(Institution, institution_id)
-    return f"{user.name} ({user.ident})", f"{institution.authorisation_number} {institution.name}"

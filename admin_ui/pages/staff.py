@@ -22,6 +22,7 @@ from boa.kernel.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
 from boa.kernel.errors import BoaError, ValidationFailed
 from boa.kernel.queries import MAX_LIMIT
 from boa.people import institutions, user_requests, users
+from boa.people.lookups import institution_label
 from boa.people.models import AuthorisationAgreement, Institution
 from boa.web.auth import require_staff
 from schemes import views
@@ -37,7 +38,7 @@ async def _termination_page(request: Request, db: AsyncSession, agreement: Autho
     institution = await db.get_one(Institution, agreement.institution_id)
     lang = viewer_of(request).lang
     return render(request, "agreement_terminate.html", status=error.status if error else 200, agreement=agreement,
-                  institution=f"{institution.authorisation_number} {institution.name}", reason=reason,
+                  institution=institution_label(institution.authorisation_number, institution.name), reason=reason,
                   error=error_text(error, lang) if error else None)
 
 
@@ -95,7 +96,7 @@ class StaffPages(Controller):
         institution = await db_session.get_one(Institution, agreement.institution_id)
         return done(request, f"/institutions/{agreement.institution_id}",
                     N_("The authorisation agreement of %(institution)s is terminated."),
-                    institution=f"{institution.authorisation_number} {institution.name}")
+                    institution=institution_label(institution.authorisation_number, institution.name))
 
     @get("/users")
     async def users(self, request: Request, db_session: AsyncSession, q: str | None = None,

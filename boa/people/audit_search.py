@@ -16,6 +16,7 @@ from boa.kernel.audit_actions import AuditAction
 from boa.kernel.domain import normalise_ident
 from boa.kernel.errors import NotFound, ValidationFailed
 from boa.kernel.inputs import check_day, check_line
+from boa.people.lookups import institution_label, person_label
 from boa.people.models import Institution
 
 ACTIONS: tuple[str, ...] = tuple(sorted(action.value for action in AuditAction))
@@ -106,10 +107,10 @@ async def names_in(session: AsyncSession, entries: list) -> dict[str, str]:
     names: dict[str, str] = {}
     if idents:
         for ident, name in (await session.execute(select(User.ident, User.name).where(User.ident.in_(idents)))).all():
-            names[f"user:{ident}"] = f"{name} ({ident})"
+            names[f"user:{ident}"] = person_label(name, ident)
     if inst_ids:
         rows = await session.execute(select(Institution.id, Institution.authorisation_number, Institution.name)
                                      .where(Institution.id.in_(inst_ids)))
         for row_id, number, name in rows.all():
-            names[f"institution:{row_id}"] = f"{number} {name}"
+            names[f"institution:{row_id}"] = institution_label(number, name)
     return names

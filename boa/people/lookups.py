@@ -15,6 +15,23 @@ from boa.kernel.queries import get_or_404
 from boa.people.models import Association, Institution, InstitutionRole, User
 
 
+def person_label(name: str, ident: str) -> str:
+    """A person as the pages and messages name them: "Rikke Researcher (RESA)"."""
+    return f"{name} ({ident})"
+
+
+def institution_label(number: int, name: str) -> str:
+    """An institution as the pages and messages name it: "101 Aarhus Research University"."""
+    return f"{number} {name}"
+
+
+async def names_of(session: AsyncSession, user_id: int, institution_id: int) -> tuple[str, str]:
+    """The person and the institution of a row (an association, a role), as every message names them."""
+    user = await session.get_one(User, user_id)
+    institution = await session.get_one(Institution, institution_id)
+    return person_label(user.name, user.ident), institution_label(institution.authorisation_number, institution.name)
+
+
 async def user_by_ident(session: AsyncSession, ident: str, *, field: str = "ident") -> User:
     norm = normalise_ident(ident)
     if norm is None:
