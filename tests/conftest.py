@@ -3,10 +3,14 @@ migrated with the real Alembic migrations once per run and emptied before each t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import tempfile
 import uuid
 from pathlib import Path
+
+from tests.pg import pg_database
 
 _VAR = Path(tempfile.mkdtemp(prefix="boa-test-"))
 os.environ["BOA_VAR_DIR"] = str(_VAR)
@@ -18,9 +22,21 @@ os.environ["BOA_WORKER_IN_PROCESS"] = "false"  # the tests deliver mail and run 
 os.environ.pop("BOA_SMS_GATEWAY_URL", None)
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own, ``<test database>_<worker>``
+    (created fresh here, dropped when the worker ends), so that the suite can run in parallel on
+    PostgreSQL as it does on SQLite; the databases of the tests' own servers derive from it."""
+    return asyncio.run(pg_database(url, "_" + worker, create=True))
+
+
 def _database_url() -> str:
     url = os.environ.get("BOA_TEST_DATABASE_URL")
     if url:
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker and url.startswith("postgresql"):
+            os.environ["BOA_TEST_DATABASE_BASE_URL"] = url
+            url = _worker_database(url, worker)
+            os.environ["BOA_TEST_DATABASE_URL"] = url
         return url
     return f"sqlite+aiosqlite:///{_VAR / 'test.sqlite3'}"
 
@@ -34,6 +50,15 @@ from boa.kernel import clock  # noqa: E402
 from boa.kernel.settings import get_settings  # noqa: E402
 
 pytest_plugins = ["tests.helpers", "tests.transfer_helpers", "tests.sms_helpers", "tests.radius_helpers"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A worker's own PostgreSQL database goes when the worker ends."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = os.environ.get("BOA_TEST_DATABASE_BASE_URL")
+    if worker and base:
+        with contextlib.suppress(Exception):  # the run's result stands; nothing else uses the database
+            asyncio.run(pg_database(base, "_" + worker, create=False))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -9,17 +9,16 @@ import socket
 from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pyotp
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from boa.demo import demo_data
 from boa.kernel import clock
 from boa.kernel.outbox import deliver_due
 from boa.kernel.settings import get_settings
+from tests.pg import pg_database as fresh_pg_database  # noqa: F401  (the tests' own servers)
 
 DEMO = demo_data()
 DEMO_USERS = {u["ident"]: u for u in DEMO["users"]}
@@ -144,19 +143,3 @@ def failing_commits(engine):  # type: ignore[no-untyped-def]
         yield
     finally:
         dialect.do_commit = commit
-
-
-async def fresh_pg_database(url: str, suffix: str, *, create: bool = True) -> str:
-    """A fresh, empty PostgreSQL database beside the test database at ``url`` (``<name><suffix>``),
-    for a server of a test's own; its URL. ``create=False`` only drops it (a test's clean-up)."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + suffix
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            if create:
-                await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
-    return urlunsplit(parts._replace(path="/" + name))
