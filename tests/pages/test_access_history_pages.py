@@ -10,7 +10,10 @@ import re
 from datetime import timedelta
 from urllib.parse import quote
 
+from sqlalchemy import select
+
 from boa.kernel import clock
+from boa.people.models import Institution
 from tests.helpers import Sessions
 from tests.sanction_helpers import breach, labour
 
@@ -112,3 +115,25 @@ async def test_bad_questions_come_back_to_the_form_with_what_was_typed(people, d
     await resp.post("/language", {"lang": "en", "next_page": "/access-history"})
     r = await resp.get(f"/access-history?project={number}&to={_q(now + timedelta(days=1))}")
     assert r.status_code == 422 and "The time lies in the future: the history tells only the past." in r.text
+
+
+async def test_a_person_from_elsewhere_shows_only_their_projects_at_your_institution(people, demo, client):
+    """LAWM is on the ministry's (301) law-model project; once associated with the university (101),
+    its responsible person may ask about LAWM, and sees none of the ministry's projects."""
+    async with demo.begin() as conn:
+        university = await conn.scalar(select(Institution.id).where(Institution.authorisation_number == 101))
+    r = await client.post(f"/v1/institutions/{university}/associations", json={"ident": "LAWM"},
+                          headers=await Sessions(client)("ADMN"))
+    assert r.status_code == 201, r.text
+    r = await client.post(f"/v1/associations/{r.json()['id']}/approve", headers=await Sessions(client)("RESP"))
+    assert r.status_code == 200, r.text
+    clock.travel(timedelta(days=1))
+    staff = await (await people("STAF")).get("/staff/access-history?ident=LAWM")
+    ministry = set(re.findall(r"<tr><td>LAWM</td><td>(\d+)</td>", staff.text))
+    assert ministry, staff.text  # the office sees the law-model project
+    resp = await people("RESP")
+    mine = await resp.get("/access-history?ident=LAWM")
+    assert mine.status_code == 200, mine.text
+    assert not re.findall(r"<tr><td>LAWM</td><td>(\d+)</td>", mine.text) and "Ingen adgang i perioden." in mine.text
+    csv_ = await resp.get("/access-history?ident=LAWM&export=csv")
+    assert csv_.text.splitlines()[1:] == []
