@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from admin_ui.i18n import N_, gettext
 from admin_ui.viewer import Place, Viewer
+from boa.history.permissions import is_history_reader
 from boa.people.permissions import assignable_roles, may_list_associations, may_request_user
 from boa.sanctions.permissions import is_reporter, may_decide, may_register
 from schemes.projects.permissions import INSTITUTION_VIEWERS
@@ -63,6 +64,13 @@ def _roles(place: Place | None) -> frozenset[str]:
     return place.roles if place else frozenset()
 
 
+def _history_reader(viewer: Viewer, place: Place | None) -> bool:
+    """The responsible person's door to the access history, once in the menu: at the first
+    institution where they hold the role (the page answers for all of them)."""
+    first = next((p for p in viewer.places if is_history_reader(p.roles)), None)
+    return not viewer.is_staff and place is not None and first is not None and place.id == first.id
+
+
 NAV: tuple[NavItem, ...] = (
     NavItem("profile", N_("My profile"), "/me", MINE, _always,
             N_("Your IDENT, your contact details and your certification.")),
@@ -106,6 +114,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem("authority_scheme", N_("Authority scheme"), "/authority-schemes/{authority_scheme_id}", INSTITUTION,
             lambda v, p: p is not None and p.authority_scheme_id is not None and bool(_roles(p) & INSTITUTION_VIEWERS),
             N_("The agreement, the purpose description and its versions, changed needs and tailored deliveries.")),
+    NavItem("access_history", N_("Access history"), "/access-history", INSTITUTION, _history_reader,
+            N_("Who could reach the institution's projects, and what its people could reach, when and why; "
+               "CSV export.")),
     NavItem("staff_institutions", N_("Institutions and agreements"), "/staff/institutions", OFFICE, _staff,
             N_("Create institutions and authorisation agreements; terminate agreements.")),
     NavItem("staff_users", N_("Users"), "/staff/users", OFFICE, _staff, N_("Search users and create new ones.")),

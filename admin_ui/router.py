@@ -10,6 +10,7 @@ from litestar import Router
 from litestar.static_files import create_static_files_router
 
 from admin_ui.errors import PAGE_EXCEPTION_HANDLERS
+from admin_ui.pages.access_history import AccessHistoryPage
 from admin_ui.pages.accessibility import AccessibilityPage
 from admin_ui.pages.activation import ActivationPages
 from admin_ui.pages.audit import AuditPages
@@ -49,6 +50,7 @@ PAGE_CONTROLLERS: tuple[type, ...] = (
     ProjectDatabasePages,
     AuthoritySchemePages,
     StaffPages,
+    AccessHistoryPage,
     AuditPages,
     SanctionStaffPages,
     BreachPages,

@@ -65,7 +65,8 @@ def day_text(value: date | datetime | str | None, lang: str) -> str:
     return format_date(value, DATE_FORMATS[lang], locale=lang)
 
 
-def _datetime(value: datetime | str | None, lang: str) -> str:
+def moment_text(value: datetime | str | None, lang: str) -> str:
+    """A moment as the pages write it in ``lang``, in Copenhagen time (29. nov. 2026 19.42)."""
     if value in (None, ""):
         return ""
     if isinstance(value, str):
@@ -97,7 +98,7 @@ def environment(lang: str) -> Environment:
     env.filters["label"] = lambda value, kind: label(value, kind, lang)
     env.filters["label_or_text"] = lambda value, kind: label_or_text(value, kind, lang)
     env.filters["day"] = lambda value: day_text(value, lang)
-    env.filters["moment"] = lambda value: _datetime(value, lang)
+    env.filters["moment"] = lambda value: moment_text(value, lang)
     env.filters["size"] = lambda value: _size(value, lang)
     env.globals["lang"] = lang
     env.globals["LANGUAGES"] = LANGUAGES

@@ -14,10 +14,9 @@ from admin_ui.errors import error_text
 from admin_ui.forms import done, read_form
 from admin_ui.i18n import N_, gettext
 from admin_ui.labels import SCHEMES
+from admin_ui.pages.access_history import From, To, history_page
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
-from boa.history import presenters as history_presenters
-from boa.history import timeline
 from boa.kernel.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
 from boa.kernel.errors import BoaError, ValidationFailed
 from boa.kernel.queries import MAX_LIMIT
@@ -153,26 +152,12 @@ class StaffPages(Controller):
 
     @get("/access-history")
     async def access_history(self, request: Request, db_session: AsyncSession, project: str | None = None,
-                             ident: str | None = None, start: Annotated[str | None, Parameter(query="from")] = None,
-                             end: Annotated[str | None, Parameter(query="to")] = None,
+                             ident: str | None = None, start: From = None, end: To = None,
                              export: str | None = None) -> Response:
-        """Who could reach a project, or what a person could reach: a timeline chart, the
-        intervals with why each began and ended, and the CSV export (``export=csv``)."""
-        viewer = viewer_of(request)
-        filters = {"project": project or "", "ident": ident or "", "from": start or "", "to": end or ""}
-        if not (project or ident):
-            return render(request, "staff_access_history.html", history=None, filters=filters, chart=None)
-        found = await timeline.asked(db_session, actor=viewer.actor, project=project, ident=ident, start=start,
-                                     end=end)
-        if export == "csv":
-            name = f"access-history-{project or ident}.csv"
-            return Response(history_presenters.as_csv(found.intervals), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
-        chart = charts.timeline(history_presenters.lanes(found, "ident" if project else "project"),
-                                title=gettext(viewer.lang, N_("Access over time")),
-                                start_label=found.window.start.date().isoformat(),
-                                end_label=found.window.end.date().isoformat())
-        return render(request, "staff_access_history.html", history=found, filters=filters, chart=chart)
+        """Who could reach a project, or what a person could reach (the page the responsible
+        person opens at ``/access-history``)."""
+        return await history_page(request, db_session, project=project, ident=ident, start=start, end=end,
+                                  export=export)
 
     @get("/reports/active-projects")
     async def active_projects(self, request: Request, db_session: AsyncSession, first_year: int | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 
 from boa.history.timeline import History, Interval
 from boa.kernel.access import Reason
@@ -15,14 +16,15 @@ def _codes(reasons: tuple[Reason, ...]) -> str:
     return " ".join(r.code + (f"(case {r.case_id})" if r.case_id else "") for r in reasons)
 
 
-def lanes(history: History, by: str) -> list[tuple[str, list[tuple[float, float, bool]]]]:
-    """Per person (``by="ident"``) or project and action: the intervals as fractions of the window,
-    each marked when a lock ended it."""
+def lanes(history: History, by: str,
+          actions: Mapping[str, str] | None = None) -> list[tuple[str, list[tuple[float, float, bool]]]]:
+    """Per person (``by="ident"``) or project and action (named by ``actions``, the reader's words):
+    the intervals as fractions of the window, each marked when a lock ended it."""
     span = history.window
     total = max((span.end - span.start).total_seconds(), 1.0)
     out: dict[str, list[tuple[float, float, bool]]] = {}
     for i in history.intervals:
-        label = f"{getattr(i, by)} · {i.action}"
+        label = f"{getattr(i, by)} · {(actions or {}).get(i.action, i.action)}"
         start = (i.start - span.start).total_seconds() / total
         end = ((i.end or span.end) - span.start).total_seconds() / total
         out.setdefault(label, []).append((start, end, any(r.code == "locked" for r in i.ended_because)))

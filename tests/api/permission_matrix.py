@@ -366,6 +366,7 @@ MATRIX: dict[str, Rule] = {
     "GET /staff/audit/export.csv": R(STAFF),
     "GET /staff/reports/active-projects": R(STAFF),
     "GET /staff/access-history": R(STAFF, query={"project": "{number}"}),
+    "GET /access-history": R(STAFF, "responsible", query={"project": "{number}"}),
     # Sanctions pages (the open MTRX case above; a decision or an assessment waits for the report: 409)
     # Register catalogue pages: public to read, Research Services maintain
     "GET /commissions": R(USERS),

@@ -16,7 +16,8 @@ onboarding checklist, the user agreement, three failed certification attempts an
 refused for the day, a pass the next day, the association asked and approved, the proposal moved
 to approval, research access on "My projects". +11 months: the reminder arrives once. +12 months:
 the home page tells that the certification has expired while the portal opens; a renewal on the
-certification page restores access. Screenshots 24-29."""
+certification page restores access. At the end the office and the responsible person open the
+project's access history, which shows exactly the year's intervals. Screenshots 24-29, 70-74."""
 
 from __future__ import annotations
 
@@ -29,10 +30,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from admin_ui.templating import day_text
 from boa.kernel import clock
 from boa.kernel.jobs import run_delivery, run_reminders
 from boa.kernel.settings import get_settings
@@ -410,6 +413,7 @@ def _a_year(year: Year) -> None:  # noqa: PLR0915 (one story, told in order)
     # A proposal. No page writes a proposal or adds a member yet (the researchers' proposal form is
     # the API's, POST /v1/projects and /members): Nina does those two steps through the API of
     # the same server; every decision after that is a button on the project's page.
+    began = clock.now()  # the project's year starts here (the timeline is asked from this moment)
     api = _api_session(year, nina)
     try:
         r = api.post("/v1/projects", json={
@@ -431,6 +435,7 @@ def _a_year(year: Year) -> None:  # noqa: PLR0915 (one story, told in order)
     sofie.page.goto(f"/projects/{number}")
     sofie.page.click("text=Underskriv for institutionen")
     expect(sofie.page.locator("p.flash[role=status]")).to_contain_text("underskrevet for institutionen")
+    approved = clock.now()
     stine.move(number, "approved")  # the Head of Division (Stine holds proposal_approval)
     expect(stine.page.locator("main")).to_contain_text("Godkendt")
 
@@ -467,3 +472,87 @@ def _a_year(year: Year) -> None:  # noqa: PLR0915 (one story, told in order)
     expect(page.locator("tr", has_text="Careers after higher education").locator("td").last).to_have_text("Ja")
     page.goto("/")
     expect(page.locator("section.onboarding")).to_have_count(0)
+
+    _the_years_timeline(year, stine, rasmus, nina, number, began, approved)
+
+
+def _timeline(page) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """The intervals the access history page shows, row by row:
+    person, project, access, from, to, why it began, why it ended."""
+    expect(page.locator("table.access-history")).to_be_visible()
+    expect(page.locator("svg.chart")).to_be_visible()
+    return page.eval_on_selector_all("table.access-history tbody tr", "rows => rows.map(r => "
+                                     "[...r.querySelectorAll('td')].map(td => td.innerText.trim()))")
+
+
+def _ask(page, number: str, since: str) -> None:  # type: ignore[no-untyped-def]
+    """The project and the start of the period typed into the page's form, as a person does."""
+    page.fill("#history-project", number)
+    page.fill("#history-from", since)
+    page.get_by_role("button", name=re.compile("^(Vis|Show)$")).click()
+
+
+def _the_years_timeline(year: Year, stine: Person, rasmus: Person, nina: Person, number: str,  # noqa: PLR0913
+                        began, approved) -> None:  # type: ignore[no-untyped-def]
+    """The journey ends where the office and the institution look back (issue 21): the project's
+    access timeline shows exactly the year's events, for Research Services and for the
+    institution's responsible person, in Danish and English, on a desktop and a phone. Nina could
+    reach the project from its approval until her certification expired, and again since she
+    renewed it; research access and transfer rights alike; nobody else was on it."""
+    since = began.astimezone(ZoneInfo("Europe/Copenhagen")).isoformat(timespec="seconds")
+    renewed = clock.now()
+
+    def exactly(rows: list[list[str]], lang: str) -> None:
+        words = {"da": ("Forskningsadgang", "Ret til overførsel", "Projektet er ikke godkendt.",
+                        "Din sikkerhedscertificering er udløbet.", "stadig åben"),
+                 "en": ("Research access", "Transfer rights", "The project is not approved.",
+                        "Your security certification has expired.", "still open")}[lang]
+        research, transfer, not_approved, expired, still_open = words
+        shown = [(r[0], r[1], r[2], r[5], r[6], r[4] == still_open) for r in rows]
+        assert shown == [(nina.ident, number, access, why_began, why_ended, open_)
+                         for access in (research, transfer)
+                         for why_began, why_ended, open_ in ((not_approved, expired, False), (expired, "", True))], rows
+        for first, second in (rows[0:2], rows[2:4]):
+            assert first[3].startswith(day_text(approved, lang)), first  # from the approval ...
+            assert first[4] != still_open and second[3].startswith(day_text(renewed, lang)), second  # ... the renewal
+
+    # Research Services: the office's menu item, the form, the timeline.
+    stine.sign_in()
+    page = stine.page
+    page.locator("nav.side").get_by_role("link", name="Adgangshistorik").click()
+    _ask(page, number, since)
+    exactly(_timeline(page), "da")
+    expect(page.locator("svg.chart .lock-mark")).to_have_count(0)  # no lock this year
+    shot(page, "70-access-history-project-office")
+
+    # The responsible person: the same page through the institution's menu, the same intervals.
+    rasmus.sign_in()
+    rasmus.attempt(wrong=0)  # his certification, too, has expired in the year: he renews it first
+    page = rasmus.page
+    page.goto("/")
+    page.locator("nav.side").get_by_role("link", name="Adgangshistorik").click()
+    expect(page.locator("p.scope")).to_contain_text("101 Aarhus Research University")
+    # A time in the future comes back to the form, with what was typed and why.
+    future = (clock.now() + timedelta(days=7)).astimezone(ZoneInfo("Europe/Copenhagen")).isoformat(timespec="seconds")
+    page.fill("#history-to", future)
+    _ask(page, number, since)
+    expect(page.locator("#error-summary")).to_contain_text("Tidspunktet ligger i fremtiden")
+    expect(page.locator("#history-to")).to_have_value(future)
+    expect(page.locator("#history-to")).to_have_attribute("aria-invalid", "true")
+    shot(page, "71-access-history-refused-in-place")
+    page.fill("#history-to", "")
+    _ask(page, number, since)
+    exactly(_timeline(page), "da")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls in its own box
+    exactly(_timeline(page), "da")
+    shot(page, "72-access-history-project-phone")
+
+    # In English, on the phone and on the desktop.
+    page.get_by_role("button", name="English").click()
+    _ask(page, number, since)
+    exactly(_timeline(page), "en")
+    shot(page, "73-access-history-project-phone-english")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    exactly(_timeline(page), "en")
+    shot(page, "74-access-history-project-english")
