@@ -102,6 +102,9 @@ ERRORS = {
                             "transfer rules."),
     "already_transferred": N_("The transfer has already been submitted."),
     "nothing_to_transfer": N_("No file of this transfer can be transferred: every file was rejected."),
+    "transferable_files": N_("This transfer still has files that can be transferred: transfer them, or remove them "
+                             "first."),
+    "still_verifying": N_("The files are still being checked; try again when every file has its verdict."),
     "already_deleted": N_("The file has already been deleted."),
     # 'Protect this table' (boa.disclosure through boa.transfers.protect)
     "no_count_column": N_("The table has no count column (N, count, antal, ...)."),

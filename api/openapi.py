@@ -17,6 +17,7 @@ from litestar.openapi.spec import (
     OpenAPIMediaType,
     OpenAPIType,
     Operation,
+    Reference,
     RequestBody,
     Schema,
 )
@@ -58,15 +59,24 @@ class MultipartUpload(Operation):
     """The transfer upload's body, which its handler reads as a stream (so that the limits apply
     while it arrives) and Litestar therefore cannot describe: ``project``, then ``files``."""
 
+    with_project = True
+
     def __post_init__(self) -> None:
         files = Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
                        description="One or more result files; each part's filename (a relative path) is kept.")
-        form = Schema(type=OpenAPIType.OBJECT, required=["project", "files"], properties={
-            "project": Schema(type=OpenAPIType.STRING, description="The project number; this part comes first."),
-            "files": files,
-        })
+        project = Schema(type=OpenAPIType.STRING, description="The project number; this part comes first.")
+        fields: dict[str, Schema | Reference] = {"project": project, "files": files} if self.with_project \
+            else {"files": files}
+        form = Schema(type=OpenAPIType.OBJECT, required=list(fields), properties=fields)
         self.request_body = RequestBody(required=True, content={"multipart/form-data": OpenAPIMediaType(
             schema=form, encoding={"files": Encoding(content_type="application/octet-stream")})})
+
+
+@dataclass
+class MultipartAddition(MultipartUpload):
+    """Files added to an open transfer: ``files`` only (the transfer names the project)."""
+
+    with_project = False
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """A researcher's transfer pages (SPEC 6): choose a project, upload files or a folder, see each
-file's verdict and findings, write the notes, approve and transfer.
+file's verdict and findings, write the notes, approve and transfer; while the transfer is open,
+add forgotten files (checked as the first ones were) or remove one, and discard a transfer whose
+files were all rejected (after a confirmation page).
 
 Every step calls the service the API calls (:mod:`boa.transfers.service`): the access decision,
 the notes rule and the approval are decided there. The upload streams through the same reader as
 the API; its form sends ``csrf_token`` first, then ``project``, then the files, and the token is
-checked from the stream before the project is looked at (``opt={CSRF_IN_STREAM: True}``).
+checked from the stream before the project is looked at (``opt={CSRF_IN_STREAM: True}``); the form
+adding files sends ``csrf_token`` and the files, checked before the first file.
 Upload and submit commit part-way (see the service), so these handlers run on the request's
 session without a ``begin()`` block, as the API's do."""
 
@@ -14,6 +17,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_ui.errors import error_text, reason_texts
@@ -28,10 +32,48 @@ from boa.transfers import lookups, overview, presenters, protect, rules, service
 from boa.transfers.models import Transfer, TransferFile
 from boa.transfers.upload import Preamble
 from boa.web.auth import CSRF_FIELD, CSRF_IN_STREAM
+from schemes.projects.models import Project
 
 NOTE_FIELD = "note-"
 LONG_TEXT = 4 * rules.MAX_NOTE_CHARS  # read whole; the service refuses a note over its limit
 
+
+def accepted_types() -> dict[str, Any]:
+    """The gate's allowed extensions (one place: the scanner's rules), as the upload forms list them
+    before the upload and as their file pickers' ``accept`` filter; and the size limits."""
+    extensions = sorted(allowed_extensions())
+    return {"extensions": extensions, "accept": ",".join(f".{e}" for e in extensions), "limits": service.limits()}
+
+
+async def project_label(db: AsyncSession, transfer: Transfer) -> str:
+    """The transfer's project as the messages name it: number and title."""
+    title = await db.scalar(select(Project.title).where(Project.id == transfer.project_id))
+    return f"{transfer.project_number} {title}" if title else str(transfer.project_number)
+
+
+def _received(request: Request, to: str, files: list[TransferFile], *, added: bool, project: str) -> Response:
+    """The message after an upload or an addition: what was received, and whether anything of it can
+    be transferred; never 'checked' while a file is still being checked."""
+    n, rejected = len(files), sum(1 for f in files if f.state == "rejected")
+    names = ", ".join(f.name for f in files)
+    if any(f.state == "verifying" for f in files):
+        if added:
+            return done(request, to, N_("Added to your transfer to project %(project)s: %(names)s. They are being "
+                                        "checked."), project=project, names=names)
+        return done(request, to, N_("Files received: %(n)s. They are being checked."), n=n)
+    if added and rejected == n:
+        return done(request, to, N_("Added to your transfer to project %(project)s and rejected: %(names)s. The "
+                                    "reasons are below."), project=project, names=names)
+    if added:
+        return done(request, to, N_("Added to your transfer to project %(project)s and checked: %(names)s."),
+                    project=project, names=names)
+    if rejected == n:
+        return done(request, to, N_("Files received: %(n)s. None of them can be transferred: every file was "
+                                    "rejected. The reasons are below."), n=n)
+    if rejected:
+        return done(request, to, N_("Files received and checked: %(n)s. Rejected and not transferable: %(left)s."),
+                    n=n, left=rejected)
+    return done(request, to, N_("Files received and checked: %(n)s."), n=n)
 
 
 def _csrf_preamble(request: Request) -> Preamble:
@@ -73,7 +115,7 @@ async def _transfer_page(request: Request, db: AsyncSession, transfer: Transfer,
                                                                file_id=str(f.id))
             previews[str(f.id)] = {"header": header, "rows": rows, "truncated": truncated}
     return render(request, "transfer.html", status=status, transfer=transfer, files=file_views(files),
-                  previews=previews, min_count=protect.default_min_count(),
+                  previews=previews, min_count=protect.default_min_count(), **accepted_types(),
                   transferable=any(f.state == "staged" for f in files), missing=missing,
                   error=error_text(error, viewer.lang) if error is not None and not isinstance(error, AccessDenied)
                   else None,
@@ -103,8 +145,7 @@ class TransferPages(Controller):
                 for p in projects]
         allowed = [p.project for p in projects if p.decision.allowed]
         return render(request, "transfers.html", rows=rows, allowed=allowed, chosen=project or "",
-                      waiting=await overview.open_transfers(db_session, viewer.actor),
-                      extensions=sorted(allowed_extensions()), limits=service.limits())
+                      waiting=await overview.open_transfers(db_session, viewer.actor), **accepted_types())
 
     @post("/", opt={CSRF_IN_STREAM: True}, request_max_body_size=None)
     async def upload(self, request: Request, db_session: AsyncSession) -> Response:
@@ -116,16 +157,62 @@ class TransferPages(Controller):
                                                boundary=options.get("boundary", ""),
                                                content_length=request.content_length,
                                                preamble=_csrf_preamble(request))
-        if transfer.state == "verifying":
-            return done(request, f"/me/transfers/{transfer.id}", N_("Files received: %(n)s. They are being checked."),
-                        n=len(files))
-        return done(request, f"/me/transfers/{transfer.id}", N_("Files received and checked: %(n)s."),
-                    n=len(files))
+        return _received(request, f"/me/transfers/{transfer.id}", files, added=False, project="")
 
     @get("/{transfer_id:str}")
     async def show(self, request: Request, db_session: AsyncSession, transfer_id: str) -> Response:
         transfer = await lookups.own_transfer(db_session, viewer_of(request).actor, transfer_id)
         return await _transfer_page(request, db_session, transfer)
+
+    @post("/{transfer_id:str}/files", opt={CSRF_IN_STREAM: True}, request_max_body_size=None)
+    async def add(self, request: Request, db_session: AsyncSession, transfer_id: str) -> Response:
+        """Forgotten files added to the open transfer (the seeds: go back and add it); each is
+        checked as the first ones were."""
+        viewer = viewer_of(request)
+        media_type, options = request.content_type
+        if media_type != "multipart/form-data":
+            raise ValidationFailed("Upload files as multipart/form-data.", code="multipart_required")
+        try:
+            transfer, added, _ = await service.add_files(db_session, actor=viewer.actor, transfer_id=transfer_id,
+                                                         chunks=request.stream(),
+                                                         boundary=options.get("boundary", ""),
+                                                         content_length=request.content_length,
+                                                         preamble=_csrf_preamble(request))
+        except BoaError as exc:
+            if exc.status in (403, 404):
+                raise
+            # Shown on the transfer's page (a name already in it, a limit); nothing was added.
+            transfer = await lookups.own_transfer(db_session, viewer.actor, transfer_id)
+            return await _transfer_page(request, db_session, transfer, status=exc.status, error=exc)
+        return _received(request, f"/me/transfers/{transfer.id}", added, added=True,
+                         project=await project_label(db_session, transfer))
+
+    @post("/{transfer_id:str}/files/{file_id:str}/remove")
+    async def remove(self, request: Request, db_session: AsyncSession, transfer_id: str, file_id: str) -> Response:
+        """Take a file out of the open transfer (the button is in the transfer's form, so the notes
+        typed so far are saved first)."""
+        viewer, form = viewer_of(request), await read_form(request)
+        await _save_notes(db_session, viewer, transfer_id, form)
+        transfer, target = await service.remove_file(db_session, actor=viewer.actor, transfer_id=transfer_id,
+                                                     file_id=file_id)
+        return done(request, f"/me/transfers/{transfer_id}",
+                    N_("%(name)s is removed from your transfer to project %(project)s."), name=target.name,
+                    project=await project_label(db_session, transfer))
+
+    @get("/{transfer_id:str}/discard")
+    async def confirm_discard(self, request: Request, db_session: AsyncSession, transfer_id: str) -> Response:
+        transfer, files = await service.discardable(db_session, viewer_of(request).actor, transfer_id)
+        return render(request, "transfer_discard.html", transfer=transfer, files=file_views(files),
+                      project=await project_label(db_session, transfer))
+
+    @post("/{transfer_id:str}/discard")
+    async def discard(self, request: Request, db_session: AsyncSession, transfer_id: str) -> Response:
+        transfer = await lookups.own_transfer(db_session, viewer_of(request).actor, transfer_id)
+        project = await project_label(db_session, transfer)
+        await service.discard(db_session, actor=viewer_of(request).actor, transfer_id=transfer_id)
+        return done(request, "/me/transfers",
+                    N_("Your transfer to project %(project)s is discarded; none of its files was transferred."),
+                    project=project)
 
     @post("/{transfer_id:str}/notes")
     async def notes(self, request: Request, db_session: AsyncSession, transfer_id: str) -> Response:

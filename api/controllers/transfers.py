@@ -10,7 +10,7 @@ from litestar.params import Parameter
 from litestar.response import File
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.openapi import MultipartUpload
+from api.openapi import MultipartAddition, MultipartUpload
 from api.schemas.bodies import NoteBody, ProtectBody, ReviewBody, SubmitBody
 from api.schemas.common import Page, extended
 from api.schemas.transfers import (
@@ -61,6 +61,25 @@ class TransferController(Controller):
     async def show(self, db_session: AsyncSession, actor: Actor, transfer_id: str) -> TransferView:
         return await views.transfer(db_session, await lookups.viewable_transfer(db_session, actor, transfer_id))
 
+    @delete("/{transfer_id:str}", status_code=204)
+    async def discard(self, db_session: AsyncSession, actor: Actor, transfer_id: str) -> None:
+        """Discard the owner's open transfer when nothing of it can be transferred (every file was
+        rejected, or none is left): 409 ``transferable_files`` otherwise."""
+        await service.discard(db_session, actor=actor, transfer_id=transfer_id)
+
+    @post("/{transfer_id:str}/files", status_code=201, request_max_body_size=None,
+          operation_class=MultipartAddition)
+    async def add(self, request: Request, db_session: AsyncSession, actor: Actor, transfer_id: str) -> TransferView:
+        """multipart/form-data: one or more ``files`` added to the owner's open transfer, checked as
+        the first upload's were; the transfer is ``verifying`` again until they have their verdicts."""
+        media_type, options = request.content_type
+        if media_type != "multipart/form-data":
+            raise ValidationFailed("Upload files as multipart/form-data.", code="multipart_required")
+        transfer, _, files = await service.add_files(db_session, actor=actor, transfer_id=transfer_id,
+                                                     chunks=request.stream(), boundary=options.get("boundary", ""),
+                                                     content_length=request.content_length)
+        return presenters.transfer(transfer, files, user_of(actor).ident)
+
     @put("/{transfer_id:str}/files/{file_id:str}/note")
     async def note(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str,
                    data: NoteBody) -> FileView:
@@ -106,7 +125,13 @@ class TransferController(Controller):
 
     @delete("/{transfer_id:str}/files/{file_id:str}", status_code=204)
     async def remove(self, db_session: AsyncSession, actor: Actor, transfer_id: str, file_id: str) -> None:
-        await portal.delete_file(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id)
+        """A transferred file: its content leaves the portal (the record stays). A file of the
+        owner's open transfer: it is taken out of the transfer before it is submitted."""
+        transfer = await lookups.viewable_transfer(db_session, actor, transfer_id)
+        if transfer.state == "transferred":
+            await portal.delete_file(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id)
+        else:
+            await service.remove_file(db_session, actor=actor, transfer_id=transfer_id, file_id=file_id)
 
 
 class ReviewController(Controller):

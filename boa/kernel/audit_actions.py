@@ -141,6 +141,9 @@ class AuditAction(StrEnum):
     TRANSFER_FILE_DELETE = "transfer.file.delete"
     TRANSFER_FILE_PROTECT = "transfer.file.protect"
     TRANSFER_REVIEW = "transfer.review"
+    TRANSFER_FILES_ADD = "transfer.files.add"
+    TRANSFER_FILE_REMOVE = "transfer.file.remove"
+    TRANSFER_DISCARD = "transfer.discard"
     TRANSFERS_SWEPT = "transfers.swept"
 
     # Breach cases and locks (boa.sanctions).

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa.kernel import mail
 from boa.kernel.reminders import Reader, office
 from boa.kernel.settings import get_settings
+from boa.people.lookups import institution_label
 from boa.people.models import Institution, InstitutionRole, User
 from boa.sanctions.models import BreachCase, Lock
 from boa.sanctions.rules import SanctionPlan
@@ -50,7 +51,8 @@ async def _about(session: AsyncSession, case: BreachCase) -> dict[str, Any]:
     user = await session.get(User, case.user_id)
     institution = await session.get(Institution, case.institution_id)
     assert user is not None and institution is not None  # foreign keys
-    return {"case_id": case.id, "user_name": user.name, "user_ident": user.ident, "institution": institution.name}
+    return {"case_id": case.id, "user_name": user.name, "user_ident": user.ident,
+            "institution": institution_label(institution.authorisation_number, institution.name)}
 
 
 async def guidance(session: AsyncSession, case: BreachCase, user: User, project: Any, *,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa.kernel import clock
 from boa.kernel.reminders import Due, office, send_once
 from boa.kernel.settings import get_settings
+from boa.people.lookups import institution_label
 from boa.people.models import Institution, User
 from boa.sanctions.letters import responsible_people
 from boa.sanctions.models import BreachCase
@@ -24,7 +25,7 @@ OVERDUE = timedelta(days=14)
 
 
 async def breach_report_overdue(session: AsyncSession, now: datetime) -> int:
-    rows = (await session.execute(select(BreachCase, User, Institution.name).join(
+    rows = (await session.execute(select(BreachCase, User, Institution).join(
         User, User.id == BreachCase.user_id).join(Institution, Institution.id == BreachCase.institution_id).where(
         BreachCase.state.in_(TAKES_REPORT),
         BreachCase.report_state.in_((ReportState.REQUESTED, ReportState.RETURNED))).order_by(BreachCase.id)))
@@ -37,13 +38,13 @@ async def breach_report_overdue(session: AsyncSession, now: datetime) -> int:
         due.append(Due(f"breach_report_overdue:{case.id}:{case.report_state}:{since.date().isoformat()}",
                        "breach_report_overdue", await responsible_people(session, case.institution_id),
                        {"case_id": case.id, "user_name": user.name, "user_ident": user.ident,
-                        "institution": institution, "since": since,
+                        "institution": institution_label(institution.authorisation_number, institution.name), "since": since,
                         "link": f"{get_settings().public_url}/breaches/{case.id}"}))
     return await send_once(session, due)
 
 
 async def breach_decision_overdue(session: AsyncSession, now: datetime) -> int:
-    rows = (await session.execute(select(BreachCase, User, Institution.name).join(
+    rows = (await session.execute(select(BreachCase, User, Institution).join(
         User, User.id == BreachCase.user_id).join(Institution, Institution.id == BreachCase.institution_id).where(
         BreachCase.state.in_(UNDECIDED), BreachCase.report_state == ReportState.ADEQUATE).order_by(BreachCase.id)))
     today = clock.aware(now).astimezone(clock.OFFICE_TZ).date()
@@ -56,7 +57,7 @@ async def breach_decision_overdue(session: AsyncSession, now: datetime) -> int:
             continue
         due.append(Due(f"breach_decision_overdue:{case.id}:{by.isoformat()}", "breach_decision_overdue", [office()],
                        {"case_id": case.id, "user_name": user.name, "user_ident": user.ident,
-                        "institution": institution, "due": by, "target": DECISION_TARGET,
+                        "institution": institution_label(institution.authorisation_number, institution.name), "due": by, "target": DECISION_TARGET,
                         "adequate_at": clock.aware(case.report_assessed_at),
                         "link": f"{get_settings().public_url}/staff/breaches/{case.id}"}))
     return await send_once(session, due)

@@ -26,6 +26,7 @@ from boa.transfers.storage import Store, store_at
 
 log = logging.getLogger("boa.transfers")
 _TRASH_KEY = "boa_transfer_trash"
+_DISCARD_KEY = "boa_transfer_discard"
 
 
 def current_store() -> Store:
@@ -80,8 +81,20 @@ async def release_content(session: AsyncSession, file: TransferFile, store: Stor
     return True
 
 
+def discard_after_commit(session: AsyncSession, key: str | None, store: Store | None = None) -> None:
+    """Remove a received file (``incoming/<key>``) once the transaction that lets go of it commits;
+    a rollback keeps it (its record still names it)."""
+    if key:
+        session.sync_session.info.setdefault(_DISCARD_KEY, []).append((store or current_store(), key))
+
+
 @event.listens_for(Session, "after_commit")
 def _purge_after_commit(session: Session) -> None:
+    for store, key in session.info.pop(_DISCARD_KEY, []):
+        try:
+            store.discard_incoming(key)
+        except OSError:
+            log.exception("could not remove the received file %s", key)
     for store, trashed, _sha in session.info.pop(_TRASH_KEY, []):
         try:
             store.purge(trashed)
@@ -91,6 +104,7 @@ def _purge_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _restore_after_rollback(session: Session) -> None:
+    session.info.pop(_DISCARD_KEY, None)
     for store, trashed, sha in session.info.pop(_TRASH_KEY, []):
         try:
             store.restore(Path(trashed), sha)

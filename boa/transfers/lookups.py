@@ -19,10 +19,14 @@ from boa.transfers.models import Transfer, TransferFile
 from schemes.projects.models import ProjectMember
 
 
-async def files_of(session: AsyncSession, transfer: Transfer, *, lock: bool = False) -> list[TransferFile]:
+async def files_of(session: AsyncSession, transfer: Transfer, *, lock: bool = False,
+                   fresh: bool = False) -> list[TransferFile]:
+    """``fresh``: as the database has them now (the scanners write them from other transactions)."""
     query = select(TransferFile).where(TransferFile.transfer_id == transfer.id).order_by(TransferFile.name)
     if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
+        query = query.with_for_update()
+    if lock or fresh:
+        query = query.execution_options(populate_existing=True)
     return list(await session.scalars(query))
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from boa.kernel.access import Decision
 from boa.kernel.actor import Actor
 from boa.kernel.decisions import decision_for
-from boa.transfers.models import Transfer
+from boa.transfers.models import Transfer, TransferFile
+from boa.transfers.states import FileState, TransferState
 from schemes.projects.models import Project, ProjectMember
 from schemes.projects.service import memberships_of
 
@@ -40,13 +41,24 @@ async def transfer_projects(session: AsyncSession, actor: Actor) -> list[Transfe
     return out
 
 
-async def open_transfers(session: AsyncSession, actor: Actor, limit: int = 20) -> list[Transfer]:
-    """The actor's uploads not yet transferred (waiting for notes and approval), newest first."""
+@dataclass(frozen=True)
+class OpenTransfer:
+    transfer: Transfer
+    transferable: bool  # a file of it can still be transferred (else: discard it, or add files)
+
+
+async def open_transfers(session: AsyncSession, actor: Actor, limit: int = 20) -> list[OpenTransfer]:
+    """The actor's uploads not yet transferred (being checked, or waiting for notes and approval),
+    newest first, each with whether anything of it can be transferred."""
     if actor.user_id is None:
         return []
-    query = (select(Transfer).where(Transfer.user_id == actor.user_id, Transfer.state == "ready")
+    query = (select(Transfer).where(Transfer.user_id == actor.user_id,
+                                    Transfer.state.in_((TransferState.READY, TransferState.VERIFYING)))
              .order_by(Transfer.id.desc()).limit(limit))
-    return list(await session.scalars(query))
+    transfers = list(await session.scalars(query))
+    staged = set(await session.scalars(select(TransferFile.transfer_id).distinct().where(
+        TransferFile.transfer_id.in_([t.id for t in transfers]), TransferFile.state == FileState.STAGED)))
+    return [OpenTransfer(t, t.id in staged or t.state == TransferState.VERIFYING) for t in transfers]
 
 
 async def is_project_member(session: AsyncSession, actor: Actor) -> bool:

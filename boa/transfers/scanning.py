@@ -190,7 +190,7 @@ async def rescan_stale(engine: Bind) -> int:
             select(TransferFile.id).join(Transfer, Transfer.id == TransferFile.transfer_id)
             .where(TransferFile.state == FileState.VERIFYING,
                    or_(TransferFile.scan_started_at < cutoff,
-                       and_(TransferFile.scan_started_at.is_(None), Transfer.created_at < cutoff)))
+                       and_(TransferFile.scan_started_at.is_(None), TransferFile.created_at < cutoff)))
             .order_by(TransferFile.id).limit(100)))
     done = 0
     for file_id in ids:

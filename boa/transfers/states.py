@@ -2,8 +2,10 @@
 Pure: the services move a state only through these tables.
 
 A transfer moves ``verifying → ready → transferred``: it is ``verifying`` while its files are
-received and scanned (inside the upload request today, so nobody sees that state yet), ``ready``
-while it waits for notes and the user's approval, and ``transferred`` once submitted.
+received and scanned, ``ready`` while it waits for notes and the user's approval (files added to it
+then take it back to ``verifying`` until they are checked), and ``transferred`` once submitted.
+An open transfer with nothing left to transfer (every file rejected) is discarded: its rows go,
+the audit log keeps what it held.
 A file is ``staged`` (received, waiting for the submit), ``rejected`` (never leaves the gate),
 ``transferred`` (in the store) or ``deleted`` (content removed from the portal; record kept); a
 staged table replaced by its protected version ("protect this table") becomes ``rejected``.
@@ -41,6 +43,7 @@ class ReviewState(StrEnum):
 
 TRANSFER = Lifecycle.open_to_all("transfer", TransferState, [
     (TransferState.VERIFYING, TransferState.READY),
+    (TransferState.READY, TransferState.VERIFYING),  # files added to it (boa.transfers.service.add_files)
     (TransferState.READY, TransferState.TRANSFERRED),
 ])
 

@@ -7,7 +7,9 @@ limits or hashes, so the gate drives the push parser of ``multipart`` (the libra
 uses) itself. Fields: ``project`` (once, before the files, so access is decided before any file
 byte is accepted) and one or more ``files`` whose file names may carry relative folder paths.
 A caller may ask for text fields before ``project`` (:class:`Preamble`: the pages' ``csrf_token``,
-checked before the project is looked at). A file part with an empty name and no content is what
+checked before the project is looked at). Files added to an open transfer (:class:`Existing`) come
+without ``project``: the transfer's project is known, its names are taken and its files count
+towards the limits; the preamble is then checked when the first file starts. A file part with an empty name and no content is what
 a browser sends for a file input left empty (a form with a files and a folder input): it is skipped.
 """
 
@@ -58,6 +60,17 @@ class Preamble:
     check: Callable[[dict[str, str]], None]
 
 
+@dataclass(frozen=True)
+class Existing:
+    """An open transfer that files are added to: its project, the names it holds (case-folded) and
+    what it already weighs against the per-transfer limits."""
+
+    project: str
+    names: frozenset[str]
+    count: int
+    total: int
+
+
 @dataclass
 class Received:
     name: str
@@ -97,29 +110,37 @@ def file_name_of(segment: MultipartSegment) -> str | None:
 
 class _Reader:
     def __init__(self, store: Store, limits: Limits, on_project: Callable[[str], Awaitable[None]],
-                 preamble: Preamble | None = None) -> None:
+                 preamble: Preamble | None = None, existing: Existing | None = None) -> None:
         self.store, self.limits, self.on_project, self.preamble = store, limits, on_project, preamble
-        self.upload = Upload()
-        self.names: set[str] = set()
+        self.existing = existing
+        self.upload = Upload(project=existing.project if existing else None)
+        self.names: set[str] = set(existing.names) if existing else set()
+        self.base_count, self.base_total = (existing.count, existing.total) if existing else (0, 0)
+        self.preamble_checked = False
         self.segment: MultipartSegment | None = None
         self.current: Received | None = None
         self.field = bytearray()
         self.leading: dict[str, str] = {}
         self.skipping = False
 
+    def _check_preamble(self) -> None:
+        if self.preamble is not None and not self.preamble_checked:
+            self.preamble_checked = True
+            self.preamble.check(dict(self.leading))
+
     def _text_field(self, name: str) -> None:
-        started = self.upload.project is not None or bool(self.upload.files)
+        started = bool(self.upload.files) or (self.upload.project is not None and self.existing is None)
         if self.preamble is not None and name in self.preamble.names:
             if started or name in self.leading:
                 raise _invalid(f"Send the {name} field once, before the project.", code="project_first", field=name)
             self.field = bytearray()
             return
-        if name != "project":
-            raise _invalid(f"Unknown form field {name!r}: send project and files.", code="unknown_field", field=name)
+        if name != "project" or self.existing is not None:
+            expected = "files" if self.existing is not None else "project and files"
+            raise _invalid(f"Unknown form field {name!r}: send {expected}.", code="unknown_field", field=name)
         if started:
             raise _invalid("Send the project field once, before the files.", code="project_first", field="project")
-        if self.preamble is not None:
-            self.preamble.check(dict(self.leading))
+        self._check_preamble()
         self.field = bytearray()
 
     async def start(self, segment: MultipartSegment) -> None:
@@ -133,6 +154,7 @@ class _Reader:
                            field=segment.name)
         if self.upload.project is None:
             raise _invalid("Send the project field before the files.", code="project_first", field="project")
+        self._check_preamble()  # files added to a transfer have no project field to check it at
         if raw_name == "":
             self.skipping = True  # an empty file input; any content makes it an invalid name
             return
@@ -144,7 +166,7 @@ class _Reader:
         if name.casefold() in self.names:
             raise _invalid(f"The file name {name!r} occurs twice in this transfer.", code="duplicate_file_name",
                            field="files", file=name)
-        if len(self.upload.files) >= self.limits.max_files:
+        if self.base_count + len(self.upload.files) >= self.limits.max_files:
             raise too_large("too_many_files", f"At most {self.limits.max_files} files per transfer.",
                             self.limits.max_files)
         self.names.add(name.casefold())
@@ -168,7 +190,7 @@ class _Reader:
             raise too_large("file_too_large", f"{current.name} is larger than the allowed "
                             f"{self.limits.max_file_bytes} bytes per file.", self.limits.max_file_bytes,
                             file=current.name)
-        if self.upload.total + len(chunk) > self.limits.max_transfer_bytes:
+        if self.base_total + self.upload.total + len(chunk) > self.limits.max_transfer_bytes:
             raise too_large("transfer_too_large", f"The transfer is larger than the allowed "
                             f"{self.limits.max_transfer_bytes} bytes.", self.limits.max_transfer_bytes)
         current.incoming.write(chunk)
@@ -199,12 +221,14 @@ class _Reader:
 
 
 async def read_upload(chunks: AsyncIterator[bytes], boundary: str, *, store: Store, limits: Limits,
-                      on_project: Callable[[str], Awaitable[None]], preamble: Preamble | None = None) -> Upload:
+                      on_project: Callable[[str], Awaitable[None]], preamble: Preamble | None = None,
+                      existing: Existing | None = None) -> Upload:
     """Parse the request body; on any error every received file is removed and the error
-    (422 ``invalid_multipart``/``invalid_file_name``/..., 413 ``file_too_large``/...) raised."""
+    (422 ``invalid_multipart``/``invalid_file_name``/..., 413 ``file_too_large``/...) raised.
+    With ``existing`` the files are added to that open transfer (no ``project`` field)."""
     if not boundary:
         raise _invalid("The multipart boundary is missing from Content-Type.")
-    reader = _Reader(store, limits, on_project, preamble)
+    reader = _Reader(store, limits, on_project, preamble, existing)
     extra = len(preamble.names) if preamble else 0
     try:
         # project, the files, the preamble, and up to two empty file inputs (files and folder)

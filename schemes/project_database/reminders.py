@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import mail
 from boa.kernel.reminders import Due, send_once, threshold
+from boa.people.lookups import institution_label
 from boa.people.models import Institution, User
 from schemes.project_database.models import ProjectDatabase, ProjectDatabaseManager
 from schemes.project_database.states import DatabaseState
@@ -21,7 +22,7 @@ DAYS = (90, 30)
 
 async def project_database_end(session: AsyncSession, now: datetime) -> int:
     today = now.astimezone(mail.COPENHAGEN).date()
-    rows = (await session.execute(select(ProjectDatabase, Institution.name, Project.number).join(
+    rows = (await session.execute(select(ProjectDatabase, Institution, Project.number).join(
         Institution, Institution.id == ProjectDatabase.institution_id).outerjoin(
         Project, Project.id == ProjectDatabase.main_project_id).where(
         ProjectDatabase.state == DatabaseState.ACTIVE, ProjectDatabase.end_date >= today,
@@ -38,7 +39,8 @@ async def project_database_end(session: AsyncSession, now: datetime) -> int:
     for pdb, institution, number in rows:
         days = threshold(pdb.end_date, now, DAYS)
         if days is not None:
+            named = institution_label(institution.authorisation_number, institution.name)
             due.append(Due(f"project_database_end:{days}:{pdb.id}:{pdb.end_date.isoformat()}", "project_database_end",
-                           managers[pdb.id], {"institution": institution, "number": number, "end_date": pdb.end_date,
+                           managers[pdb.id], {"institution": named, "number": number, "end_date": pdb.end_date,
                                               "days": (pdb.end_date - today).days}))
     return await send_once(session, due)

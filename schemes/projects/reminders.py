@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import mail
 from boa.kernel.reminders import Due, send_once, threshold
+from boa.people.lookups import institution_label
 from boa.people.models import Institution, InstitutionRole, User
 from schemes.projects.models import Project
 
@@ -38,7 +39,7 @@ async def project_dates(session: AsyncSession, now: datetime) -> int:
     ending = and_(Project.closed_at.is_(None), or_(Project.kind.is_(None), Project.kind != "main"),
                   Project.end_date >= today, Project.end_date <= horizon)
     deleting = and_(Project.deletion_date >= today, Project.deletion_date <= horizon)
-    rows = (await session.execute(select(Project, Institution.name).join(
+    rows = (await session.execute(select(Project, Institution).join(
         Institution, Institution.id == Project.institution_id).where(
         Project.deleted.is_(False), or_(ending, deleting)).order_by(Project.id))).all()
     if not rows:
@@ -50,7 +51,8 @@ async def project_dates(session: AsyncSession, now: datetime) -> int:
     for project, institution in rows:
         readers = [*([contacts[project.contact_person_id]] if project.contact_person_id in contacts else []),
                    *admins[project.institution_id]]
-        about = {"number": project.number, "title": project.title, "institution": institution}
+        about = {"number": project.number, "title": project.title,
+                 "institution": institution_label(institution.authorisation_number, institution.name)}
         ends = project.closed_at is None and project.kind != "main"
         for what, day in (("end", project.end_date if ends else None), ("deletion", project.deletion_date)):
             days = threshold(day, now, DAYS) if day is not None else None
