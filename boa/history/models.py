@@ -27,10 +27,12 @@ fact_history = Table(
     Column("valid_from", DateTimeUTC(timezone=True), nullable=False),
     Column("valid_to", DateTimeUTC(timezone=True), nullable=True),
     Index("ix_fact_history_row", "table_name", "row_id", "valid_to"),
-    Index("ix_fact_history_user", "user_id", "valid_from"),
-    Index("ix_fact_history_project", "project_id", "valid_from"),
-    Index("ix_fact_history_institution", "institution_id", "valid_from"),
+    # The keys with the table after them (migration 0022: the as-of loader asks both at scale).
+    Index("ix_fact_history_user", "user_id", "table_name", "valid_from"),
+    Index("ix_fact_history_project", "project_id", "table_name", "valid_from"),
+    Index("ix_fact_history_institution", "institution_id", "table_name", "valid_from"),
     Index("ix_fact_history_label", "table_name", "label"),
+    Index("ix_fact_history_valid_from", "valid_from"),  # where the history starts
 )
 
 # The tables whose rows the history keeps (migration 0020): the decision's loaders read these.

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.history.asof import Row, facts_from, load, overlapping
+from boa.history.asof import Row, facts_from, load, load_many, overlapping
 from boa.history.models import fact_history as fh
 from boa.history.replay import check_moment, history_start, parse_moment
 from boa.kernel import clock
@@ -28,9 +28,10 @@ from boa.kernel.actor import Actor
 from boa.kernel.domain import normalise_ident
 from boa.kernel.errors import NotFound, PermissionDenied, ValidationFailed
 from boa.people.models import InstitutionRole
+from schemes.access import PROJECT_ACTIONS
 from schemes.projects.models import Project
 
-ACTIONS = ("project_access", "transfer")  # research access, transfer rights
+ACTIONS = PROJECT_ACTIONS  # research access, transfer rights: the facts they read are the same
 MAX_RANGE = timedelta(days=3653)  # ten years
 REPORTERS = ("responsible",)  # the institution role that may read its institution's history
 
@@ -84,21 +85,21 @@ def _moments_in(facts: Facts, after: datetime, end: datetime) -> list[datetime]:
     return [t for t in named if t is not None and after < t <= end]
 
 
-def decisions_over(rows: Sequence[Row], ident: str, number: str, action: str,
-                   span: Window) -> list[tuple[datetime, Decision]]:
-    """The decision at every moment in ``span`` where it may change, in order."""
+def facts_over(rows: Sequence[Row], ident: str, number: str, action: str,
+               span: Window) -> list[tuple[datetime, Facts]]:
+    """The facts at every moment in ``span`` where the decision may change, in order."""
     queue = [span.start] + sorted({t for r in rows for t in (r.valid_from, r.valid_to)
                                    if t is not None and span.start < t <= span.end})
     heapq.heapify(queue)
     seen: set[datetime] = set()
-    out: list[tuple[datetime, Decision]] = []
+    out: list[tuple[datetime, Facts]] = []
     while queue:
         at = heapq.heappop(queue)
         if at in seen:
             continue
         seen.add(at)
         facts = facts_from(rows, ident, action, number, at)
-        out.append((at, decide(action, facts)))
+        out.append((at, facts))
         for t in _moments_in(facts, at, span.end):
             heapq.heappush(queue, t)
     return out
@@ -130,10 +131,17 @@ def intervals(steps: list[tuple[datetime, Decision]], ident: str, number: str, a
     return found
 
 
-async def pair(session: AsyncSession, ident: str, number: str, span: Window, first: datetime | None) -> list[Interval]:
-    rows = await load(session, ident, number, span.start, span.end)
+def pair_from(rows: Sequence[Row], ident: str, number: str, span: Window, first: datetime | None) -> list[Interval]:
+    """The intervals of (``ident``, ``number``) from the rows :func:`boa.history.asof.load` read.
+    Research access and transfer rights are both project actions: they read the same facts (the
+    same moments), built once for both."""
+    steps = facts_over(rows, ident, number, ACTIONS[0], span)
     return [i for action in ACTIONS
-            for i in intervals(decisions_over(rows, ident, number, action, span), ident, number, action, first)]
+            for i in intervals([(at, decide(action, facts)) for at, facts in steps], ident, number, action, first)]
+
+
+async def pair(session: AsyncSession, ident: str, number: str, span: Window, first: datetime | None) -> list[Interval]:
+    return pair_from(await load(session, ident, number, span.start, span.end), ident, number, span, first)
 
 
 async def _reporting_institutions(session: AsyncSession, actor: Actor) -> set[int] | None:
@@ -169,9 +177,9 @@ async def for_project(session: AsyncSession, *, actor: Actor, number: str, start
         fh.c.table_name == "project_members", fh.c.project_id == project.id, overlapping(span.start, span.end))))
     idents = await _users_of(session, {m for m in members if m is not None})
     first = await history_start(session)
-    out: list[Interval] = []
-    for ident in sorted(set(idents.values())):
-        out += await pair(session, ident, str(project.number), span, first)
+    people = sorted(set(idents.values()))
+    rows = await load_many(session, people, str(project.number), span.start, span.end)  # all at once
+    out = [i for ident in people for i in pair_from(rows[ident], ident, str(project.number), span, first)]
     return History(span, sorted(out, key=lambda i: (i.ident, i.action, i.start)))
 
 

@@ -69,6 +69,12 @@ async def test_a_projects_history_tells_each_persons_intervals_and_why(client, a
     mine = await client.get(f"/v1/access/history?ident=RESA&from={_q(start)}", headers=await fresh(client)("RESP"))
     assert mine.status_code == 200, mine.text
     assert [i for i in mine.json()["items"] if i["project"] == number and i["action"] == "project_access"] == resa
+    # The project's view reads all its people at once; each person's own view reads them alone: the same.
+    for ident in {i["ident"] for i in r.json()["items"]}:
+        theirs = await client.get(f"/v1/access/history?ident={ident}&from={_q(start)}", headers=staff)
+        assert theirs.status_code == 200, theirs.text
+        assert [i for i in theirs.json()["items"] if i["project"] == number] == \
+            [i for i in r.json()["items"] if i["ident"] == ident]
 
 
 async def test_bad_questions_are_refused_with_a_code(client, as_user):
