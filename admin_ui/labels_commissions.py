@@ -28,4 +28,12 @@ ERRORS = {
     "correction_period_over": N_("Errors are corrected when reported within 30 days of the delivery."),
     "not_delivered": N_("The service is not delivered."),
     "no_own_list": N_("This request does not use your own population."),
+    "not_in_production": N_("A sub-invoice is for a service in production."),
+    "sub_invoice_too_soon": N_("A sub-invoice is for a long service: at most one a month of production."),
+    "nothing_to_invoice": N_("No registered time is left uninvoiced."),
+    "invalid_table_name": N_("A table's name has letters, digits, spaces, - and _ (at most 100)."),
+    "duplicate_table": N_("Two tables in the delivery have the same name."),
+    "guest_not_allowed": N_("Without a BOA user you can ask for a new service from the total or a delimited "
+                            "population."),
+    "not_confirmed": N_("The customer has not confirmed their e-mail address yet."),
 }

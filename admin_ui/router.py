@@ -16,7 +16,7 @@ from admin_ui.pages.activation import ActivationPages
 from admin_ui.pages.audit import AuditPages
 from admin_ui.pages.auth import LoginPages, LogoutPage, StepUpPage
 from admin_ui.pages.authority import AuthoritySchemePages
-from admin_ui.pages.commissions import CommissionPages
+from admin_ui.pages.commissions import CommissionPages, GuestCommissionPages
 from admin_ui.pages.institutions import AssociationActions, InstitutionPages
 from admin_ui.pages.me import HomePage, MyPages
 from admin_ui.pages.onboarding import OnboardingPages
@@ -35,6 +35,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 PAGE_CONTROLLERS: tuple[type, ...] = (
     CommissionPages,
+    GuestCommissionPages,
     LoginPages,
     ActivationPages,
     LogoutPage,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from api.controllers.associations import AssociationController
 from api.controllers.auth import AuthController
 from api.controllers.authority_schemes import AuthoritySchemeController
-from api.controllers.commissions import CommissionController
+from api.controllers.commissions import CommissionController, CommissionLinkController
 from api.controllers.institutions import AgreementController, InstitutionController
 from api.controllers.law_model import LawModelController
 from api.controllers.me import MeController
@@ -55,4 +55,5 @@ CONTROLLERS: tuple[type, ...] = (
     ReportController,
     RegisterController,
     CommissionController,
+    CommissionLinkController,
 )

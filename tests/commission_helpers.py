@@ -21,3 +21,16 @@ async def delivered_commission(client, customer: dict[str, str], staff: dict[str
         r = await client.post(f"/v1/commissions/{cid}/{path}", headers=who, json=body)
         assert r.status_code in (200, 201), (path, r.text)
     return str(cid)
+
+
+def xlsx_rows(content: bytes, sheet: int = 0) -> list[tuple]:  # type: ignore[type-arg]
+    """The rows of a delivered workbook's sheet, as values."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        return [tuple(row) for row in book.worksheets[sheet].iter_rows(values_only=True)]
+    finally:
+        book.close()

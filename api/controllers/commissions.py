@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,16 +19,23 @@ from api.schemas.commissions import (
     CustomerDataBody,
     DeliveryBody,
     ErrorReportBody,
+    GuestRequestAnswer,
+    GuestRequestBody,
     QuotationBody,
     TimeBody,
 )
 from api.schemas.common import Page
-from boa.commissions import presenters, service, views
-from boa.commissions.presenters import CommissionSummary, CommissionView, DeliveredTable, TimeEntryView
+from boa.commissions import service, views
+from boa.commissions.presenters import CommissionSummary, CommissionView, TimeEntryView
 from boa.commissions.service import RegisterWish, RequestSpec, TableSpec
 from boa.kernel.actor import Actor
 from boa.kernel.queries import parse_id
 from boa.web.auth import require_staff
+from boa.web.downloads import attachment
+
+
+def download(found: service.Download) -> Response[bytes]:
+    return attachment(found.content, found.file_name, found.media_type)
 
 
 class CommissionController(Controller):
@@ -47,6 +54,9 @@ class CommissionController(Controller):
 
     @post("/")
     async def create(self, db_session: AsyncSession, actor: Actor, data: CommissionBody) -> CommissionView:
+        """A signed-in customer's request; ``kind=update`` with ``previous_id`` asks for an update of
+        an earlier delivery (``GET /v1/commissions/{previous_id}`` gives its spec and tables to
+        start from)."""
         spec = RequestSpec(
             title=data.title, description=data.description, population=data.population, kind=data.kind,
             previous_id=parse_id(data.previous_id, "commission") if data.previous_id else None,
@@ -128,13 +138,29 @@ class CommissionController(Controller):
                               tables=tables)
         return await views.commission(db_session, actor=actor, commission_id=commission_id)
 
-    @get("/{commission_id:str}/deliveries/{delivery:int}/files/{name:str}")
+    @get("/{commission_id:str}/deliveries/{delivery:int}/files/{name:str}", media_type="application/octet-stream")
     async def file(self, db_session: AsyncSession, actor: Actor, commission_id: str, delivery: int,
-                   name: str) -> DeliveredTable:
-        """A delivered table as protected (semicolon-separated; protected cells hold ``..``)."""
-        row = await service.get_delivery_file(db_session, actor=actor, commission_id=commission_id, number=delivery,
-                                              name=name)
-        return presenters.delivered_table(row)
+                   name: str) -> Response[bytes]:
+        """A delivered table in its format (``name`` or ``name.ext``): xlsx, pivot (a wide xlsx),
+        PC-Axis (.px), SAS (XPORT .xpt), SPSS (.sav) or semicolon-separated (.csv), made from the
+        protected table: a suppressed cell is ``..`` or a missing value, never its count."""
+        return download(await service.get_delivery_file(db_session, actor=actor, commission_id=commission_id,
+                                                        number=delivery, name=name))
+
+    @get("/{commission_id:str}/deliveries/{delivery:int}/documentation", media_type="text/plain")
+    async def documentation(self, db_session: AsyncSession, actor: Actor, commission_id: str,
+                            delivery: int) -> Response[bytes]:
+        """The delivery's documentation: data, population, periods, each table's disclosure control
+        and the terms of use (third parties, raw publication) the contract sets."""
+        return download(await service.get_delivery_documentation(db_session, actor=actor,
+                                                                 commission_id=commission_id, number=delivery))
+
+    @post("/{commission_id:str}/sub-invoices", guards=[require_staff])
+    async def sub_invoice(self, db_session: AsyncSession, actor: Actor, commission_id: str) -> CommissionView:
+        """A sub-invoice of a long service in production (409 ``sub_invoice_too_soon`` within a month
+        of the commission or the last one, ``nothing_to_invoice``)."""
+        await service.sub_invoice(db_session, actor=actor, commission_id=commission_id)
+        return await views.commission(db_session, actor=actor, commission_id=commission_id)
 
     @post("/{commission_id:str}/advice", guards=[require_staff])
     async def advice(self, db_session: AsyncSession, actor: Actor, commission_id: str,
@@ -159,3 +185,75 @@ class CommissionController(Controller):
         await service.submit_customer_data(db_session, actor=actor, commission_id=commission_id, name=data.name,
                                            content=data.content.encode("utf-8"))
         return await views.commission(db_session, actor=actor, commission_id=commission_id)
+
+
+LINK_HEADER = "X-Commission-Link"
+PUBLIC = {"public": True}
+
+
+class CommissionLinkController(Controller):
+    """A customer without a BOA user: the request (public, limited) and the commission followed
+    with the secret of the link mailed to them, sent in the ``X-Commission-Link`` header (a wrong
+    one is 404)."""
+
+    path = "/v1"
+    tags = ["Commissioned statistics"]
+
+    @post("/commission-requests", opt=PUBLIC, status_code=202)
+    async def request(self, db_session: AsyncSession, data: GuestRequestBody) -> GuestRequestAnswer:
+        """The request is kept unseen by the office until the person confirms it through the link
+        mailed to them (429 ``too_many_requests`` beyond 3 a day from one address)."""
+        spec = RequestSpec(
+            title=data.title, description=data.description, population=data.population,
+            population_note=data.population_note,
+            registers=tuple(RegisterWish(r.code, list(r.variables), r.groupings) for r in data.registers),
+            periods=tuple(data.periods), formats=tuple(data.formats), deadline=data.deadline,
+            budget_ore=data.budget_ore)
+        row = await service.guest_request(db_session, spec=spec, name=data.name, email=data.contact_email,
+                                          language=data.language)
+        return GuestRequestAnswer(id=str(row.id), contact_email=row.contact_email, confirmed=False)
+
+    @get("/commission-links/{commission_id:str}", opt=PUBLIC)
+    async def show(self, db_session: AsyncSession, commission_id: str,
+                   link: Annotated[str, Parameter(header=LINK_HEADER, max_length=200)]) -> CommissionView:
+        guest = await service.guest_actor(db_session, commission_id, link)
+        return await views.commission(db_session, actor=guest, commission_id=commission_id)
+
+    @post("/commission-links/{commission_id:str}/confirm", opt=PUBLIC, status_code=200)
+    async def confirm(self, db_session: AsyncSession, commission_id: str,
+                      link: Annotated[str, Parameter(header=LINK_HEADER, max_length=200)]) -> CommissionView:
+        guest = await service.guest_actor(db_session, commission_id, link)
+        await service.confirm_guest(db_session, actor=guest, commission_id=commission_id)
+        return await views.commission(db_session, actor=guest, commission_id=commission_id)
+
+    @post("/commission-links/{commission_id:str}/quotations/{version:int}/accept", opt=PUBLIC, status_code=200)
+    async def accept(self, db_session: AsyncSession, commission_id: str, version: int, data: AcceptBody,
+                     link: Annotated[str, Parameter(header=LINK_HEADER, max_length=200)]) -> CommissionView:
+        guest = await service.guest_actor(db_session, commission_id, link)
+        await service.accept(db_session, actor=guest, commission_id=commission_id, version=version,
+                             statement=data.statement)
+        return await views.commission(db_session, actor=guest, commission_id=commission_id)
+
+    @post("/commission-links/{commission_id:str}/errors", opt=PUBLIC, status_code=200)
+    async def report_error(self, db_session: AsyncSession, commission_id: str, data: ErrorReportBody,
+                           link: Annotated[str, Parameter(header=LINK_HEADER, max_length=200)]) -> CommissionView:
+        guest = await service.guest_actor(db_session, commission_id, link)
+        await service.report_error(db_session, actor=guest, commission_id=commission_id,
+                                   description=data.description)
+        return await views.commission(db_session, actor=guest, commission_id=commission_id)
+
+    @get("/commission-links/{commission_id:str}/deliveries/{delivery:int}/files/{name:str}", opt=PUBLIC,
+         media_type="application/octet-stream")
+    async def file(self, db_session: AsyncSession, commission_id: str, delivery: int, name: str,
+                   link: Annotated[str, Parameter(header=LINK_HEADER, max_length=200)]) -> Response[bytes]:
+        guest = await service.guest_actor(db_session, commission_id, link)
+        return download(await service.get_delivery_file(db_session, actor=guest, commission_id=commission_id,
+                                                        number=delivery, name=name))
+
+    @get("/commission-links/{commission_id:str}/deliveries/{delivery:int}/documentation", opt=PUBLIC,
+         media_type="text/plain")
+    async def documentation(self, db_session: AsyncSession, commission_id: str, delivery: int,
+                            link: Annotated[str, Parameter(header=LINK_HEADER, max_length=200)]) -> Response[bytes]:
+        guest = await service.guest_actor(db_session, commission_id, link)
+        return download(await service.get_delivery_documentation(db_session, actor=guest,
+                                                                 commission_id=commission_id, number=delivery))

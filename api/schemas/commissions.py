@@ -101,3 +101,27 @@ class ErrorReportBody(Body):
 class CustomerDataBody(Body):
     name: Line
     content: TableText
+
+
+class GuestRequestBody(Body):
+    """A request from a person without a BOA user: their name and e-mail address (a link to confirm
+    and follow it is mailed there)."""
+
+    name: Line
+    contact_email: Email
+    title: Line
+    description: Text
+    population: Line = "total"
+    population_note: Text | None = None
+    registers: list[RegisterWishBody] = []
+    periods: list[Line] = []
+    formats: list[Line] = []
+    deadline: Day | None = None
+    budget_ore: int | None = None
+    language: Line | None = None
+
+
+class GuestRequestAnswer(msgspec.Struct, kw_only=True):
+    id: str
+    contact_email: str
+    confirmed: bool

@@ -42,7 +42,13 @@ class Commission(Base):
         CheckConstraint(_in("population", POPULATIONS), name="commission_population"),
     )
 
-    customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # A customer with a BOA user; None for a person without one (guest_*: they follow the
+    # commission through a link whose secret only its hash is kept of).
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, default=None)
+    guest_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    guest_language: Mapped[str | None] = mapped_column(String(2), default=None)
+    guest_token_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    guest_confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), default=None)
     contact_email: Mapped[str] = mapped_column(String(320))
     kind: Mapped[str] = mapped_column(String(10))
@@ -136,10 +142,16 @@ class DeliveryFile(Base):
 
 
 class Invoice(Base):
+    """The invoice on delivery (``final``: what is due less what was sub-invoiced), or a
+    sub-invoice of a long service (``sub``: the hours registered since the last one)."""
+
     __tablename__ = "commission_invoices"
+    __table_args__ = (CheckConstraint("kind IN ('sub', 'final')", name="invoice_kind"),)
 
     commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
-    delivery_id: Mapped[int] = mapped_column(ForeignKey("commission_deliveries.id"))
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("commission_deliveries.id"), default=None)
+    kind: Mapped[str] = mapped_column(String(10), default="final")
+    minutes: Mapped[int | None] = mapped_column(Integer, default=None)
     amount_ore: Mapped[int] = mapped_column(BigInteger)
     vat_ore: Mapped[int] = mapped_column(BigInteger)
     issued_at: Mapped[datetime] = mapped_column(DateTimeUTC)

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from boa.commissions import rules
+from boa.commissions import formats, rules
 from boa.commissions.models import Commission, Delivery, DeliveryFile, Invoice, Quotation
 from boa.kernel import clock
 
@@ -36,6 +36,7 @@ class QuotationView(msgspec.Struct, kw_only=True):
 class FileView(msgspec.Struct, kw_only=True):
     name: str
     format: str
+    file_name: str
     method: str | None
     primary: int
     secondary: int
@@ -47,12 +48,16 @@ class DeliveryView(msgspec.Struct, kw_only=True):
     delivered_at: datetime
     documentation: str
     files: list[FileView]
+    third_party_use: bool
+    publish_raw: bool
     error_reported_at: datetime | None
     error_description: str | None
 
 
 class InvoiceView(msgspec.Struct, kw_only=True):
-    delivery: int
+    kind: str
+    delivery: int | None
+    minutes: int | None
     amount_ore: int
     vat_ore: int
     amount_dkk: str
@@ -75,6 +80,8 @@ class CommissionSummary(msgspec.Struct, kw_only=True):
 
 
 class CommissionView(CommissionSummary, kw_only=True):
+    guest_name: str | None
+    guest_confirmed_at: datetime | None
     description: str
     population: str
     population_note: str | None
@@ -83,6 +90,8 @@ class CommissionView(CommissionSummary, kw_only=True):
     dpa_reference: str | None
     dpa_retention_years: int
     previous_id: str | None
+    previous_delivery: int | None
+    previous_tables: list[FileView]
     registers: list[dict[str, Any]]
     periods: list[str]
     formats: list[str]
@@ -103,13 +112,6 @@ class CommissionView(CommissionSummary, kw_only=True):
     deliveries: list[DeliveryView]
     invoices: list[InvoiceView]
     customer_data: list[dict[str, Any]]
-
-
-class DeliveredTable(msgspec.Struct, kw_only=True):
-    name: str
-    format: str
-    content: str
-    report: dict[str, Any]
 
 
 class TimeEntryView(msgspec.Struct, kw_only=True):
@@ -140,19 +142,19 @@ def quotation(q: Quotation, special_terms: str | None) -> QuotationView:
                          accepted_at=q.accepted_at, acceptance_text=q.acceptance_text)
 
 
-def delivery(d: Delivery, files: Sequence[DeliveryFile]) -> DeliveryView:
+def file(f: DeliveryFile) -> FileView:
+    return FileView(name=f.name, format=f.format, file_name=formats.file_name(f.name, f.format),
+                    method=f.report.get("method"), primary=int(f.report.get("primary", 0)),
+                    secondary=int(f.report.get("secondary", 0)), aggregated=list(f.report.get("aggregated", [])))
+
+
+def delivery(d: Delivery, files: Sequence[DeliveryFile], c: Commission) -> DeliveryView:
     return DeliveryView(number=d.number, delivered_at=d.delivered_at, documentation=d.documentation,
-                        files=[FileView(name=f.name, format=f.format, method=f.report.get("method"),
-                                        primary=int(f.report.get("primary", 0)),
-                                        secondary=int(f.report.get("secondary", 0)),
-                                        aggregated=list(f.report.get("aggregated", []))) for f in files],
+                        third_party_use=c.third_party_use, publish_raw=c.publish_raw,
+                        files=[file(f) for f in files],
                         error_reported_at=d.error_reported_at, error_description=d.error_description)
 
 
-def invoice(i: Invoice, number: int) -> InvoiceView:
-    return InvoiceView(delivery=number, amount_ore=i.amount_ore, vat_ore=i.vat_ore, amount_dkk=rules.dkk(i.amount_ore),
+def invoice(i: Invoice, number: int | None) -> InvoiceView:
+    return InvoiceView(kind=i.kind, delivery=number, minutes=i.minutes, amount_ore=i.amount_ore, vat_ore=i.vat_ore, amount_dkk=rules.dkk(i.amount_ore),
                        total_dkk=rules.dkk(i.amount_ore + i.vat_ore), issued_at=i.issued_at, due_on=i.due_on)
-
-
-def delivered_table(f: DeliveryFile) -> DeliveredTable:
-    return DeliveredTable(name=f.name, format=f.format, content=f.content.decode("utf-8"), report=dict(f.report))

@@ -5,6 +5,7 @@ two decimals. The hourly rate is a setting (``BOA_CONSULTING_HOURLY_RATE``)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -26,10 +27,13 @@ QUOTATION_VALID_DAYS = 30               # "open usually one month"
 SURVEY_ABOVE_HOURS = Decimal(1)         # an initial survey when clarification takes more than an hour
 TARGET_DAYS = 21                        # minor services in 1-3 weeks
 PAYMENT_DAYS = 30
+SUB_INVOICE_DAYS = 30                   # a long service may be sub-invoiced once a month of it has passed
 ADVICE_MINUTES = 15                     # included advice in the first month after delivery
 ADVICE_DAYS = 30
 CORRECTION_DAYS = 30                    # an error found within 30 days: new data
 RETENTION_YEARS = 3                     # the customer's personal data, after delivery
+GUEST_PER_EMAIL = 3                     # requests a day from one address without a BOA user
+GUEST_PENDING = 30                      # unconfirmed requests without a BOA user an hour, in all
 MAX_HOURS = Decimal(10_000)
 MAX_MINUTES = 24 * 60
 MAX_TEXT = 4000
@@ -89,6 +93,19 @@ def text(value: str | None, field: str, *, required: bool = False, limit: int = 
         raise ValidationFailed(f"{field} is at most {limit} characters of text.", field=field,
                                code="validation_failed")
     return cleaned or None
+
+
+TABLE_NAME = re.compile(r"[\w\- ]{1,100}")
+
+
+def table_name(value: str | None, field: str) -> str:
+    """A delivered table's name, which is also its file's name: letters, digits, spaces, hyphens and
+    underscores, at most 100."""
+    cleaned = (value or "").strip()
+    if not TABLE_NAME.fullmatch(cleaned):
+        raise ValidationFailed(f"{field} is a name of letters, digits, spaces, - and _ (at most 100).", field=field,
+                               code="invalid_table_name")
+    return cleaned
 
 
 def formats(values: list[str] | None) -> list[str]:

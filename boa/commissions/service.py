@@ -6,6 +6,9 @@ changes nothing."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from boa.commissions import rules
+from boa.commissions import formats, rules
 from boa.commissions.models import (
     Advice,
     Commission,
@@ -28,11 +31,12 @@ from boa.commissions.models import (
     TimeEntry,
 )
 from boa.commissions.states import COMMISSION, QUOTATION, WORKING, CommissionState, QuotationState
-from boa.disclosure.protect import protect_file
+from boa.disclosure.protect import check_parameters, protect_table, read_table
 from boa.kernel import audit, clock, mail
 from boa.kernel.actor import Actor
 from boa.kernel.audit_actions import AuditAction
-from boa.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from boa.kernel.errors import Conflict, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
+from boa.kernel.inputs import check_email
 from boa.kernel.queries import changed, parse_id
 from boa.kernel.settings import get_settings
 from boa.people.models import Institution, User
@@ -104,9 +108,16 @@ async def commission_for(session: AsyncSession, commission_id: Any, *, actor: Ac
     if lock:
         query = query.with_for_update()
     row = await session.scalar(query)
-    if row is None or not (actor.is_staff or row.customer_id == actor.user_id):
+    if row is None or not (actor.is_staff or is_customer(row, actor)):
         raise NotFound(f"No commission with id {commission_id!r}.")
     return row
+
+
+def is_customer(c: Commission, actor: Actor) -> bool:
+    """The commission's customer: its user, or (no user) whoever holds its link, once confirmed."""
+    if c.customer_id is not None:
+        return c.customer_id == actor.user_id
+    return actor.guest == guest_label(c.id) and actor.user is None
 
 
 async def _move(session: AsyncSession, c: Commission, to: CommissionState, refuse: Conflict, **values: Any) -> str:
@@ -141,9 +152,9 @@ async def _check_registers(session: AsyncSession, wishes: tuple[RegisterWish, ..
     return checked
 
 
-async def request(session: AsyncSession, *, actor: Actor, spec: RequestSpec) -> Commission:
-    """A customer's request for a quotation, or for an update of an earlier delivery."""
-    customer = _customer_user(actor)
+async def _new_commission(session: AsyncSession, *, actor: Actor, spec: RequestSpec, customer: int | None,
+                          email: str | None) -> Commission:
+    """The request checked and added (not flushed): the customer's user, or none for a guest."""
     title = rules.text(spec.title, "title", required=True, limit=200)
     description = rules.text(spec.description, "description", required=True)
     rules.one_of(spec.kind, rules.KINDS, "kind")
@@ -162,8 +173,6 @@ async def request(session: AsyncSession, *, actor: Actor, spec: RequestSpec) -> 
             raise Conflict("Only a delivered commission can be updated.", code="not_delivered")
     if spec.institution_id is not None and await session.get(Institution, spec.institution_id) is None:
         raise ValidationFailed("No such institution.", field="institution_id")
-    user = await session.get(User, customer)
-    email = rules.text(spec.contact_email, "contact_email", limit=320) or (user.email if user else None)
     if not email or "@" not in email:
         raise ValidationFailed("A commission needs the customer's e-mail address.", field="contact_email",
                                code="email_required")
@@ -176,9 +185,90 @@ async def request(session: AsyncSession, *, actor: Actor, spec: RequestSpec) -> 
                    periods=rules.periods(list(spec.periods)), formats=rules.formats(list(spec.formats)),
                    deadline=spec.deadline, budget_ore=spec.budget_ore, state=S.SUBMITTED)
     session.add(c)
+    return c
+
+
+async def request(session: AsyncSession, *, actor: Actor, spec: RequestSpec) -> Commission:
+    """A customer's request for a quotation, or for an update of an earlier delivery."""
+    customer = _customer_user(actor)
+    user = await session.get(User, customer)
+    email = rules.text(spec.contact_email, "contact_email", limit=320) or (user.email if user else None)
+    c = await _new_commission(session, actor=actor, spec=spec, customer=customer, email=email)
     await session.flush()
     await audit.record(session, actor=actor.label, action=AuditAction.COMMISSION_REQUEST, subject=_subject(c),
-                       after={"kind": c.kind, "title": title, "population": c.population, "registers": registers})
+                       after={"kind": c.kind, "title": c.title, "population": c.population,
+                              "registers": c.registers})
+    return c
+
+
+def guest_label(commission_id: int) -> str:
+    return f"commission:{commission_id}"
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+async def guest_request(session: AsyncSession, *, spec: RequestSpec, name: str, email: str,
+                        language: str | None) -> Commission:
+    """A request from a person without a BOA user (seed 001: anyone fills in the request form). The
+    e-mail address is checked (syntax), the request waits unseen by the office until the person
+    opens the link mailed to them and confirms; the link's secret is kept only as its hash. At most
+    :data:`rules.GUEST_PER_EMAIL` requests a day from one address and :data:`rules.GUEST_PENDING`
+    unconfirmed ones an hour in all (429). A new request only: an update, or the customer's own
+    population (a data processor agreement, the data submitted signed in), needs a BOA user."""
+    person = rules.text(name, "name", required=True, limit=200)
+    address = check_email(email, "contact_email")
+    if spec.kind != "new" or spec.population == "own_list" or spec.institution_id is not None:
+        raise ValidationFailed("Without a BOA user you can ask for a new service from the registers' total or a "
+                               "delimited population.", field="kind", code="guest_not_allowed")
+    now = clock.now()
+    guests = (Commission.customer_id.is_(None),)
+    same = await session.scalar(select(func.count()).select_from(Commission).where(
+        *guests, Commission.contact_email == address, Commission.created_at > now - timedelta(days=1)))
+    pending = await session.scalar(select(func.count()).select_from(Commission).where(
+        *guests, Commission.guest_confirmed_at.is_(None), Commission.created_at > now - timedelta(hours=1)))
+    if (same or 0) >= rules.GUEST_PER_EMAIL or (pending or 0) >= rules.GUEST_PENDING:
+        raise TooManyRequests("Too many requests without a BOA user just now; try again later.",
+                              code="too_many_requests", retry_after=3600)
+    c = await _new_commission(session, actor=Actor(), spec=spec, customer=None, email=address)
+    secret = secrets.token_urlsafe(32)
+    c.guest_name, c.guest_language = person, mail.language(language)
+    c.guest_token_hash = _secret_hash(secret)
+    await session.flush()
+    mail.send(session, to=address, template="commission_guest_link", lang=c.guest_language, name=person,
+              commission_id=c.id, title=c.title, link=f"{get_settings().public_url}/follow/{c.id}/{secret}")
+    await audit.record(session, actor=Actor(guest=guest_label(c.id)).label,
+                       action=AuditAction.COMMISSION_GUEST_REQUEST, subject=_subject(c),
+                       after={"kind": c.kind, "title": c.title, "population": c.population,
+                              "registers": c.registers, "email": address})
+    return c
+
+
+async def guest_actor(session: AsyncSession, commission_id: Any, secret: str) -> Actor:
+    """The holder of a commission's link: its secret compared in constant time with the stored
+    hash; any mismatch is 404, as for a commission that does not exist."""
+    try:
+        key = parse_id(commission_id, "commission")
+    except ValidationFailed:
+        raise NotFound("No such commission.") from None
+    stored = await session.scalar(select(Commission.guest_token_hash).where(
+        Commission.id == key, Commission.customer_id.is_(None)))
+    if not stored or not hmac.compare_digest(stored.encode(), _secret_hash(secret or "").encode()):
+        raise NotFound("No such commission.")
+    return Actor(guest=guest_label(key))
+
+
+async def confirm_guest(session: AsyncSession, *, actor: Actor, commission_id: Any) -> Commission:
+    """The guest opened the link and confirmed: the office sees the request from now on."""
+    c = await commission_for(session, commission_id, actor=actor, lock=True)
+    if c.customer_id is not None or actor.guest is None:
+        raise PermissionDenied("Only the link's holder confirms it.")
+    if c.guest_confirmed_at is None:
+        c.guest_confirmed_at = clock.now()
+        await session.flush()
+        await audit.record(session, actor=actor.label, action=AuditAction.COMMISSION_GUEST_CONFIRM,
+                           subject=_subject(c), after={"email": c.contact_email})
     return c
 
 
@@ -198,6 +288,8 @@ async def clarify(session: AsyncSession, *, actor: Actor, commission_id: Any, co
     staff). May be recorded again while no quotation is accepted."""
     _require_staff(actor)
     c = await commission_for(session, commission_id, actor=actor, lock=True)
+    if c.customer_id is None and c.guest_confirmed_at is None:
+        raise Conflict("The customer has not confirmed their e-mail address yet.", code="not_confirmed")
     unknown = set(answers) - set(rules.CLARIFICATION_QUESTIONS)
     if unknown:
         raise ValidationFailed(f"Unknown clarification questions: {', '.join(sorted(unknown))}.", field="answers")
@@ -279,11 +371,7 @@ async def quote(session: AsyncSession, *, actor: Actor, commission_id: Any, kind
     if c.state == S.CLARIFYING:
         await _move(session, c, S.QUOTED, Conflict("Not clarified.", code="invalid_transition"))
     await session.flush()
-    customer = await session.get(User, c.customer_id)
-    lang = customer.language if customer else None
-    mail.send(session, to=c.contact_email, template="commission_quotation", lang=lang,
-              name=customer.name if customer else c.contact_email, commission_id=c.id, title=c.title,
-              version=version, hours=str(base), price=rules.dkk(q.price_ore),
+    await _tell_customer(session, c, "commission_quotation", version=version, hours=str(base), price=rules.dkk(q.price_ore),
               price_vat=rules.dkk(rules.with_vat(q.price_ore)), valid_until=q.valid_until)
     await audit.record(session, actor=actor.label, action=AuditAction.COMMISSION_QUOTE, subject=_subject(c),
                        after={"version": version, "kind": kind, "hours": str(parsed), "rate_ore": rate,
@@ -298,7 +386,7 @@ async def accept(session: AsyncSession, *, actor: Actor, commission_id: Any, ver
     commissioned. An initial survey's acceptance commissions the survey only: the commission
     waits for the quotation of the service itself."""
     c = await commission_for(session, commission_id, actor=actor, lock=True)
-    if c.customer_id != actor.user_id:
+    if not is_customer(c, actor):
         raise PermissionDenied("Only the customer accepts the quotation.")
     written = rules.text(statement, "statement", required=True)
     if c.state != S.QUOTED:
@@ -402,26 +490,42 @@ async def register_time(session: AsyncSession, *, actor: Actor, commission_id: A
     return entry
 
 
+async def _customer_language(session: AsyncSession, c: Commission) -> str | None:
+    customer = await session.get(User, c.customer_id) if c.customer_id else None
+    return customer.language if customer else c.guest_language
+
+
 async def _tell_customer(session: AsyncSession, c: Commission, template: str, **context: Any) -> None:
-    customer = await session.get(User, c.customer_id)
-    mail.send(session, to=c.contact_email, template=template, lang=customer.language if customer else None,
-              name=customer.name if customer else c.contact_email, commission_id=c.id, title=c.title, **context)
+    customer = await session.get(User, c.customer_id) if c.customer_id else None
+    mail.send(session, to=c.contact_email, template=template, lang=customer.language if customer else c.guest_language,
+              name=customer.name if customer else c.guest_name or c.contact_email, commission_id=c.id, title=c.title,
+              guest=customer is None, **context)
 
 
-def _protect(spec: TableSpec, index: int) -> tuple[bytes, dict[str, Any]]:
-    """The table through the disclosure control; refused (422, with the failing categories) when it
-    cannot be protected."""
+def documentation_of(c: Commission, text: str, lang: str | None) -> formats.Documentation:
+    return formats.Documentation(title=c.title, text=text, registers=list(c.registers), population=c.population
+                                 + (f" ({c.population_note})" if c.population_note else ""),
+                                 periods=list(c.periods), contract_reference=c.contract_reference,
+                                 third_party_use=c.third_party_use, publish_raw=c.publish_raw,
+                                 lang=lang or "da")
+
+
+def _produce(spec: TableSpec, index: int, doc: formats.Documentation) -> tuple[bytes, dict[str, Any]]:
+    """The table through the disclosure control, then written in its format from the protected
+    table; refused (422, with the failing categories) when it cannot be protected. The input is
+    read as a stream from a temporary file (the table's caps bound the memory)."""
     with tempfile.TemporaryDirectory(prefix="boa-commission-") as tmp:
-        source, target = Path(tmp) / "table.csv", Path(tmp) / "protected.csv"
+        source = Path(tmp) / "table.csv"
         source.write_text(spec.content, encoding="utf-8")
         try:
-            protected = protect_file(source, target, name="table.csv", count=spec.count, method=spec.method,
-                                     min_count=spec.min_count)
+            check_parameters(spec.method, spec.min_count)
+            table, _ = read_table(source, name="table.csv", count=spec.count)
+            protected = protect_table(table, method=spec.method, min_count=spec.min_count, lang=doc.lang)
         except ValidationFailed as refused:
             refused.extra.setdefault("table", spec.name)
             refused.extra.setdefault("field", f"tables[{index}]")
             raise
-        return target.read_bytes(), protected.report.as_dict()
+    return formats.render(protected, spec.format, name=spec.name, doc=doc), protected.report.as_dict()
 
 
 async def deliver(session: AsyncSession, *, actor: Actor, commission_id: Any, documentation: str,
@@ -435,14 +539,19 @@ async def deliver(session: AsyncSession, *, actor: Actor, commission_id: Any, do
         raise Conflict("Nothing is delivered before the service is commissioned.", code="not_commissioned")
     if c.state == S.COMMISSIONED:
         raise Conflict("Production has not started.", code="production_not_started")
-    doc = rules.text(documentation, "documentation", required=True)
+    doc = rules.text(documentation, "documentation", required=True) or ""
+    doc_of = documentation_of(c, doc, await _customer_language(session, c))
     if not 1 <= len(tables) <= rules.MAX_TABLES:
         raise ValidationFailed(f"A delivery has 1 to {rules.MAX_TABLES} tables.", field="tables")
     files: list[DeliveryFile] = []
     for i, spec in enumerate(tables):
-        name = rules.text(spec.name, f"tables[{i}].name", required=True, limit=200) or ""
+        name = rules.table_name(spec.name, f"tables[{i}].name")
+        if name in {f.name for f in files}:
+            raise ValidationFailed(f"Two tables are named {name!r}.", field=f"tables[{i}].name",
+                                   code="duplicate_table")
         rules.one_of(spec.format, rules.FORMATS, f"tables[{i}].format")
-        content, report = _protect(spec, i)
+        content, report = _produce(TableSpec(name, spec.content, spec.format, spec.count, spec.min_count,
+                                             spec.method), i, doc_of)
         files.append(DeliveryFile(name=name, format=spec.format, content=content, report=report))
     now = clock.now()
     first = c.delivered_at is None
@@ -475,21 +584,70 @@ async def deliver(session: AsyncSession, *, actor: Actor, commission_id: Any, do
     return delivery
 
 
-async def _invoice(session: AsyncSession, c: Commission, delivery: Delivery, now: datetime) -> Invoice:
-    """Fixed price: the price; framework: the hours registered at the quotation's rate (up to the
-    ceiling); without an accepted quotation of the service: the hours registered."""
+async def _due_in_total(session: AsyncSession, c: Commission, minutes: int) -> int:
+    """What the service costs after ``minutes`` registered: fixed price its price; a framework
+    agreement the hours at the quotation's rate up to the ceiling; without an accepted quotation of
+    the service the hours at today's rate."""
     q = await accepted_quotation(session, c)
-    spent = Decimal(await minutes_registered(session, c)) / 60
+    spent = Decimal(minutes) / 60
     rate = q.rate_ore if q else get_settings().consulting_hourly_rate_ore
     if q is not None and q.kind == "fixed_price":
-        amount = q.price_ore
-    else:
-        ceiling = q.hour_ceiling if q is not None and q.hour_ceiling is not None else spent
-        amount = rules.price(min(spent, ceiling), rate)
-    invoice = Invoice(commission_id=c.id, delivery_id=delivery.id, amount_ore=amount,
-                      vat_ore=rules.with_vat(amount) - amount, issued_at=now,
-                      due_on=now.date() + timedelta(days=rules.PAYMENT_DAYS))
+        return q.price_ore
+    ceiling = q.hour_ceiling if q is not None and q.hour_ceiling is not None else spent
+    return rules.price(min(spent, ceiling), rate)
+
+
+async def _sub_invoices(session: AsyncSession, c: Commission) -> list[Invoice]:
+    return list((await session.scalars(select(Invoice).where(Invoice.commission_id == c.id, Invoice.kind == "sub")
+                                       .order_by(Invoice.id))).all())
+
+
+def _new_invoice(c: Commission, amount: int, now: datetime, **more: Any) -> Invoice:
+    return Invoice(commission_id=c.id, amount_ore=amount, vat_ore=rules.with_vat(amount) - amount, issued_at=now,
+                   due_on=now.date() + timedelta(days=rules.PAYMENT_DAYS), **more)
+
+
+async def _invoice(session: AsyncSession, c: Commission, delivery: Delivery, now: datetime) -> Invoice:
+    """The invoice on delivery: what the service costs less what was sub-invoiced."""
+    total = await _due_in_total(session, c, await minutes_registered(session, c))
+    earlier = sum(i.amount_ore for i in await _sub_invoices(session, c))
+    invoice = _new_invoice(c, max(total - earlier, 0), now, delivery_id=delivery.id, kind="final")
     session.add(invoice)
+    return invoice
+
+
+async def sub_invoice(session: AsyncSession, *, actor: Actor, commission_id: Any) -> Invoice:
+    """A sub-invoice of a long service (seed 001: "we reserve the right to sub-invoice services
+    stretching over a long period"): in production, at least a month after the commission or the
+    last sub-invoice, the hours registered since the last one at the quotation's rate,
+    never more than the service costs in all (a fixed price, a framework's ceiling). 30 days to pay;
+    the invoice on delivery subtracts what was sub-invoiced."""
+    _require_staff(actor)
+    c = await commission_for(session, commission_id, actor=actor, lock=True)
+    if c.state != S.IN_PRODUCTION:
+        raise Conflict("A sub-invoice is for a service in production.", code="not_in_production")
+    earlier = await _sub_invoices(session, c)
+    now = clock.now()
+    since = clock.aware(earlier[-1].issued_at if earlier else c.commissioned_at or now)
+    if now < since + timedelta(days=rules.SUB_INVOICE_DAYS):
+        raise Conflict(f"A sub-invoice is for a long service: at most one every {rules.SUB_INVOICE_DAYS} days of "
+                       "production.", code="sub_invoice_too_soon",
+                       next_on=(since + timedelta(days=rules.SUB_INVOICE_DAYS)).date().isoformat())
+    minutes = await minutes_registered(session, c)
+    covered = sum(i.minutes or 0 for i in earlier)
+    billed = sum(i.amount_ore for i in earlier)
+    amount = await _due_in_total(session, c, minutes) - billed
+    if minutes <= covered or amount <= 0:
+        raise Conflict("No registered time has been left uninvoiced.", code="nothing_to_invoice")
+    invoice = _new_invoice(c, amount, now, kind="sub", minutes=minutes - covered)
+    session.add(invoice)
+    await session.flush()
+    await _tell_customer(session, c, "commission_sub_invoice", amount=rules.dkk(amount),
+                         amount_vat=rules.dkk(amount + invoice.vat_ore), due_on=invoice.due_on,
+                         hours=str((Decimal(minutes - covered) / 60).quantize(Decimal("0.01"))))
+    await audit.record(session, actor=actor.label, action=AuditAction.COMMISSION_SUB_INVOICE, subject=_subject(c),
+                       after={"amount_ore": amount, "minutes": minutes - covered, "sub_invoiced_ore": billed + amount,
+                              "due_on": invoice.due_on.isoformat()})
     return invoice
 
 
@@ -523,7 +681,7 @@ async def advise(session: AsyncSession, *, actor: Actor, commission_id: Any, min
 async def report_error(session: AsyncSession, *, actor: Actor, commission_id: Any, description: str) -> Delivery:
     """An error found within 30 days of the last delivery reopens it (new data as soon as possible)."""
     c = await commission_for(session, commission_id, actor=actor, lock=True)
-    if c.customer_id != actor.user_id and not actor.is_staff:
+    if not (is_customer(c, actor) or actor.is_staff):
         raise PermissionDenied("The customer or Research Services report an error.")
     text = rules.text(description, "description", required=True)
     last = await session.scalar(select(Delivery).where(Delivery.commission_id == c.id)
@@ -544,8 +702,8 @@ async def submit_customer_data(session: AsyncSession, *, actor: Actor, commissio
                                content: bytes) -> CustomerData:
     """The customer's own population (CPR/CVR/addresses), only under the agreed terms."""
     c = await commission_for(session, commission_id, actor=actor, lock=True)
-    if c.customer_id != actor.user_id:
-        raise PermissionDenied("Only the customer submits their population.")
+    if c.customer_id is None or c.customer_id != actor.user_id:
+        raise PermissionDenied("Only the customer submits their population (signed in).")
     if c.population != "own_list":
         raise Conflict("This commission does not use your own population.", code="no_own_list")
     if c.state in (S.DELIVERED, S.REOPENED, S.WITHDRAWN):
@@ -575,14 +733,43 @@ async def delete_expired_customer_data(session: AsyncSession, now: datetime) -> 
     return len(rows)
 
 
-async def get_delivery_file(session: AsyncSession, *, actor: Actor, commission_id: Any, number: int,
-                            name: str) -> DeliveryFile:
-    c = await commission_for(session, commission_id, actor=actor)
-    if not 1 <= number <= rules.MAX_VERSION:
-        raise NotFound("No such delivery.")
-    row = await session.scalar(select(DeliveryFile).join(Delivery, Delivery.id == DeliveryFile.delivery_id).where(
-        Delivery.commission_id == c.id, Delivery.number == number, DeliveryFile.name == name))
+@dataclass(frozen=True)
+class Download:
+    file_name: str
+    media_type: str
+    content: bytes
+
+
+async def _delivery(session: AsyncSession, c: Commission, number: int) -> Delivery:
+    row = await session.scalar(select(Delivery).where(Delivery.commission_id == c.id, Delivery.number == number)) \
+        if 1 <= number <= rules.MAX_VERSION else None
     if row is None:
-        raise NotFound("No such file in the delivery.")
+        raise NotFound("No such delivery.")
     return row
+
+
+async def get_delivery_file(session: AsyncSession, *, actor: Actor, commission_id: Any, number: int,
+                            name: str) -> Download:
+    """A delivered file as produced (its format's file: the protected table only)."""
+    c = await commission_for(session, commission_id, actor=actor)
+    d = await _delivery(session, c, number)
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    row = await session.scalar(select(DeliveryFile).where(DeliveryFile.delivery_id == d.id,
+                                                          DeliveryFile.name == stem))
+    if row is None or (stem != name and name != formats.file_name(row.name, row.format)):
+        raise NotFound("No such file in the delivery.")
+    return Download(formats.file_name(row.name, row.format), formats.media_type(row.format), row.content)
+
+
+async def get_delivery_documentation(session: AsyncSession, *, actor: Actor, commission_id: Any,
+                                     number: int) -> Download:
+    """The delivery's documentation (text): registers, variables, population, periods, each table's
+    disclosure control, the terms of use the contract sets and the symbol of a suppressed cell."""
+    c = await commission_for(session, commission_id, actor=actor)
+    d = await _delivery(session, c, number)
+    rows = (await session.execute(select(DeliveryFile.name, DeliveryFile.format, DeliveryFile.report).where(
+        DeliveryFile.delivery_id == d.id).order_by(DeliveryFile.id))).all()
+    doc = documentation_of(c, d.documentation, await _customer_language(session, c))
+    text = formats.documentation_text(doc, [(n, f, r) for n, f, r in rows])
+    return Download(f"documentation-{c.id}-{d.number}.txt", "text/plain; charset=utf-8", text.encode("utf-8"))
 

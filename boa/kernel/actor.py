@@ -36,6 +36,9 @@ class Actor:
     scopes: frozenset[str] = field(default_factory=frozenset)
     system: str | None = None
     verified_at: datetime | None = None  # the session's last second-factor verification (a person's)
+    # A person without a BOA user who holds a capability link (a commission's customer, by its
+    # secret): what they may do is decided where the link is checked; never staff.
+    guest: str | None = None
 
     @property
     def label(self) -> str:
@@ -43,6 +46,8 @@ class Actor:
             return f"user:{self.user.ident}"
         if self.client is not None:
             return f"client:{self.client}"
+        if self.guest is not None:
+            return f"guest:{self.guest}"
         return f"system:{self.system or 'boa'}"
 
     @property

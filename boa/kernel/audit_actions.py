@@ -171,3 +171,6 @@ class AuditAction(StrEnum):
     COMMISSION_ERROR_REPORTED = "commission.error_reported"
     COMMISSION_CUSTOMER_DATA = "commission.customer_data"
     COMMISSION_CUSTOMER_DATA_DELETED = "commission.customer_data_deleted"
+    COMMISSION_SUB_INVOICE = "commission.sub_invoice"
+    COMMISSION_GUEST_REQUEST = "commission.guest_request"
+    COMMISSION_GUEST_CONFIRM = "commission.guest_confirm"

@@ -25,7 +25,8 @@ DENIED = frozenset({401, 403, 404})
 PUBLIC = re.compile(r"^/(v1/auth/(login|verify|activate|enrolment|enrolment/confirm)|v1/me/email/confirm"
                     r"|v1/oauth/(token|jwks)|health(/ping)?|schema(/.*)?"
                     r"|login|activate(/.*)?|confirm-email|static/\{file_path\}"
-                    r"|v1/registers(/\{code\})?|registers(/\{code\})?|accessibility)$")
+                    r"|v1/registers(/\{code\})?|registers(/\{code\})?|accessibility"
+                    r"|v1/commission-requests|commission-request)$")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Rule:
     query: dict[str, str] | None = None
     params: dict[str, str] = field(default_factory=dict)
     files: list[tuple[str, str]] | None = None
+    headers: dict[str, str] | None = None
 
 
 def R(*roles: str | frozenset[str], **kw: Any) -> Rule:  # noqa: N802
@@ -48,6 +50,7 @@ def R(*roles: str | frozenset[str], **kw: Any) -> Rule:  # noqa: N802
 
 
 EVERYONE = frozenset(ROLES)
+LINK = {"X-Commission-Link": "not-the-secret"}
 USERS = frozenset(ROLES) - {"service_client", "anonymous"}
 # Office staff: STAF (staff only), SANC (staff with the sanctions and review rights), DIRG (the
 # Director General: staff with the sanction_decision right) and CHEF (the Head of Division for the
@@ -207,6 +210,23 @@ MATRIX: dict[str, Rule] = {
     "POST /v1/commissions/{commission_id}/advice": R(STAFF, body={"minutes": 5}),
     "POST /v1/commissions/{commission_id}/errors": R(STAFF, "contact_person", body={"description": "Wrong"}),
     "POST /v1/commissions/{commission_id}/customer-data": R("contact_person", body={"name": "p", "content": "x"}),
+    "GET /v1/commissions/{commission_id}/deliveries/{delivery}/documentation": R(STAFF, "contact_person",
+                                                                                 params={"delivery": "1"}),
+    "POST /v1/commissions/{commission_id}/sub-invoices": R(STAFF),  # 409: the world's commission is delivered
+    # A customer without a BOA user: anyone may send a request (limited); the commission is reached
+    # only with its link's secret, which no role of the world holds (RESA's commission has a user): 404.
+    "POST /v1/commission-requests": R(EVERYONE, body={"name": "Guest", "contact_email": "guest@example.org",
+                                                      "title": "T", "description": "D",
+                                                      "registers": [{"code": "BEF", "variables": ["KOEN"]}]}),
+    "GET /v1/commission-links/{commission_id}": R(headers=LINK),
+    "POST /v1/commission-links/{commission_id}/confirm": R(headers=LINK),
+    "POST /v1/commission-links/{commission_id}/quotations/{version}/accept": R(
+        body={"statement": "Yes"}, params={"version": "1"}, headers=LINK),
+    "POST /v1/commission-links/{commission_id}/errors": R(body={"description": "Wrong"}, headers=LINK),
+    "GET /v1/commission-links/{commission_id}/deliveries/{delivery}/files/{name}": R(
+        params={"delivery": "1", "name": "t"}, headers=LINK),
+    "GET /v1/commission-links/{commission_id}/deliveries/{delivery}/documentation": R(
+        params={"delivery": "1"}, headers=LINK),
     "POST /v1/registers": R(STAFF, body={"code": "MATRIX", "name_da": "Matrix", "name_en": "Matrix", "first_year": 2020,
                                          "frequency": "yearly"}),
     "PATCH /v1/registers/{code}": R(STAFF, body={"name_en": "Population (matrix)"}, params={"code": "BEF"}),
@@ -382,6 +402,16 @@ MATRIX: dict[str, Rule] = {
     "GET /commissions/{commission_id}": R(STAFF, "contact_person"),
     "GET /commissions/{commission_id}/deliveries/{delivery}/files/{name}": R(STAFF, "contact_person", params={
         "delivery": "1", "name": "t"}),
+    "GET /commissions/{commission_id}/deliveries/{delivery}/documentation": R(STAFF, "contact_person",
+                                                                              params={"delivery": "1"}),
+    "GET /commission-request": R(EVERYONE),
+    "POST /commission-request": R(),  # public, but needs the form's CSRF token (double submit)
+    "GET /follow/{commission_id}/{secret}": R(params={"secret": "not-the-secret"}),
+    "POST /follow/{commission_id}/{secret}/{step}": R(params={"secret": "not-the-secret", "step": "confirm"}),
+    "GET /follow/{commission_id}/{secret}/deliveries/{delivery}/files/{name}": R(params={
+        "secret": "not-the-secret", "delivery": "1", "name": "t"}),
+    "GET /follow/{commission_id}/{secret}/deliveries/{delivery}/documentation": R(params={
+        "secret": "not-the-secret", "delivery": "1"}),
     "POST /commissions/{commission_id}/{step}": R(STAFF, form={"task": "tests", "minutes": "5"},
                                                   params={"step": "time"}),
     "GET /registers": R(EVERYONE, query={"q": "bef"}),

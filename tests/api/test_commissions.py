@@ -14,6 +14,7 @@ from boa.commissions.models import Commission, CustomerData, Quotation
 from boa.kernel import clock, jobs
 from boa.kernel.models import AuditEntry
 from boa.kernel.outbox import deliver_due
+from tests.commission_helpers import xlsx_rows
 
 # A small frequency table: municipality × sex, with small cells.
 TABLE = "kommune;koen;antal\n101;M;120\n101;K;2\n147;M;85\n147;K;90\n151;M;1\n151;K;40\n"
@@ -128,10 +129,12 @@ async def test_a_commission_from_request_to_correction(client, as_user, demo, sm
     inv = shown["invoices"][0]
     assert (inv["amount_dkk"], inv["total_dkk"]) == ("33210.00", "41512.50")
     assert inv["due_on"] == (clock.now().date() + timedelta(days=30)).isoformat()
-    r = await client.get(f"/v1/commissions/{cid}/deliveries/1/files/employed", headers=customer)
-    assert r.status_code == 200 and r.json()["format"] == "xlsx"
-    published = r.json()["content"]
-    assert "..;" not in published and ";.." in published and ";2\n" not in published and ";1\n" not in published
+    r = await client.get(f"/v1/commissions/{cid}/deliveries/1/files/employed.xlsx", headers=customer)
+    assert r.status_code == 200 and r.headers["content-disposition"] == 'attachment; filename="employed.xlsx"'
+    rows = xlsx_rows(r.content)
+    assert rows[0] == ("kommune", "koen", "antal")
+    assert ("101", "K", "..") in rows and ("151", "M", "..") in rows
+    assert not any(row[2] in (1, 2) for row in rows[1:])
 
     # The customer got the quotation and the delivery with the invoice by mail (real SMTP).
     await deliver_due(demo)

@@ -12,8 +12,14 @@ import msgspec
 
 from api.routes import CONTROLLERS
 
-DOWNLOADS = ("/v1/transfers/{transfer_id}/files/{file_id}/content",
-             "/v1/breaches/{case_id}/attachments/{attachment_id}/content")
+OCTETS, TEXT = ["application/octet-stream"], ["text/plain"]
+DOWNLOADS = {"/v1/transfers/{transfer_id}/files/{file_id}/content": OCTETS,
+             "/v1/breaches/{case_id}/attachments/{attachment_id}/content": OCTETS,
+             # A delivered table in its format (xlsx, px, xpt, sav, csv) and the delivery's documentation.
+             "/v1/commissions/{commission_id}/deliveries/{delivery}/files/{name}": OCTETS,
+             "/v1/commissions/{commission_id}/deliveries/{delivery}/documentation": TEXT,
+             "/v1/commission-links/{commission_id}/deliveries/{delivery}/files/{name}": OCTETS,
+             "/v1/commission-links/{commission_id}/deliveries/{delivery}/documentation": TEXT}
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
@@ -44,7 +50,7 @@ async def test_every_2xx_answer_of_v1_has_a_typed_content_schema(client):
             continue
         content = answer.get("content") or {}
         if path in DOWNLOADS:
-            assert list(content) == ["application/octet-stream"], content
+            assert list(content) == DOWNLOADS[path], (path, content)
             continue
         schema = content.get("application/json", {}).get("schema") or {}
         # A component, or one of several (a verify answers a new session or a refreshed one).
@@ -75,7 +81,8 @@ async def test_every_referenced_component_is_in_the_document(client):
 
 
 def test_every_route_handler_returns_a_struct_not_a_dict():
-    """A handler answers a msgspec Struct (or a page of them), nothing, or a file; never a dict."""
+    """A handler answers a msgspec Struct (or a page of them), nothing, or a file (from disk, or
+    bytes made in memory: a delivered table); never a dict."""
     wrong, handlers = [], 0
     for controller in CONTROLLERS:
         for name, member in inspect.getmembers(controller):
@@ -86,7 +93,7 @@ def test_every_route_handler_returns_a_struct_not_a_dict():
             returned = typing.get_type_hints(handler)["return"]
             body = typing.get_args(returned)[0] if typing.get_origin(returned) is not None and \
                 getattr(typing.get_origin(returned), "__name__", "") == "Response" else returned
-            if body is type(None) or getattr(body, "__name__", "") == "File":
+            if body is type(None) or body is bytes or getattr(body, "__name__", "") == "File":
                 continue
             members = typing.get_args(body) if isinstance(body, types.UnionType) else (body,)
             for member in members:

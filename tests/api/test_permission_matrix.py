@@ -146,7 +146,7 @@ def _body(value, params):  # type: ignore[no-untyped-def]
 
 async def _call(client, method: str, path: str, rule: Rule, headers: dict[str, str], params: dict[str, str]):
     url = _fill(path, {**params, **rule.params})
-    kwargs: dict = {"headers": headers}
+    kwargs: dict = {"headers": {**headers, **(rule.headers or {})}}
     if rule.query:
         kwargs["params"] = _body(rule.query, params)
     if rule.files is not None:
