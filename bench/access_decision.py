@@ -97,7 +97,8 @@ MAX_LOGINS_IN_FLIGHT = 8
 
 
 def mix_idents(n: int) -> list[str]:
-    return ["C" + chr(65 + i // 676 % 26) + chr(65 + i // 26 % 26) + chr(65 + i % 26) for i in range(n)]
+    """X and three letters: no demo user's IDENT begins with X (with C, CHEF was taken)."""
+    return ["X" + chr(65 + i // 676 % 26) + chr(65 + i // 26 % 26) + chr(65 + i % 26) for i in range(n)]
 
 
 async def seed_mix(url: str) -> dict:
