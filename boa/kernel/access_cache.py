@@ -46,7 +46,8 @@ import time
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,7 +59,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import Pool
 
 from boa.kernel import clock
-from boa.kernel.access import Facts
+from boa.kernel.access import Facts, LockFact, ProjectFact
 
 log = logging.getLogger("boa.kernel.access_cache")
 
@@ -98,6 +99,67 @@ READER_POOL = 10
 
 _CACHES: weakref.WeakSet[AccessCache] = weakref.WeakSet()
 _CHECKED = "boa.access_cache_checked"
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the gateways' decision reads about a person, kept per user (``("person", IDENT)``):
+    the person's facts with the locks on the user (``project`` None) and the user's memberships
+    (project id → state), so that one entry serves every project the user is asked about."""
+
+    facts: Facts
+    memberships: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What it reads about a project, kept per project number (``("project", number)``): the
+    project (None: no such project) with no membership, and the locks on the project, its
+    institution and its scheme there."""
+
+    project: ProjectFact | None
+    locks: tuple[LockFact, ...] = ()
+
+
+def person_keys(person: PersonFacts) -> frozenset[str]:
+    """The keys a change to the person names: the user (a membership's key ``m:<user>:<project>``
+    names the user too, :meth:`AccessCache.invalidate`), or the IDENT not found."""
+    if not person.facts.exists:
+        return frozenset((f"n:{person.facts.ident}",))
+    return frozenset((f"u:{person.facts.user_id}",))
+
+
+def project_keys(project: ProjectFacts, number: str) -> frozenset[str]:
+    """The keys a change to the project names: the project, its institution and its scheme there
+    (locks, the project database), or the number not found."""
+    found = project.project
+    if found is None:
+        return frozenset((f"pn:{number.strip()}",))
+    return frozenset((f"p:{found.id}", f"i:{found.institution_id}", f"s:{found.institution_id}:{found.scheme}"))
+
+
+def combine(person: PersonFacts, project: ProjectFacts | None) -> Facts:
+    """The facts the loaders give, from a person's and (for a project action) a project's parts:
+    the user's membership of the project and the locks of both, in the loaders' order (by id)."""
+    facts = person.facts
+    if project is None or project.project is None or not facts.exists:
+        return facts
+    state = person.memberships.get(project.project.id)
+    fact = replace(project.project, is_member=state == "active", membership_pending=state == "pending",
+                   membership_requested=state == "requested")
+    locks = facts.locks
+    if project.locks:
+        held = {lock.id for lock in locks}
+        locks = tuple(sorted(locks + tuple(lock for lock in project.locks if lock.id not in held),
+                             key=lambda lock: int(lock.id)))
+    return replace(facts, project=fact, locks=locks)
+
+
+def _named(tag: str) -> tuple[str, ...]:
+    """A membership's key also names its user: the person's entry holds the user's memberships."""
+    if tag.startswith("m:"):
+        return tag, "u:" + tag.split(":", 2)[1]
+    return (tag,)
 
 
 def fact_keys(facts: Facts, action: str, project: str | None) -> frozenset[str]:
@@ -222,10 +284,11 @@ class AccessCache:
             self._entries.clear()
             self._index.clear()
             return
-        for tag in keys:
-            for key in self._index.pop(tag, ()):
-                self.dropped += 1
-                self._drop(key)
+        for named in keys:
+            for tag in _named(named):
+                for key in self._index.pop(tag, ()):
+                    self.dropped += 1
+                    self._drop(key)
 
     # -- the source of change notices -----------------------------------------------------
     async def read(self, work: Callable[[AsyncConnection], Awaitable[Any]]) -> Any:

@@ -20,9 +20,9 @@ from sqlalchemy import event, select, text, update
 
 from boa.composition import metadata
 from boa.kernel import clock
-from boa.kernel.access_cache import WATCHED_COLUMNS, WATCHED_TABLES, AccessCache
+from boa.kernel.access_cache import WATCHED_COLUMNS, WATCHED_TABLES, AccessCache, PersonFacts
 from boa.kernel.db import transaction
-from boa.kernel.decisions import gateway_decision, load_facts
+from boa.kernel.decisions import gateway_decision, load_facts, person_key, project_key
 from boa.people.models import User
 from boa.sanctions.models import Lock
 from schemes.projects.models import Project, ProjectMember
@@ -206,7 +206,7 @@ async def test_a_lock_that_starts_later_takes_effect_on_time_from_the_cache(clie
 
 async def test_an_entry_is_kept_for_its_day_only(client, gateway, cache, demo):
     assert (await ask(client, gateway, "RESA"))["allowed"] is True
-    key = ("facts", "RESA", "login", None)
+    key = person_key("RESA")
     assert cache.get(key) is not None
     clock.travel(timedelta(days=1))
     assert cache.get(key) is None
@@ -220,8 +220,8 @@ async def test_a_read_overtaken_by_a_change_is_not_kept(demo):
         async with transaction(demo) as s:
             facts = await load_facts(s, "RESA", "login")
         cache.invalidate()  # a change was noticed while the facts were read
-        cache.put(("facts", "RESA", "login", None), facts, generation)
-        assert cache.get(("facts", "RESA", "login", None)) is None
+        cache.put(person_key("RESA"), facts, generation)
+        assert cache.get(person_key("RESA")) is None
     finally:
         await cache.stop()
 
@@ -233,13 +233,13 @@ async def test_a_read_overtaken_by_a_commit_of_another_worker_is_not_kept(client
     from boa.kernel import access_cache
 
     assert (await ask(client, gateway, "RESA"))["allowed"] is True  # the stamp is open, the cache on
-    key = ("facts", "RESA", "login", None)
+    key = person_key("RESA")
     generation = cache.generation
     async with transaction(demo) as s:
         facts = await load_facts(s, "RESA", "login")
     assert access_cache._STAMP is not None
     access_cache._STAMP.touch(f"u:{facts.user_id}")  # as another worker's commit does
-    cache.put(key, facts, generation, access_cache.fact_keys(facts, "login", None))
+    cache.put(key, PersonFacts(facts), generation, access_cache.person_keys(PersonFacts(facts)))
     assert cache.get(key) is None
 
 
@@ -298,7 +298,7 @@ async def test_every_worker_of_the_machine_sees_a_commit_before_it_is_answered(c
     cache.max_age = 600  # a slow machine: no entry is dropped for its age while the other process starts
     assert (await ask(client, gateway, "RESA"))["allowed"] is True
     assert (await ask(client, gateway, "RESB"))["allowed"] is True
-    resa, resb = ("facts", "RESA", "login", None), ("facts", "RESB", "login", None)
+    resa, resb = person_key("RESA"), person_key("RESB")
     before = stamp_file.read_bytes()
     async with transaction(demo) as s:  # a write that changes no fact: nothing is dropped
         await s.execute(text("UPDATE users SET name = name || '.' WHERE ident = 'RESB'"))
@@ -349,7 +349,7 @@ async def test_a_login_drops_nothing(client, gateway, cache, demo):
     entry stays — on PostgreSQL; on SQLite any commit drops everything (still correct)."""
     for ident in ("RESA", "RESB"):
         assert (await ask(client, gateway, ident))["allowed"] is True
-    keys = [("facts", "RESA", "login", None), ("facts", "RESB", "login", None)]
+    keys = [person_key("RESA"), person_key("RESB")]
     generation = cache.generation
     await login(client, "RESA")
     if precise_here(demo):
@@ -374,10 +374,10 @@ async def test_a_change_to_one_users_association_drops_that_users_entries_only(c
     else:
         await write_elsewhere(demo, change)
         await notices_heard(demo, cache)
-    assert cache.get(("facts", "RESB", "login", None)) is None
+    assert cache.get(person_key("RESB")) is None
     if precise_here(demo):
-        assert cache.get(("facts", "RESA", "login", None)) is not None
-        assert cache.get(("facts", "RESA", "project_access", number)) is not None
+        assert cache.get(person_key("RESA")) is not None
+        assert cache.get(project_key(number)) is not None
     assert (await ask(client, gateway, "RESB"))["reasons"][0]["code"] == "no_association"
     assert (await ask(client, gateway, "RESA"))["allowed"] is True
 
@@ -394,8 +394,8 @@ async def test_a_lock_drops_the_decisions_it_covers(client, gateway, cache, demo
         target = {"project": {"project_id": project.id},
                   "institution": {"institution_id": project.institution_id},
                   "scheme": {"institution_id": project.institution_id, "scheme": project.scheme}}[scope]
-    covered = ("facts", "RESA", "project_access", number)
-    elsewhere = ("facts", "RESA", "project_access", str(other.number))
+    covered = project_key(number)
+    elsewhere = project_key(str(other.number))
     assert (await ask(client, gateway, "RESA", "project_access", number))["allowed"] is True
     await ask(client, gateway, "RESA", "project_access", str(other.number))
     assert (await ask(client, gateway, "RESA"))["allowed"] is True
@@ -404,7 +404,7 @@ async def test_a_lock_drops_the_decisions_it_covers(client, gateway, cache, demo
                    reason="A lock.", created_by="system:test", **target))
     assert cache.get(covered) is None
     if precise_here(demo):
-        assert cache.get(("facts", "RESA", "login", None)) is not None
+        assert cache.get(person_key("RESA")) is not None
         assert cache.get(elsewhere) is not None
     d = await ask(client, gateway, "RESA", "project_access", number)
     assert d["allowed"] is False and d["reasons"][0]["code"] == "locked" and d["reasons"][0]["scope"] == scope
