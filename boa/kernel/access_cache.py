@@ -28,7 +28,9 @@ the keys a change names (``*``: everything):
 
 The facts do not depend on the time except through the day (the authority scheme's current
 purpose description), so an entry is kept for the day it was read on and at most
-``BOA_ACCESS_CACHE_SECONDS`` (default 10; 0 turns the cache off). A lookup that missed records
+``BOA_ACCESS_CACHE_SECONDS`` (default 300, each entry between half and all of it; 0 turns the
+cache off): a bound on what no notice names (triggers disabled, a replica's
+``session_replication_role``), not what keeps the entries current. A lookup that missed records
 the generation it started in and its result is stored only if nothing changed meanwhile.
 See docs/decisions.md "The access decision's cache".
 """
@@ -41,6 +43,7 @@ import fcntl
 import logging
 import mmap
 import os
+import random
 import sqlite3
 import time
 import uuid
@@ -230,8 +233,8 @@ class AccessCache:
         if entry is None:
             self.misses += 1
             return None
-        value, day, born, _keys = entry
-        if day != clock.now().date() or time.monotonic() - born > self.max_age:
+        value, day, expires, _keys = entry
+        if day != clock.now().date() or time.monotonic() > expires:
             self._drop(key)
             self.misses += 1
             return None
@@ -248,7 +251,10 @@ class AccessCache:
             return
         self._drop(key)
         tags = frozenset(keys)
-        self._entries[key] = (value, clock.now().date(), time.monotonic(), tags)
+        # Each entry lives between half and all of max_age: entries filled together (a worker's
+        # first minute) are not all read again in the same second.
+        expires = time.monotonic() + self.max_age * (1 - random.random() / 2)  # noqa: S311 - not a secret
+        self._entries[key] = (value, clock.now().date(), expires, tags)
         for tag in tags:
             self._index.setdefault(tag, set()).add(key)
         if len(self._entries) > self.max_entries:
