@@ -51,7 +51,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -122,6 +122,8 @@ class ProjectFacts:
 
     project: ProjectFact | None
     locks: tuple[LockFact, ...] = ()
+    # The project with each membership state asked so far (made once per entry, not per answer).
+    memberships: dict[str | None, ProjectFact] = field(default_factory=dict, compare=False, repr=False)
 
 
 def person_keys(person: PersonFacts) -> frozenset[str]:
@@ -141,21 +143,27 @@ def project_keys(project: ProjectFacts, number: str) -> frozenset[str]:
     return frozenset((f"p:{found.id}", f"i:{found.institution_id}", f"s:{found.institution_id}:{found.scheme}"))
 
 
-def combine(person: PersonFacts, project: ProjectFacts | None) -> Facts:
+def combine(person: PersonFacts, project: ProjectFacts | None, now: datetime | None = None) -> Facts:
     """The facts the loaders give, from a person's and (for a project action) a project's parts:
-    the user's membership of the project and the locks of both, in the loaders' order (by id)."""
+    the user's membership of the project and the locks of both, in the loaders' order (by id);
+    with ``now``, as of then."""
     facts = person.facts
-    if project is None or project.project is None or not facts.exists:
-        return facts
-    state = person.memberships.get(project.project.id)
-    fact = replace(project.project, is_member=state == "active", membership_pending=state == "pending",
-                   membership_requested=state == "requested")
+    found = project.project if project is not None else None
+    if found is None or not facts.exists:
+        return facts if now is None else replace(facts, now=now)
+    assert project is not None
+    state = person.memberships.get(found.id)
+    fact = project.memberships.get(state)
+    if fact is None:
+        fact = project.memberships[state] = replace(
+            found, is_member=state == "active", membership_pending=state == "pending",
+            membership_requested=state == "requested")
     locks = facts.locks
     if project.locks:
         held = {lock.id for lock in locks}
         locks = tuple(sorted(locks + tuple(lock for lock in project.locks if lock.id not in held),
                              key=lambda lock: int(lock.id)))
-    return replace(facts, project=fact, locks=locks)
+    return replace(facts, project=fact, locks=locks, now=facts.now if now is None else now)
 
 
 def _named(tag: str) -> tuple[str, ...]:

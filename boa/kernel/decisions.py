@@ -104,10 +104,11 @@ async def gateway_decision(cache: AccessCache, session: Callable[[], AsyncSessio
 
         facts = await cache.fetch(("facts", normalise_ident(ident) or ident, action, project or None),
                                   lambda: load_facts(session(), ident, action, project), request, keys=keys)
+        facts = replace(facts, now=clock.now())
     else:
         facts = await _gateway_facts(cache, parts, session, ident, project if action in PROJECT_ACTIONS else None,
                                      request)
-    decision = decide(action, replace(facts, now=clock.now()))
+    decision = decide(action, facts)
     if not decision.allowed:
         await _record_denial(session(), actor, action, project, facts, decision)
     return decision
@@ -145,7 +146,7 @@ async def _gateway_facts(cache: AccessCache, parts: GatewayFacts, session: Calla
             found = got[1]
             cache.put(project_key(read_project), found, generation, project_keys(found, read_project))
     assert person is not None
-    return combine(person, found)
+    return combine(person, found, clock.now())
 
 
 async def _record_denial(session: AsyncSession, actor: str, action: str, project: str | None, facts: Facts,

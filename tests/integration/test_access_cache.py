@@ -382,33 +382,68 @@ async def test_a_change_to_one_users_association_drops_that_users_entries_only(c
     assert (await ask(client, gateway, "RESA"))["allowed"] is True
 
 
-@pytest.mark.parametrize("scope", ["project", "institution", "scheme"])
-async def test_a_lock_drops_the_decisions_it_covers(client, gateway, cache, demo, scope):
-    """A lock on the project, its institution or its scheme there drops the decisions about that
-    project (through BOA: at once, on every worker of the machine) and leaves the others."""
+@pytest.mark.parametrize("scope", ["project", "institution", "scheme", "user"])
+async def test_a_lock_drops_the_entries_it_covers(client, gateway, cache, demo, scope):
+    """A lock on the project, its institution or its scheme there drops that project's entry (and
+    every project entry of the institution or scheme, not the others); a lock on a user drops
+    that person's entry and no project's — through BOA: at once, on every worker of the machine."""
     number = await labour_number(demo)
     async with transaction(demo) as s:
         project = await s.scalar(select(Project).where(Project.number == int(number)))
         other = await s.scalar(select(Project).where(Project.institution_id != project.institution_id,
                                                      Project.scheme != project.scheme).limit(1))
+        resa = await s.scalar(select(User.id).where(User.ident == "RESA"))
         target = {"project": {"project_id": project.id},
                   "institution": {"institution_id": project.institution_id},
-                  "scheme": {"institution_id": project.institution_id, "scheme": project.scheme}}[scope]
-    covered = project_key(number)
+                  "scheme": {"institution_id": project.institution_id, "scheme": project.scheme},
+                  "user": {"user_id": resa}}[scope]
+    covered, kept = project_key(number), person_key("RESA")
+    if scope == "user":
+        covered, kept = kept, covered
     elsewhere = project_key(str(other.number))
     assert (await ask(client, gateway, "RESA", "project_access", number))["allowed"] is True
     await ask(client, gateway, "RESA", "project_access", str(other.number))
-    assert (await ask(client, gateway, "RESA"))["allowed"] is True
+    assert (await ask(client, gateway, "RESB"))["allowed"] is True
     async with transaction(demo) as s:
         s.add(Lock(scope=scope, source="decision", starts_at=clock.now(), ends_at=clock.now() + timedelta(days=30),
                    reason="A lock.", created_by="system:test", **target))
     assert cache.get(covered) is None
     if precise_here(demo):
-        assert cache.get(person_key("RESA")) is not None
+        assert cache.get(kept) is not None
         assert cache.get(elsewhere) is not None
+        assert cache.get(person_key("RESB")) is not None
     d = await ask(client, gateway, "RESA", "project_access", number)
     assert d["allowed"] is False and d["reasons"][0]["code"] == "locked" and d["reasons"][0]["scope"] == scope
-    assert (await ask(client, gateway, "RESA"))["allowed"] is True
+    assert (await ask(client, gateway, "RESA"))["allowed"] is (scope != "user")
+
+
+@pytest.mark.parametrize("through", ["boa", "elsewhere"])
+async def test_a_membership_is_kept_with_its_person(client, gateway, cache, demo, through):
+    """The person's entry holds the user's memberships: a membership added or changed (named
+    ``m:<user>:<project>``) drops that person's entry, not the project's or another person's."""
+    number = await labour_number(demo)
+    async with transaction(demo) as s:
+        health = await s.scalar(select(Project).where(Project.title.like("Health and income%")))
+        resb = await s.scalar(select(User.id).where(User.ident == "RESB"))
+    assert "not_member" in [r["code"] for r in (await ask(client, gateway, "RESB", "project_access",
+                                                          str(health.number)))["reasons"]]
+    assert (await ask(client, gateway, "RESA", "project_access", number))["allowed"] is True
+    now = "now()" if demo.dialect.name == "postgresql" else "CURRENT_TIMESTAMP"
+    change = (f"INSERT INTO project_members (project_id, user_id, state, activated_at, created_at, updated_at) "
+              f"VALUES ({health.id}, {resb}, 'active', {now}, {now}, {now})")
+    if through == "boa":
+        async with transaction(demo) as s:
+            await s.execute(text(change))
+    else:
+        await write_elsewhere(demo, change)
+        await notices_heard(demo, cache)
+    assert cache.get(person_key("RESB")) is None
+    if precise_here(demo):
+        assert cache.get(project_key(str(health.number))) is not None
+        assert cache.get(person_key("RESA")) is not None
+        assert cache.get(project_key(number)) is not None
+    assert "not_member" not in [r["code"] for r in (await ask(client, gateway, "RESB", "project_access",
+                                                              str(health.number)))["reasons"]]
 
 
 async def test_a_notice_names_only_the_keys_of_what_changed(demo):
