@@ -31,8 +31,9 @@ purpose description), so an entry is kept for the day it was read on and at most
 ``BOA_ACCESS_CACHE_SECONDS`` (default 300, each entry between half and all of it; 0 turns the
 cache off): a bound on what no notice names (triggers disabled, a replica's
 ``session_replication_role``), not what keeps the entries current. A lookup that missed records
-the generation it started in and its result is stored only if nothing changed meanwhile.
-See docs/decisions.md "The access decision's cache".
+the generation it started in and its result is not stored if a change noticed meanwhile named
+any of its keys. See docs/decisions.md "The access decision's cache" and "The access cache
+drops what changed".
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ import sqlite3
 import time
 import uuid
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -99,6 +100,8 @@ HEARTBEAT_SECONDS = 1.0
 HEARTBEAT_GRACE_SECONDS = 3.0
 MAX_ENTRIES = 50_000
 READER_POOL = 10
+# How many changes a worker remembers to tell whether a read was overtaken by one that concerns it.
+RECENT_CHANGES = 1024
 
 _CACHES: weakref.WeakSet[AccessCache] = weakref.WeakSet()
 _CHECKED = "boa.access_cache_checked"
@@ -204,6 +207,8 @@ class AccessCache:
         self.max_entries = max_entries
         self.stamp_file = stamp_file
         self.generation = 0
+        # The keys each recent change named (None: everything), by generation.
+        self._changes: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=RECENT_CHANGES)
         self.hits = 0
         self.misses = 0
         self.dropped = 0  # entries dropped by a change that named them
@@ -254,11 +259,12 @@ class AccessCache:
         """Stores ``value`` read in ``generation`` under ``keys`` (what a change names to drop it)
         unless a change was noticed since."""
         # Whether anything changed first (it may drop keys and move the generation), then whether
-        # the generation moved since the value was read: a read overtaken by a change is not kept.
-        if not self.enabled or generation != self.generation:
+        # a change since the value was read named any of its keys: a read overtaken by a change
+        # to what it read is not kept (one that changed something else does not concern it).
+        tags = frozenset(keys)
+        if not self.enabled or self._overtaken(generation, tags):
             return
         self._drop(key)
-        tags = frozenset(keys)
         # Each entry lives between half and all of max_age: entries filled together (a worker's
         # first minute) are not all read again in the same second.
         expires = time.monotonic() + self.max_age * (1 - random.random() / 2)  # noqa: S311 - not a secret
@@ -290,19 +296,35 @@ class AccessCache:
                     if not held:
                         del self._index[tag]
 
+    def _overtaken(self, generation: int, tags: frozenset[str]) -> bool:
+        """Whether a change noticed after ``generation`` named any of ``tags`` (or everything, or
+        is no longer in the record of recent changes)."""
+        if generation == self.generation:
+            return False
+        if not tags or self.generation - generation > len(self._changes):
+            return True
+        for number, named in reversed(self._changes):
+            if number <= generation:
+                break
+            if named is None or not named.isdisjoint(tags):
+                return True
+        return False
+
     def invalidate(self, keys: Iterable[str] | None = None) -> None:
         """Drops the entries under any of ``keys``; None drops everything. Either way a value
-        being read now is not kept (the generation changes)."""
+        being read now is not kept if the change names any of its keys (the generation changes
+        and the change is recorded)."""
         self.generation += 1
-        if keys is None:
+        named = None if keys is None else frozenset(tag for key in keys for tag in _named(key))
+        self._changes.append((self.generation, named))
+        if named is None:
             self._entries.clear()
             self._index.clear()
             return
-        for named in keys:
-            for tag in _named(named):
-                for key in self._index.pop(tag, ()):
-                    self.dropped += 1
-                    self._drop(key)
+        for tag in named:
+            for key in self._index.pop(tag, ()):
+                self.dropped += 1
+                self._drop(key)
 
     # -- the source of change notices -----------------------------------------------------
     async def read(self, work: Callable[[AsyncConnection], Awaitable[Any]]) -> Any:

@@ -328,6 +328,16 @@ async def test_every_worker_of_the_machine_sees_a_commit_before_it_is_answered(c
         assert cache.get(resb) is not None
 
 
+async def change_through(through: str, engine, cache: AccessCache, change: str) -> None:  # type: ignore[no-untyped-def]
+    """Commits ``change`` through BOA's engine, or elsewhere and waits for its notice."""
+    if through == "boa":
+        async with transaction(engine) as s:
+            await s.execute(text(change))
+    else:
+        await write_elsewhere(engine, change)
+        await notices_heard(engine, cache)
+
+
 def precise_here(engine) -> bool:  # type: ignore[no-untyped-def]
     """PostgreSQL's triggers name what changed; on SQLite any commit drops everything."""
     return bool(engine.dialect.name == "postgresql")
@@ -368,12 +378,7 @@ async def test_a_change_to_one_users_association_drops_that_users_entries_only(c
     for ident in ("RESA", "RESB"):
         assert (await ask(client, gateway, ident))["allowed"] is True
     change = "UPDATE associations SET state = 'ended' WHERE user_id = (SELECT id FROM users WHERE ident = 'RESB')"
-    if through == "boa":
-        async with transaction(demo) as s:
-            await s.execute(text(change))
-    else:
-        await write_elsewhere(demo, change)
-        await notices_heard(demo, cache)
+    await change_through(through, demo, cache, change)
     assert cache.get(person_key("RESB")) is None
     if precise_here(demo):
         assert cache.get(person_key("RESA")) is not None
@@ -431,12 +436,7 @@ async def test_a_membership_is_kept_with_its_person(client, gateway, cache, demo
     now = "now()" if demo.dialect.name == "postgresql" else "CURRENT_TIMESTAMP"
     change = (f"INSERT INTO project_members (project_id, user_id, state, activated_at, created_at, updated_at) "
               f"VALUES ({health.id}, {resb}, 'active', {now}, {now}, {now})")
-    if through == "boa":
-        async with transaction(demo) as s:
-            await s.execute(text(change))
-    else:
-        await write_elsewhere(demo, change)
-        await notices_heard(demo, cache)
+    await change_through(through, demo, cache, change)
     assert cache.get(person_key("RESB")) is None
     if precise_here(demo):
         assert cache.get(project_key(str(health.number))) is not None

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from boa.kernel import access_cache
 from boa.kernel.access import Facts, LockFact, ProjectFact, decide
 from boa.kernel.access_cache import AccessCache, PersonFacts, ProjectFacts, combine, person_keys, project_keys
 
@@ -17,6 +20,15 @@ class _Listening:
 
     def usable(self) -> bool:
         return True
+
+
+@pytest.fixture
+def cache(monkeypatch) -> AccessCache:  # type: ignore[no-untyped-def]
+    """A cache that hears its notices, apart from the machine's stamp (another test may have opened it)."""
+    monkeypatch.setattr(access_cache, "_STAMP", None)
+    made = AccessCache(max_age=60)
+    made._source = _Listening()
+    return made
 
 
 def _person(locks: tuple[LockFact, ...] = (), **memberships: str) -> PersonFacts:
@@ -47,9 +59,7 @@ def test_the_parts_make_the_loaders_facts():
     assert combine(_person((_lock(2, "user"),)), None).locks == (_lock(2, "user"),)
 
 
-def test_a_change_drops_the_entries_it_names():
-    cache = AccessCache(max_age=60)
-    cache._source = _Listening()
+def test_a_change_drops_the_entries_it_names(cache):
     person, project = _person(), _project()
     cache.put(("person", "RESA"), person, cache.generation, person_keys(person))
     cache.put(("project", "708001"), project, cache.generation, project_keys(project, "708001"))
@@ -59,3 +69,26 @@ def test_a_change_drops_the_entries_it_names():
     assert cache.get(("person", "RESA")) is None and cache.get(("project", "708001")) is project
     cache.invalidate(["s:3:researcher"])  # a lock on the scheme at the institution
     assert cache.get(("project", "708001")) is None
+
+
+def test_a_read_is_kept_unless_a_change_meanwhile_named_it(cache):
+    """A change noticed while a part was read drops it only if it names one of its keys (a lock
+    on another user every second must not throw away every read in flight)."""
+    person, project = _person(), _project()
+    generation = cache.generation
+    cache.invalidate(["u:6", "m:6:7"])  # another user, and that user's membership of the project
+    cache.put(("person", "RESA"), person, generation, person_keys(person))
+    cache.put(("project", "708001"), project, generation, project_keys(project, "708001"))
+    assert cache.get(("person", "RESA")) is person and cache.get(("project", "708001")) is project
+    for change in (["m:5:9"], ["i:3"], None):  # RESA's membership; the project's institution; everything
+        generation = cache.generation
+        cache.invalidate(change)
+        cache.put(("person", "RESA"), person, generation, person_keys(person))
+        cache.put(("project", "708001"), project, generation, project_keys(project, "708001"))
+        assert (cache.get(("person", "RESA")) is None) is (change != ["i:3"])
+        assert (cache.get(("project", "708001")) is None) is (change != ["m:5:9"])
+    generation = cache.generation
+    for n in range(1025):  # more changes than are remembered: not kept
+        cache.invalidate([f"u:{1000 + n}"])
+    cache.put(("person", "RESA"), person, generation, person_keys(person))
+    assert cache.get(("person", "RESA")) is None
