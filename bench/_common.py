@@ -115,7 +115,7 @@ class Server:
                 continue
         return total
 
-    async def ready(self, timeout: float = 60.0) -> None:
+    async def ready(self, timeout: float = 180.0) -> None:
         deadline = time.monotonic() + timeout
         # Every worker must be up: ask until enough distinct answers arrive (each connection may
         # land on another worker; a short pause lets the rest finish importing).

@@ -27,7 +27,7 @@ from boa.kernel.extensions import Extensions, install
 from boa.kernel.reminders import Reminder
 from boa.people.reminders import activation_code_expiry, certification_expiry, user_agreement_version
 from boa.sanctions.from_review import case_from_review, guidance_from_review
-from boa.sanctions.gateway_facts import load_gateway_facts
+from boa.sanctions.gateway_facts import load_gateway_parts
 from boa.sanctions.locks import load_lock_facts
 from boa.sanctions.reminders import breach_decision_overdue, breach_report_overdue
 from boa.transfers.scanning import rescan_stale
@@ -70,7 +70,7 @@ def extensions() -> Extensions:
         # The person first (the others read facts.user_id), then the project (the locks read its
         # institution and scheme), then the locks.
         fact_loaders=(load_person_facts, load_project_facts, load_lock_facts),
-        gateway_facts=load_gateway_facts,
+        gateway_facts=load_gateway_parts,
         on_association_end=(end_memberships_on_association_end,),
         on_physical_token_activated=(activate_memberships_on_physical_token,),
         on_suspected_breach=(case_from_review,),

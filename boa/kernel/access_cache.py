@@ -28,9 +28,12 @@ the keys a change names (``*``: everything):
 
 The facts do not depend on the time except through the day (the authority scheme's current
 purpose description), so an entry is kept for the day it was read on and at most
-``BOA_ACCESS_CACHE_SECONDS`` (default 10; 0 turns the cache off). A lookup that missed records
-the generation it started in and its result is stored only if nothing changed meanwhile.
-See docs/decisions.md "The access decision's cache".
+``BOA_ACCESS_CACHE_SECONDS`` (default 300, each entry between half and all of it; 0 turns the
+cache off): a bound on what no notice names (triggers disabled, a replica's
+``session_replication_role``), not what keeps the entries current. A lookup that missed records
+the generation it started in and its result is not stored if a change noticed meanwhile named
+any of its keys. See docs/decisions.md "The access decision's cache" and "The access cache
+drops what changed".
 """
 
 from __future__ import annotations
@@ -41,13 +44,15 @@ import fcntl
 import logging
 import mmap
 import os
+import random
 import sqlite3
 import time
 import uuid
 import weakref
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, MutableMapping
-from datetime import date
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,7 +63,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import Pool
 
 from boa.kernel import clock
-from boa.kernel.access import Facts
+from boa.kernel.access import Facts, LockFact, ProjectFact
 
 log = logging.getLogger("boa.kernel.access_cache")
 
@@ -95,9 +100,80 @@ HEARTBEAT_SECONDS = 1.0
 HEARTBEAT_GRACE_SECONDS = 3.0
 MAX_ENTRIES = 50_000
 READER_POOL = 10
+# How many changes a worker remembers to tell whether a read was overtaken by one that concerns it.
+RECENT_CHANGES = 1024
 
 _CACHES: weakref.WeakSet[AccessCache] = weakref.WeakSet()
 _CHECKED = "boa.access_cache_checked"
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the gateways' decision reads about a person, kept per user (``("person", IDENT)``):
+    the person's facts with the locks on the user (``project`` None) and the user's memberships
+    (project id → state), so that one entry serves every project the user is asked about."""
+
+    facts: Facts
+    memberships: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What it reads about a project, kept per project number (``("project", number)``): the
+    project (None: no such project) with no membership, and the locks on the project, its
+    institution and its scheme there."""
+
+    project: ProjectFact | None
+    locks: tuple[LockFact, ...] = ()
+    # The project with each membership state asked so far (made once per entry, not per answer).
+    memberships: dict[str | None, ProjectFact] = field(default_factory=dict, compare=False, repr=False)
+
+
+def person_keys(person: PersonFacts) -> frozenset[str]:
+    """The keys a change to the person names: the user (a membership's key ``m:<user>:<project>``
+    names the user too, :meth:`AccessCache.invalidate`), or the IDENT not found."""
+    if not person.facts.exists:
+        return frozenset((f"n:{person.facts.ident}",))
+    return frozenset((f"u:{person.facts.user_id}",))
+
+
+def project_keys(project: ProjectFacts, number: str) -> frozenset[str]:
+    """The keys a change to the project names: the project, its institution and its scheme there
+    (locks, the project database), or the number not found."""
+    found = project.project
+    if found is None:
+        return frozenset((f"pn:{number.strip()}",))
+    return frozenset((f"p:{found.id}", f"i:{found.institution_id}", f"s:{found.institution_id}:{found.scheme}"))
+
+
+def combine(person: PersonFacts, project: ProjectFacts | None, now: datetime | None = None) -> Facts:
+    """The facts the loaders give, from a person's and (for a project action) a project's parts:
+    the user's membership of the project and the locks of both, in the loaders' order (by id);
+    with ``now``, as of then."""
+    facts = person.facts
+    found = project.project if project is not None else None
+    if found is None or not facts.exists:
+        return facts if now is None else replace(facts, now=now)
+    assert project is not None
+    state = person.memberships.get(found.id)
+    fact = project.memberships.get(state)
+    if fact is None:
+        fact = project.memberships[state] = replace(
+            found, is_member=state == "active", membership_pending=state == "pending",
+            membership_requested=state == "requested")
+    locks = facts.locks
+    if project.locks:
+        held = {lock.id for lock in locks}
+        locks = tuple(sorted(locks + tuple(lock for lock in project.locks if lock.id not in held),
+                             key=lambda lock: int(lock.id)))
+    return replace(facts, project=fact, locks=locks, now=facts.now if now is None else now)
+
+
+def _named(tag: str) -> tuple[str, ...]:
+    """A membership's key also names its user: the person's entry holds the user's memberships."""
+    if tag.startswith("m:"):
+        return tag, "u:" + tag.split(":", 2)[1]
+    return (tag,)
 
 
 def fact_keys(facts: Facts, action: str, project: str | None) -> frozenset[str]:
@@ -131,6 +207,8 @@ class AccessCache:
         self.max_entries = max_entries
         self.stamp_file = stamp_file
         self.generation = 0
+        # The keys each recent change named (None: everything), by generation.
+        self._changes: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=RECENT_CHANGES)
         self.hits = 0
         self.misses = 0
         self.dropped = 0  # entries dropped by a change that named them
@@ -168,8 +246,8 @@ class AccessCache:
         if entry is None:
             self.misses += 1
             return None
-        value, day, born, _keys = entry
-        if day != clock.now().date() or time.monotonic() - born > self.max_age:
+        value, day, expires, _keys = entry
+        if day != clock.now().date() or time.monotonic() > expires:
             self._drop(key)
             self.misses += 1
             return None
@@ -181,12 +259,16 @@ class AccessCache:
         """Stores ``value`` read in ``generation`` under ``keys`` (what a change names to drop it)
         unless a change was noticed since."""
         # Whether anything changed first (it may drop keys and move the generation), then whether
-        # the generation moved since the value was read: a read overtaken by a change is not kept.
-        if not self.enabled or generation != self.generation:
+        # a change since the value was read named any of its keys: a read overtaken by a change
+        # to what it read is not kept (one that changed something else does not concern it).
+        tags = frozenset(keys)
+        if not self.enabled or self._overtaken(generation, tags):
             return
         self._drop(key)
-        tags = frozenset(keys)
-        self._entries[key] = (value, clock.now().date(), time.monotonic(), tags)
+        # Each entry lives between half and all of max_age: entries filled together (a worker's
+        # first minute) are not all read again in the same second.
+        expires = time.monotonic() + self.max_age * (1 - random.random() / 2)  # noqa: S311 - not a secret
+        self._entries[key] = (value, clock.now().date(), expires, tags)
         for tag in tags:
             self._index.setdefault(tag, set()).add(key)
         if len(self._entries) > self.max_entries:
@@ -214,15 +296,32 @@ class AccessCache:
                     if not held:
                         del self._index[tag]
 
+    def _overtaken(self, generation: int, tags: frozenset[str]) -> bool:
+        """Whether a change noticed after ``generation`` named any of ``tags`` (or everything, or
+        is no longer in the record of recent changes)."""
+        if generation == self.generation:
+            return False
+        if not tags or self.generation - generation > len(self._changes):
+            return True
+        for number, named in reversed(self._changes):
+            if number <= generation:
+                break
+            if named is None or not named.isdisjoint(tags):
+                return True
+        return False
+
     def invalidate(self, keys: Iterable[str] | None = None) -> None:
         """Drops the entries under any of ``keys``; None drops everything. Either way a value
-        being read now is not kept (the generation changes)."""
+        being read now is not kept if the change names any of its keys (the generation changes
+        and the change is recorded)."""
         self.generation += 1
-        if keys is None:
+        named = None if keys is None else frozenset(tag for key in keys for tag in _named(key))
+        self._changes.append((self.generation, named))
+        if named is None:
             self._entries.clear()
             self._index.clear()
             return
-        for tag in keys:
+        for tag in named:
             for key in self._index.pop(tag, ()):
                 self.dropped += 1
                 self._drop(key)

@@ -14,11 +14,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from boa.kernel import audit, clock, extensions
 from boa.kernel.access import Decision, FactRequest, Facts, decide
-from boa.kernel.access_cache import AccessCache, fact_keys
+from boa.kernel.access_cache import (
+    PROJECT_ACTIONS,
+    AccessCache,
+    PersonFacts,
+    ProjectFacts,
+    combine,
+    fact_keys,
+    person_keys,
+    project_keys,
+)
 from boa.kernel.audit_actions import AuditAction
 from boa.kernel.db import keep_on_error
 from boa.kernel.domain import normalise_ident
 from boa.kernel.errors import AccessDenied
+from boa.kernel.extensions import GatewayFacts
 
 # A denial is audited per action of boa.kernel.access.ACTIONS.
 DENIED: dict[str, AuditAction] = {
@@ -80,26 +90,63 @@ async def enforce_facts(session: AsyncSession, facts: Facts, action: str, projec
 async def gateway_decision(cache: AccessCache, session: Callable[[], AsyncSession], ident: str, action: str,
                            project: str | None, *, actor: str, request: MutableMapping[str, Any] | None = None
                            ) -> Decision:
-    """The decision the gateways ask for: from the facts in ``cache`` (with the time set to now)
-    when it holds them, else loaded — in one statement when the composition root installed one
-    (:attr:`boa.kernel.extensions.Extensions.gateway_facts`) — and kept under the keys of what
-    they were read from (:func:`boa.kernel.access_cache.fact_keys`). ``session`` is called only
-    when the database must be read (a miss) or written (a denial is audited)."""
-    key = ("facts", normalise_ident(ident) or ident, action, project or None)
+    """The decision the gateways ask for, from the facts in ``cache`` (with the time set to now)
+    where it holds them. With the one statement the composition root installs
+    (:attr:`boa.kernel.extensions.Extensions.gateway_facts`) the cache keeps the person's part per
+    user and the project's per project (:class:`boa.kernel.access_cache.PersonFacts`,
+    :class:`~boa.kernel.access_cache.ProjectFacts`): a miss reads what is missing in one
+    statement, and each part is kept under the keys of what it was read from. ``session`` is called
+    only when the database must be read (a miss) or written (a denial is audited)."""
+    parts = extensions.current().gateway_facts
+    if parts is None:
+        def keys(found: Facts) -> frozenset[str]:
+            return fact_keys(found, action, project)
 
-    async def load() -> Facts:
-        one_statement = extensions.current().gateway_facts
-        if one_statement is None:
-            return await load_facts(session(), ident, action, project)
-        if cache.reader is not None:
-            return await cache.read(lambda connection: one_statement(connection, ident, action, project))
-        return await one_statement(await session().connection(), ident, action, project)
-
-    facts = await cache.fetch(key, load, request, keys=lambda found: fact_keys(found, action, project))
-    decision = decide(action, replace(facts, now=clock.now()))
+        facts = await cache.fetch(("facts", normalise_ident(ident) or ident, action, project or None),
+                                  lambda: load_facts(session(), ident, action, project), request, keys=keys)
+        facts = replace(facts, now=clock.now())
+    else:
+        facts = await _gateway_facts(cache, parts, session, ident, project if action in PROJECT_ACTIONS else None,
+                                     request)
+    decision = decide(action, facts)
     if not decision.allowed:
         await _record_denial(session(), actor, action, project, facts, decision)
     return decision
+
+
+def person_key(ident: str) -> tuple[str, str]:
+    """The cache's key of a person's part."""
+    return "person", normalise_ident(ident) or ident
+
+
+def project_key(project: str) -> tuple[str, str]:
+    """The cache's key of a project's part."""
+    return "project", project
+
+
+async def _gateway_facts(cache: AccessCache, parts: GatewayFacts, session: Callable[[], AsyncSession], ident: str,
+                         project: str | None, request: MutableMapping[str, Any] | None) -> Facts:
+    person: PersonFacts | None = cache.get(person_key(ident), request)
+    found: ProjectFacts | None = None
+    if project and (person is None or person.facts.exists):  # (no project is read for a user not found)
+        found = cache.get(project_key(project), request)
+    read_person = person is None
+    read_project = project if project and found is None and (person is None or person.facts.exists) else None
+    if read_person or read_project is not None:
+        generation = cache.generation
+        asked = ident if read_person else None
+        if cache.reader is not None:
+            got = await cache.read(lambda connection: parts(connection, asked, read_project))
+        else:
+            got = await parts(await session().connection(), asked, read_project)
+        if got[0] is not None:
+            person = got[0]
+            cache.put(person_key(ident), person, generation, person_keys(person))
+        if read_project is not None and got[1] is not None:
+            found = got[1]
+            cache.put(project_key(read_project), found, generation, project_keys(found, read_project))
+    assert person is not None
+    return combine(person, found, clock.now())
 
 
 async def _record_denial(session: AsyncSession, actor: str, action: str, project: str | None, facts: Facts,

@@ -18,11 +18,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from boa.kernel.access import FactRequest, Facts
+from boa.kernel.access_cache import PersonFacts, ProjectFacts
 from boa.kernel.reminders import Reminder
 
 FactLoader = Callable[[AsyncSession, Facts, FactRequest], Awaitable[Facts]]
-# (connection, ident, action, project) -> the facts the loaders would load, in one statement.
-GatewayFacts = Callable[[AsyncConnection, str, str, str | None], Awaitable[Facts]]
+# (connection, ident, project) -> the person's and the project's parts of the facts the loaders
+# would load (None for either: not asked for), in one statement.
+GatewayFacts = Callable[[AsyncConnection, str | None, str | None],
+                        Awaitable[tuple[PersonFacts | None, ProjectFacts | None]]]
 Hook = Callable[..., Awaitable[Any]]
 Sweep = Callable[[AsyncEngine], Awaitable[int]]
 

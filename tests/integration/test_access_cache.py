@@ -20,9 +20,9 @@ from sqlalchemy import event, select, text, update
 
 from boa.composition import metadata
 from boa.kernel import clock
-from boa.kernel.access_cache import WATCHED_COLUMNS, WATCHED_TABLES, AccessCache
+from boa.kernel.access_cache import WATCHED_COLUMNS, WATCHED_TABLES, AccessCache, PersonFacts
 from boa.kernel.db import transaction
-from boa.kernel.decisions import gateway_decision, load_facts
+from boa.kernel.decisions import gateway_decision, load_facts, person_key, project_key
 from boa.people.models import User
 from boa.sanctions.models import Lock
 from schemes.projects.models import Project, ProjectMember
@@ -206,7 +206,7 @@ async def test_a_lock_that_starts_later_takes_effect_on_time_from_the_cache(clie
 
 async def test_an_entry_is_kept_for_its_day_only(client, gateway, cache, demo):
     assert (await ask(client, gateway, "RESA"))["allowed"] is True
-    key = ("facts", "RESA", "login", None)
+    key = person_key("RESA")
     assert cache.get(key) is not None
     clock.travel(timedelta(days=1))
     assert cache.get(key) is None
@@ -220,8 +220,8 @@ async def test_a_read_overtaken_by_a_change_is_not_kept(demo):
         async with transaction(demo) as s:
             facts = await load_facts(s, "RESA", "login")
         cache.invalidate()  # a change was noticed while the facts were read
-        cache.put(("facts", "RESA", "login", None), facts, generation)
-        assert cache.get(("facts", "RESA", "login", None)) is None
+        cache.put(person_key("RESA"), facts, generation)
+        assert cache.get(person_key("RESA")) is None
     finally:
         await cache.stop()
 
@@ -233,13 +233,13 @@ async def test_a_read_overtaken_by_a_commit_of_another_worker_is_not_kept(client
     from boa.kernel import access_cache
 
     assert (await ask(client, gateway, "RESA"))["allowed"] is True  # the stamp is open, the cache on
-    key = ("facts", "RESA", "login", None)
+    key = person_key("RESA")
     generation = cache.generation
     async with transaction(demo) as s:
         facts = await load_facts(s, "RESA", "login")
     assert access_cache._STAMP is not None
     access_cache._STAMP.touch(f"u:{facts.user_id}")  # as another worker's commit does
-    cache.put(key, facts, generation, access_cache.fact_keys(facts, "login", None))
+    cache.put(key, PersonFacts(facts), generation, access_cache.person_keys(PersonFacts(facts)))
     assert cache.get(key) is None
 
 
@@ -298,7 +298,7 @@ async def test_every_worker_of_the_machine_sees_a_commit_before_it_is_answered(c
     cache.max_age = 600  # a slow machine: no entry is dropped for its age while the other process starts
     assert (await ask(client, gateway, "RESA"))["allowed"] is True
     assert (await ask(client, gateway, "RESB"))["allowed"] is True
-    resa, resb = ("facts", "RESA", "login", None), ("facts", "RESB", "login", None)
+    resa, resb = person_key("RESA"), person_key("RESB")
     before = stamp_file.read_bytes()
     async with transaction(demo) as s:  # a write that changes no fact: nothing is dropped
         await s.execute(text("UPDATE users SET name = name || '.' WHERE ident = 'RESB'"))
@@ -328,6 +328,16 @@ async def test_every_worker_of_the_machine_sees_a_commit_before_it_is_answered(c
         assert cache.get(resb) is not None
 
 
+async def change_through(through: str, engine, cache: AccessCache, change: str) -> None:  # type: ignore[no-untyped-def]
+    """Commits ``change`` through BOA's engine, or elsewhere and waits for its notice."""
+    if through == "boa":
+        async with transaction(engine) as s:
+            await s.execute(text(change))
+    else:
+        await write_elsewhere(engine, change)
+        await notices_heard(engine, cache)
+
+
 def precise_here(engine) -> bool:  # type: ignore[no-untyped-def]
     """PostgreSQL's triggers name what changed; on SQLite any commit drops everything."""
     return bool(engine.dialect.name == "postgresql")
@@ -349,7 +359,7 @@ async def test_a_login_drops_nothing(client, gateway, cache, demo):
     entry stays — on PostgreSQL; on SQLite any commit drops everything (still correct)."""
     for ident in ("RESA", "RESB"):
         assert (await ask(client, gateway, ident))["allowed"] is True
-    keys = [("facts", "RESA", "login", None), ("facts", "RESB", "login", None)]
+    keys = [person_key("RESA"), person_key("RESB")]
     generation = cache.generation
     await login(client, "RESA")
     if precise_here(demo):
@@ -368,47 +378,72 @@ async def test_a_change_to_one_users_association_drops_that_users_entries_only(c
     for ident in ("RESA", "RESB"):
         assert (await ask(client, gateway, ident))["allowed"] is True
     change = "UPDATE associations SET state = 'ended' WHERE user_id = (SELECT id FROM users WHERE ident = 'RESB')"
-    if through == "boa":
-        async with transaction(demo) as s:
-            await s.execute(text(change))
-    else:
-        await write_elsewhere(demo, change)
-        await notices_heard(demo, cache)
-    assert cache.get(("facts", "RESB", "login", None)) is None
+    await change_through(through, demo, cache, change)
+    assert cache.get(person_key("RESB")) is None
     if precise_here(demo):
-        assert cache.get(("facts", "RESA", "login", None)) is not None
-        assert cache.get(("facts", "RESA", "project_access", number)) is not None
+        assert cache.get(person_key("RESA")) is not None
+        assert cache.get(project_key(number)) is not None
     assert (await ask(client, gateway, "RESB"))["reasons"][0]["code"] == "no_association"
     assert (await ask(client, gateway, "RESA"))["allowed"] is True
 
 
-@pytest.mark.parametrize("scope", ["project", "institution", "scheme"])
-async def test_a_lock_drops_the_decisions_it_covers(client, gateway, cache, demo, scope):
-    """A lock on the project, its institution or its scheme there drops the decisions about that
-    project (through BOA: at once, on every worker of the machine) and leaves the others."""
+@pytest.mark.parametrize("scope", ["project", "institution", "scheme", "user"])
+async def test_a_lock_drops_the_entries_it_covers(client, gateway, cache, demo, scope):
+    """A lock on the project, its institution or its scheme there drops that project's entry (and
+    every project entry of the institution or scheme, not the others); a lock on a user drops
+    that person's entry and no project's — through BOA: at once, on every worker of the machine."""
     number = await labour_number(demo)
     async with transaction(demo) as s:
         project = await s.scalar(select(Project).where(Project.number == int(number)))
         other = await s.scalar(select(Project).where(Project.institution_id != project.institution_id,
                                                      Project.scheme != project.scheme).limit(1))
+        resa = await s.scalar(select(User.id).where(User.ident == "RESA"))
         target = {"project": {"project_id": project.id},
                   "institution": {"institution_id": project.institution_id},
-                  "scheme": {"institution_id": project.institution_id, "scheme": project.scheme}}[scope]
-    covered = ("facts", "RESA", "project_access", number)
-    elsewhere = ("facts", "RESA", "project_access", str(other.number))
+                  "scheme": {"institution_id": project.institution_id, "scheme": project.scheme},
+                  "user": {"user_id": resa}}[scope]
+    covered, kept = project_key(number), person_key("RESA")
+    if scope == "user":
+        covered, kept = kept, covered
+    elsewhere = project_key(str(other.number))
     assert (await ask(client, gateway, "RESA", "project_access", number))["allowed"] is True
     await ask(client, gateway, "RESA", "project_access", str(other.number))
-    assert (await ask(client, gateway, "RESA"))["allowed"] is True
+    assert (await ask(client, gateway, "RESB"))["allowed"] is True
     async with transaction(demo) as s:
         s.add(Lock(scope=scope, source="decision", starts_at=clock.now(), ends_at=clock.now() + timedelta(days=30),
                    reason="A lock.", created_by="system:test", **target))
     assert cache.get(covered) is None
     if precise_here(demo):
-        assert cache.get(("facts", "RESA", "login", None)) is not None
+        assert cache.get(kept) is not None
         assert cache.get(elsewhere) is not None
+        assert cache.get(person_key("RESB")) is not None
     d = await ask(client, gateway, "RESA", "project_access", number)
     assert d["allowed"] is False and d["reasons"][0]["code"] == "locked" and d["reasons"][0]["scope"] == scope
-    assert (await ask(client, gateway, "RESA"))["allowed"] is True
+    assert (await ask(client, gateway, "RESA"))["allowed"] is (scope != "user")
+
+
+@pytest.mark.parametrize("through", ["boa", "elsewhere"])
+async def test_a_membership_is_kept_with_its_person(client, gateway, cache, demo, through):
+    """The person's entry holds the user's memberships: a membership added or changed (named
+    ``m:<user>:<project>``) drops that person's entry, not the project's or another person's."""
+    number = await labour_number(demo)
+    async with transaction(demo) as s:
+        health = await s.scalar(select(Project).where(Project.title.like("Health and income%")))
+        resb = await s.scalar(select(User.id).where(User.ident == "RESB"))
+    assert "not_member" in [r["code"] for r in (await ask(client, gateway, "RESB", "project_access",
+                                                          str(health.number)))["reasons"]]
+    assert (await ask(client, gateway, "RESA", "project_access", number))["allowed"] is True
+    now = "now()" if demo.dialect.name == "postgresql" else "CURRENT_TIMESTAMP"
+    change = (f"INSERT INTO project_members (project_id, user_id, state, activated_at, created_at, updated_at) "
+              f"VALUES ({health.id}, {resb}, 'active', {now}, {now}, {now})")
+    await change_through(through, demo, cache, change)
+    assert cache.get(person_key("RESB")) is None
+    if precise_here(demo):
+        assert cache.get(project_key(str(health.number))) is not None
+        assert cache.get(person_key("RESA")) is not None
+        assert cache.get(project_key(number)) is not None
+    assert "not_member" not in [r["code"] for r in (await ask(client, gateway, "RESB", "project_access",
+                                                              str(health.number)))["reasons"]]
 
 
 async def test_a_notice_names_only_the_keys_of_what_changed(demo):

@@ -82,8 +82,8 @@ def test_the_statement_reads_only_watched_columns():
     """What it reads is what the triggers watch (a column read but not watched would leave an
     entry stale when it changes); a column watched but not read only costs a notice."""
     read: set[tuple[str, str]] = set()
-    for project_action in (False, True):
-        for element in visitors.iterate(statement(project_action)):
+    for person, project in ((True, False), (False, True), (True, True)):
+        for element in visitors.iterate(statement(person, project)):
             if isinstance(element, Column) and isinstance(element.table, Table):
                 read.add((element.table.name, element.name))
     assert {("users", "staff_roles"), ("locks", "scheme"), ("authority_purposes", "valid_until")} <= read
