@@ -41,7 +41,8 @@ def _request_spec(form: Form) -> RequestSpec:
     wishes = []
     for code, variables in zip(form.all("register"), form.all("variables"), strict=False):
         wishes.append(RegisterWish(code, [v for v in variables.replace(",", " ").split() if v]))
-    deadline = form.day("deadline") if form.text("deadline") else None
+    deadline = form.day("deadline", required=False)
+    form.check()
     return RequestSpec(title=form.text("title"), description=form.text("description"),
                        population=form.text("population", "total"), population_note=form.optional("population_note"),
                        registers=tuple(wishes), periods=tuple(form.words("periods")),
@@ -65,13 +66,9 @@ class CommissionPages(Controller):
 
     @post("/")
     async def create(self, request: Request, db_session: AsyncSession) -> Response:
+        # A refusal comes back in place, with what was typed (admin_ui.errors).
         viewer, form = viewer_of(request), await read_form(request)
-        typed = {k: form.text(k) for k in ("title", "description", "population", "register", "variables", "periods",
-                                           "deadline")}
-        try:
-            row = await service.request(db_session, actor=viewer.actor, spec=_request_spec(form))
-        except BoaError as exc:
-            return await self._list(request, db_session, status=exc.status, error=exc, typed=typed)
+        row = await service.request(db_session, actor=viewer.actor, spec=_request_spec(form))
         return done(request, f"/commissions/{row.id}", N_("Your request %(id)s is filed."), id=row.id)
 
     async def _page(self, request: Request, db: AsyncSession, commission_id: str, *, status: int = 200,
@@ -98,11 +95,7 @@ class CommissionPages(Controller):
     @post("/{commission_id:str}/{step:str}")
     async def act(self, request: Request, db_session: AsyncSession, commission_id: str, step: str) -> Response:
         viewer, form = viewer_of(request), await read_form(request)
-        actor = viewer.actor
-        try:
-            await self._step(db_session, actor, commission_id, step, form)
-        except BoaError as exc:
-            return await self._page(request, db_session, commission_id, status=exc.status, error=exc, where=step)
+        await self._step(db_session, viewer.actor, commission_id, step, form)  # a refusal: in place
         return done(request, f"/commissions/{commission_id}#{step}", N_("Saved."))
 
     async def _step(self, db: AsyncSession, actor: Any, cid: str, step: str, form: Form) -> None:
