@@ -1,10 +1,16 @@
-"""Reading the pages' forms, and answering a successful post with a redirect and a message."""
+"""Reading the pages' forms, and answering a successful post with a redirect and a message.
+
+A form reads its fields and *collects* what is wrong with them (a required field left empty, a
+number, a year, a day or a moment that is not one) instead of stopping at the first: the handler
+calls :meth:`Form.check` before the service, which raises :class:`FormInvalid` with every problem,
+and the page comes back with all of them in place (:mod:`admin_ui.errors`, :mod:`admin_ui.inplace`)."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import date
-from typing import Any
+from collections.abc import Callable
+from datetime import date, datetime, tzinfo
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from litestar import Request
@@ -18,11 +24,82 @@ from boa.kernel.errors import PermissionDenied, ValidationFailed
 from boa.web.auth import CSRF_FIELD
 
 MAX_FIELD = 2000
+T = TypeVar("T")
+
+
+class FormInvalid(ValidationFailed):
+    """Every problem the form found before the service was asked: ``problems`` is a list of
+    (field, code), the codes' words in :data:`admin_ui.labels.ERRORS`."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("The form has problems: " + ", ".join(f"{f} ({c})" for f, c in problems) + ".",
+                         field=problems[0][0], problems=problems)
+        self.problems = problems
 
 
 class Form:
     def __init__(self, data: Any) -> None:
         self._data = data
+        self.problems: list[tuple[str, str]] = []
+
+    def refuse(self, name: str, code: str) -> None:
+        """Notes a problem with the field ``name`` (once a field); :meth:`check` raises them all."""
+        if all(f != name for f, _ in self.problems):
+            self.problems.append((name, code))
+
+    def check(self) -> None:
+        if self.problems:
+            raise FormInvalid(self.problems)
+
+    def checked(self, value: T | None) -> T:
+        """A required field's value, once the whole form is checked (:meth:`check` raises first
+        when any field was refused, so the value is there)."""
+        self.check()
+        return cast(T, value)
+
+    def typed(self) -> dict[str, list[str]]:
+        """What was sent, field by field (text values only: no files)."""
+        out: dict[str, list[str]] = {}
+        for key, value in self._data.multi_items():
+            if isinstance(value, str):
+                out.setdefault(key, []).append(value)
+        return out
+
+    def _given(self, name: str, required: bool) -> str | None:
+        """The field's text, or None when it is empty (a problem when it is ``required``)."""
+        text = self.text(name)
+        if not text and required:
+            self.refuse(name, "required")
+        return text or None
+
+    def _digits(self, name: str, required: bool, code: str, fits: Callable[[str], bool]) -> int | None:
+        text = self._given(name, required)
+        if text is None:
+            return None
+        if not text.isascii() or not text.isdigit() or not fits(text):
+            self.refuse(name, code)
+            return None
+        return int(text)
+
+    def number(self, name: str, *, required: bool = True) -> int | None:
+        """A whole number (digits only); None when empty and not required, or when refused."""
+        return self._digits(name, required, "invalid_number", lambda t: len(t) <= 18)
+
+    def year(self, name: str, *, required: bool = True) -> int | None:
+        """A year of four digits; None when empty and not required, or when refused."""
+        return self._digits(name, required, "invalid_year", lambda t: len(t) == 4)
+
+    def moment(self, name: str, zone: tzinfo, *, required: bool = True) -> datetime | None:
+        """A ``datetime-local`` field, read in ``zone`` when it has none."""
+        text = self._given(name, required)
+        if text is None:
+            return None
+        try:
+            value = datetime.fromisoformat(text)
+            return inputs.check_moment(value if value.tzinfo else value.replace(tzinfo=zone), name)
+        except (ValueError, ValidationFailed):
+            self.refuse(name, "invalid_moment")
+            return None
 
     def text(self, name: str, default: str = "", *, limit: int = MAX_FIELD) -> str:
         value = self._data.get(name, default)
@@ -54,16 +131,23 @@ class Form:
         """A list typed as words separated by commas or spaces (IDENTs, dataset names)."""
         return [w for w in self.text(name).replace(",", " ").split() if w]
 
-    def day(self, name: str) -> date:
+    def day(self, name: str, *, required: bool = True) -> date | None:
+        """A day (YYYY-MM-DD); None when empty and not required, or when refused."""
+        text = self._given(name, required)
+        if text is None:
+            return None
         try:
-            day = date.fromisoformat(self.text(name))
-        except ValueError:
-            raise ValidationFailed(f"{name} must be a date (YYYY-MM-DD).", field=name) from None
-        return inputs.check_day(day, name)
+            return inputs.check_day(date.fromisoformat(text), name)
+        except (ValueError, ValidationFailed):
+            self.refuse(name, "invalid_date")
+            return None
 
 
 async def read_form(request: Request) -> Form:
-    return Form(await request.form())
+    """The posted form; kept on the request, so a refusal can give the page back with it."""
+    form = Form(await request.form())
+    request.state.form = form
+    return form
 
 
 def check_csrf(sent: str, expected: str | None) -> None:

@@ -48,7 +48,8 @@ def _request_spec(form: Form, kind: str = "new") -> RequestSpec:
     wishes = []
     for code, variables in zip(form.all("register"), form.all("variables"), strict=False):
         wishes.append(RegisterWish(code, [v for v in variables.replace(",", " ").split() if v]))
-    deadline = form.day("deadline") if form.text("deadline") else None
+    deadline = form.day("deadline", required=False)
+    form.check()
     return RequestSpec(title=form.text("title"), description=form.text("description"),
                        population=form.text("population", "total"), population_note=form.optional("population_note"),
                        registers=tuple(wishes), periods=tuple(form.words("periods")),
@@ -81,16 +82,10 @@ class CommissionPages(Controller):
 
     @post("/")
     async def create(self, request: Request, db_session: AsyncSession) -> Response:
+        # A refusal comes back in place, with what was typed (admin_ui.errors).
         viewer, form = viewer_of(request), await read_form(request)
-        typed = {k: form.text(k) for k in ("title", "description", "population", "register", "variables", "periods",
-                                           "deadline")}
-        typed["formats"] = " ".join(form.all("formats"))
         update = form.text("previous_id") or None
-        try:
-            row = await service.request(db_session, actor=viewer.actor,
-                                        spec=_request_spec(form, "update" if update else "new"))
-        except BoaError as exc:
-            return await self._list(request, db_session, status=exc.status, error=exc, typed=typed, update=update)
+        row = await service.request(db_session, actor=viewer.actor, spec=_request_spec(form, "update" if update else "new"))
         return done(request, f"/commissions/{row.id}", N_("Your request %(id)s is filed."), id=row.id)
 
     async def _page(self, request: Request, db: AsyncSession, commission_id: str, *, status: int = 200,
@@ -122,11 +117,7 @@ class CommissionPages(Controller):
     @post("/{commission_id:str}/{step:str}")
     async def act(self, request: Request, db_session: AsyncSession, commission_id: str, step: str) -> Response:
         viewer, form = viewer_of(request), await read_form(request)
-        actor = viewer.actor
-        try:
-            await self._step(db_session, actor, commission_id, step, form)
-        except BoaError as exc:
-            return await self._page(request, db_session, commission_id, status=exc.status, error=exc, where=step)
+        await self._step(db_session, viewer.actor, commission_id, step, form)  # a refusal: in place
         return done(request, f"/commissions/{commission_id}#{step}", N_("Saved."))
 
     async def _step(self, db: AsyncSession, actor: Any, cid: str, step: str, form: Form) -> None:

@@ -49,7 +49,9 @@ class ProjectDatabasePages(Controller):
         actor = viewer_of(request).actor
         if not actor.is_staff:  # as service.extend: Research Services set the end date
             raise PermissionDenied("Research Services extends a project database.")
-        day = Form({"end_date": end_date or ""}).day("end_date")
+        asked = Form({"end_date": end_date or ""})
+        day = asked.day("end_date")
+        asked.check()
         preview = await datasets.preview(db_session, actor=actor, pdb_id=pdb_id, action="end_date", end_date=day)
         return render(request, "project_database_end_date.html", pdb_id=pdb_id, preview=preview,
                       refusal=labels.ERRORS.get(preview.refused or "", labels.ERRORS["conflict"]))
@@ -57,10 +59,10 @@ class ProjectDatabasePages(Controller):
     @post("/extend")
     async def extend(self, request: Request, db_session: AsyncSession, pdb_id: str) -> Response:
         form = await read_form(request)
-        await service.extend(db_session, actor=viewer_of(request).actor, pdb_id=pdb_id,
-                             end_date=form.day("end_date"))
+        end_date = form.checked(form.day("end_date"))
+        await service.extend(db_session, actor=viewer_of(request).actor, pdb_id=pdb_id, end_date=end_date)
         return done(request, f"/project-databases/{pdb_id}", N_("The end date is extended to %(day)s."),
-                    day=day_text(form.day("end_date"), viewer_of(request).lang))
+                    day=day_text(end_date, viewer_of(request).lang))
 
     @post("/datasets")
     async def add_datasets(self, request: Request, db_session: AsyncSession, pdb_id: str) -> Response:

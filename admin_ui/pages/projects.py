@@ -72,8 +72,9 @@ class ProjectPages(Controller):
     @post("/{number:str}/deletion-date")
     async def deletion_date(self, request: Request, db_session: AsyncSession, number: str) -> Response:
         form = await read_form(request)
+        day = form.checked(form.day("deletion_date"))
         project = await service.set_deletion_date(db_session, actor=viewer_of(request).actor, number=number,
-                                                  deletion_date=form.day("deletion_date"))
+                                                  deletion_date=day)
         return done(request, f"/projects/{project.number}", N_("The deletion date is changed."))
 
     @get("/{number:str}/deletion-approval")

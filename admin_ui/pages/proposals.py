@@ -38,15 +38,6 @@ def _edit_url(number: str, **query: str) -> str:
     return f"/projects/{number}/proposal" + (f"?{extra}" if extra else "")
 
 
-def _year(form: Form, name: str) -> int | None:
-    value = form.text(name)
-    if not value:
-        return None
-    if not value.isdigit() or len(value) != 4:
-        raise ValidationFailed(f"{name} is a year (four digits).", field=name)
-    return int(value)
-
-
 def _segments(form: Form) -> list[Segment]:
     names = form.values("segment_name")
     limits = form.values("segment_delimitation", limit=20_000)
@@ -155,7 +146,8 @@ class ProposalPages(Controller):
             changed = [r for r in current if r.code != wanted]
             message = N_("%(code)s is removed.")
         else:
-            first, last = _year(form, "year_from"), _year(form, "year_to")
+            first, last = form.year("year_from", required=False), form.year("year_to", required=False)
+            form.check()
             years = list(range(first, (last or first) + 1)) if first is not None else []
             if first is not None and last is not None and last < first:
                 raise ValidationFailed("The last year is before the first.", field="year_to")
@@ -199,7 +191,8 @@ class ProposalPages(Controller):
     @post("/quotes")
     async def quote(self, request: Request, db_session: AsyncSession, number: str) -> Response:
         form = await read_form(request)
+        valid_until = form.checked(form.day("valid_until"))
         await service.send_quote(db_session, actor=viewer_of(request).actor, number=number,
                                  amount_ore=rules.amount_ore(form.text("amount")),
-                                 valid_until=form.day("valid_until"), note=form.text("note", limit=5000))
+                                 valid_until=valid_until, note=form.text("note", limit=5000))
         return done(request, f"/projects/{number}", N_("The price quote is sent to the contact person."))

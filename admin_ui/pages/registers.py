@@ -1,7 +1,8 @@
 """The register catalogue ("Data content"): a public, searchable page and one page a register (no
 login, Danish and English), and Research Services' pages to add registers and variables, change
 them, release and close (after a confirmation). Every change calls the verb the API calls
-(:mod:`boa.registers.service`); a refused change is shown on the same page with what was typed."""
+(:mod:`boa.registers.service`); a refused change comes back in place, on the page it was posted
+from, with what was typed (:mod:`admin_ui.errors`)."""
 
 from __future__ import annotations
 
@@ -88,15 +89,11 @@ class RegisterStaffPages(Controller):
     @post("/")
     async def add(self, request: Request, db_session: AsyncSession) -> Response:
         viewer, form = viewer_of(request), await read_form(request)
-        typed = {k: form.text(k) for k in ("code", "name_da", "name_en", "first_year", "frequency", "released")}
-        try:
-            row = await service.add_register(
-                db_session, actor=viewer.actor, code=typed["code"], name_da=typed["name_da"],
-                name_en=typed["name_en"], first_year=_year(typed["first_year"], "first_year"),
-                frequency=typed["frequency"], released=typed["released"] == "yes")
-        except BoaError as exc:
-            return await _catalogue(request, db_session, "staff_registers.html", None, None, frequencies=FREQUENCIES,
-                                    typed=typed, add_error=error_text(exc, viewer.lang), status=exc.status)
+        first_year = form.checked(form.year("first_year"))
+        row = await service.add_register(
+            db_session, actor=viewer.actor, code=form.text("code"), name_da=form.text("name_da"),
+            name_en=form.text("name_en"), first_year=first_year, frequency=form.text("frequency"),
+            released=form.text("released") == "yes")
         return done(request, f"/staff/registers/{row.code}", N_("Register %(code)s is added."), code=row.code)
 
     async def _page(self, request: Request, db: AsyncSession, code: str, *, status: int = 200,
@@ -116,26 +113,15 @@ class RegisterStaffPages(Controller):
     @post("/{code:str}")
     async def change(self, request: Request, db_session: AsyncSession, code: str) -> Response:
         viewer, form = viewer_of(request), await read_form(request)
-        typed = {k: form.text(k) for k in ("name_da", "name_en", "first_year", "frequency")}
-        try:
-            row = await service.change_register(
-                db_session, actor=viewer.actor, code=code, name_da=typed["name_da"], name_en=typed["name_en"],
-                first_year=_year(typed["first_year"], "first_year"), frequency=typed["frequency"])
-        except BoaError as exc:
-            if exc.status == 404:
-                raise
-            return await self._page(request, db_session, code, status=exc.status, error=exc, where="change",
-                                    typed=typed)
+        first_year = form.checked(form.year("first_year"))
+        row = await service.change_register(
+            db_session, actor=viewer.actor, code=code, name_da=form.text("name_da"), name_en=form.text("name_en"),
+            first_year=first_year, frequency=form.text("frequency"))
         return done(request, f"/staff/registers/{row.code}", N_("The register is saved."))
 
     @post("/{code:str}/release")
     async def release(self, request: Request, db_session: AsyncSession, code: str) -> Response:
-        try:
-            row = await service.release_register(db_session, actor=viewer_of(request).actor, code=code)
-        except BoaError as exc:
-            if exc.status == 404:
-                raise
-            return await self._page(request, db_session, code, status=exc.status, error=exc, where="release")
+        row = await service.release_register(db_session, actor=viewer_of(request).actor, code=code)
         return done(request, f"/staff/registers/{row.code}", N_("Register %(code)s is released."), code=row.code)
 
     @get("/{code:str}/close")
@@ -154,46 +140,22 @@ class RegisterStaffPages(Controller):
     @post("/{code:str}/close")
     async def close(self, request: Request, db_session: AsyncSession, code: str) -> Response:
         viewer, form = viewer_of(request), await read_form(request)
-        typed = {"last_year": form.text("last_year")}
-        try:
-            row = await service.close_register(db_session, actor=viewer.actor, code=code,
-                                               last_year=_year(typed["last_year"], "last_year"))
-        except BoaError as exc:
-            if exc.status == 404:
-                raise
-            return await self._page(request, db_session, code, status=exc.status, error=exc, where="close",
-                                    typed=typed)
+        last_year = form.checked(form.year("last_year"))
+        row = await service.close_register(db_session, actor=viewer.actor, code=code, last_year=last_year)
         return done(request, f"/staff/registers/{row.code}", N_("Register %(code)s is closed with the last year "
                                                                 "%(year)s."), code=row.code, year=row.last_year)
 
     @post("/{code:str}/variables")
     async def add_variable(self, request: Request, db_session: AsyncSession, code: str) -> Response:
         viewer, form = viewer_of(request), await read_form(request)
-        spec = _variable_spec(form)
-        try:
-            row = await service.add_variable(db_session, actor=viewer.actor, code=code, spec=spec)
-        except BoaError as exc:
-            if exc.status == 404:
-                raise
-            typed = {"name": spec.name, "label_da": spec.label_da, "label_en": spec.label_en,
-                     "documentation_url": spec.documentation_url or "", "key": "yes" if spec.key else ""}
-            return await self._page(request, db_session, code, status=exc.status, error=exc, where="variable",
-                                    typed=typed)
+        row = await service.add_variable(db_session, actor=viewer.actor, code=code, spec=_variable_spec(form))
         return done(request, f"/staff/registers/{code}#variables", N_("Variable %(name)s is added."), name=row.name)
 
     @post("/{code:str}/variables/{name:str}")
     async def change_variable(self, request: Request, db_session: AsyncSession, code: str, name: str) -> Response:
         viewer, form = viewer_of(request), await read_form(request)
         spec = _variable_spec(form)
-        try:
-            row = await service.change_variable(db_session, actor=viewer.actor, code=code, name=name,
-                                                label_da=spec.label_da, label_en=spec.label_en, key=spec.key,
-                                                documentation_url=spec.documentation_url or "")
-        except BoaError as exc:
-            if exc.status == 404:
-                raise
-            typed = {"label_da": spec.label_da, "label_en": spec.label_en, "key": "yes" if spec.key else "",
-                     "documentation_url": spec.documentation_url or ""}
-            return await self._page(request, db_session, code, status=exc.status, error=exc,
-                                    where=f"variable:{name.upper()}", typed=typed)
+        row = await service.change_variable(db_session, actor=viewer.actor, code=code, name=name,
+                                            label_da=spec.label_da, label_en=spec.label_en, key=spec.key,
+                                            documentation_url=spec.documentation_url or "")
         return done(request, f"/staff/registers/{code}#variables", N_("Variable %(name)s is saved."), name=row.name)

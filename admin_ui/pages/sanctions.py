@@ -19,7 +19,7 @@ The words for this area's codes are in :mod:`admin_ui.labels_sanctions`."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
@@ -30,13 +30,12 @@ from litestar.response import File
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_ui import labels
-from admin_ui.errors import error_text
+from admin_ui.errors import FORM_FIELDS, error_text
 from admin_ui.forms import Form, check_csrf, done, read_form
 from admin_ui.i18n import N_, gettext
 from admin_ui.labels_sanctions import ATTACHMENT_ERRORS, DOCUMENT_TOO_LARGE, SANCTION_ERRORS
 from admin_ui.templating import LOCAL_TIME, SECURITY_HEADERS, render
 from admin_ui.viewer import Viewer, viewer_of
-from boa.kernel import inputs
 from boa.kernel.domain import SCHEME_KINDS
 from boa.kernel.errors import BoaError, ValidationFailed
 from boa.sanctions import attachments, cases, locks, overview, presenters, views
@@ -73,15 +72,6 @@ def _may_report(viewer: Viewer, case: CaseView) -> bool:
 # ---- reading the forms ---------------------------------------------------------------------------
 
 
-def _moment(form: Form, name: str) -> datetime:
-    """A ``datetime-local`` field, read as Danish time."""
-    try:
-        value = datetime.fromisoformat(form.text(name))
-    except ValueError:
-        raise ValidationFailed(f"{name} must be a date and time.", field=name) from None
-    return inputs.check_moment(value if value.tzinfo else value.replace(tzinfo=LOCAL_TIME), name)
-
-
 def _yes_no(form: Form, name: str) -> bool | None:
     value = form.text(name)
     return {"yes": True, "no": False}.get(value)
@@ -91,6 +81,13 @@ def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | Non
     if value and value not in allowed:
         raise ValidationFailed(f"{name} is one of {', '.join(allowed)}.", field=name)
     return value or None
+
+
+def _form_field(field: str) -> str:
+    """The report form's field for the service's name of it: ``measures[0].who`` is ``measure_who_1``
+    (a refusal is shown at the field, :mod:`admin_ui.errors`)."""
+    found = re.fullmatch(r"measures\[(\d+)\]\.(\w+)", field)
+    return f"measure_{found.group(2)}_{int(found.group(1)) + 1}" if found else field
 
 
 def _measures(form: Form) -> list[dict[str, str]]:
@@ -127,9 +124,10 @@ class SanctionStaffPages(Controller):
     @post("/breaches")
     async def register(self, request: Request, db_session: AsyncSession) -> Response:
         form = await read_form(request)
+        occurred_at = form.checked(form.moment("occurred_at", LOCAL_TIME))  # datetime-local: Danish time
         case, _ = await cases.register(
             db_session, actor=viewer_of(request).actor, ident=form.text("ident").upper(), kind=form.text("kind"),
-            description=form.text("description"), occurred_at=_moment(form, "occurred_at"),
+            description=form.text("description"), occurred_at=occurred_at,
             self_reported=form.text("self_reported") == "yes", project=form.optional("project"),
             institution_id=form.optional("institution_id"), scheme=form.optional("scheme"),
             transfer_tool_used=_yes_no(form, "transfer_tool_used"), warning_ignored=_yes_no(form, "warning_ignored"),
@@ -205,23 +203,18 @@ class SanctionStaffPages(Controller):
         lock = await locks.lock_to_lift(db_session, actor=viewer_of(request).actor, lock_id=lock_id)
         return await self._lift_page(request, db_session, lock)
 
-    async def _lift_page(self, request: Request, db: AsyncSession, lock: Lock, *, comment: str = "",
-                         error: BoaError | None = None) -> Response:
+    async def _lift_page(self, request: Request, db: AsyncSession, lock: Lock) -> Response:
         view = presenters.lock(lock)
         names = await overview.names(db, [view])
-        return render(request, "sanctions_lock_lift.html", status=error.status if error else 200, lock=view,
-                      names=names, target=lock_target(view, names, viewer_of(request).lang), comment=comment,
-                      error=error_text(error, viewer_of(request).lang) if error else None)
+        return render(request, "sanctions_lock_lift.html", lock=view, names=names,
+                      target=lock_target(view, names, viewer_of(request).lang))
 
     @post("/locks/{lock_id:str}/lift")
     async def lift(self, request: Request, db_session: AsyncSession, lock_id: str) -> Response:
+        """No comment: the confirmation again, the comment marked (in place, :mod:`admin_ui.errors`)."""
         form = await read_form(request)
         actor = viewer_of(request).actor
-        try:
-            lock = await locks.lift(db_session, actor=actor, lock_id=lock_id, comment=form.text("comment"))
-        except ValidationFailed as exc:  # no comment: the same page again, with what was typed
-            lock = await locks.lock_to_lift(db_session, actor=actor, lock_id=lock_id)
-            return await self._lift_page(request, db_session, lock, comment=form.text("comment"), error=exc)
+        lock = await locks.lift(db_session, actor=actor, lock_id=lock_id, comment=form.text("comment"))
         view = presenters.lock(lock)
         target = lock_target(view, await overview.names(db_session, [view]), viewer_of(request).lang)
         if lock.case_id:
@@ -293,7 +286,7 @@ class BreachPages(Controller):
         return File(path=path, filename=row.name, media_type="application/octet-stream",
                     headers={**SECURITY_HEADERS, "X-Content-SHA256": row.sha256})
 
-    @post("/{case_id:str}/report")
+    @post("/{case_id:str}/report", opt={FORM_FIELDS: _form_field})
     async def report(self, request: Request, db_session: AsyncSession, case_id: str) -> Response:
         form = await read_form(request)
         sections = {k: form.text(k) for k in ("scope", "current_rules", "actions_taken", "user_consequences")}

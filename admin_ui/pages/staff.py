@@ -10,15 +10,15 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_ui import charts
-from admin_ui.errors import error_text
-from admin_ui.forms import done, read_form
+from admin_ui.errors import FORM_FIELDS, coded, problems_of, render_refused
+from admin_ui.forms import Form, done, read_form
 from admin_ui.i18n import N_, gettext
 from admin_ui.labels import SCHEMES
 from admin_ui.pages.access_history import From, To, history_page
 from admin_ui.templating import render
 from admin_ui.viewer import viewer_of
 from boa.kernel.domain import INSTITUTION_KINDS, SCHEME_KINDS, STAFF_ROLES
-from boa.kernel.errors import BoaError, ValidationFailed
+from boa.kernel.errors import ValidationFailed
 from boa.kernel.queries import MAX_LIMIT
 from boa.people import institutions, user_requests, users
 from boa.people.lookups import institution_label
@@ -32,20 +32,10 @@ from schemes.researcher import service as researcher
 PAGE_SIZE = 25
 
 
-async def _termination_page(request: Request, db: AsyncSession, agreement: AuthorisationAgreement, *,
-                            reason: str = "", error: BoaError | None = None) -> Response:
+async def _termination_page(request: Request, db: AsyncSession, agreement: AuthorisationAgreement) -> Response:
     institution = await db.get_one(Institution, agreement.institution_id)
-    lang = viewer_of(request).lang
-    return render(request, "agreement_terminate.html", status=error.status if error else 200, agreement=agreement,
-                  institution=institution_label(institution.authorisation_number, institution.name), reason=reason,
-                  error=error_text(error, lang) if error else None)
-
-
-def _number(value: str, field: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationFailed(f"{field} must be a whole number.", field=field) from None
+    return render(request, "agreement_terminate.html", agreement=agreement,
+                  institution=institution_label(institution.authorisation_number, institution.name))
 
 
 class StaffPages(Controller):
@@ -61,13 +51,14 @@ class StaffPages(Controller):
     @post("/institutions")
     async def create_institution(self, request: Request, db_session: AsyncSession) -> Response:
         form = await read_form(request)
+        number = form.checked(form.number("authorisation_number"))
         inst = await institutions.create_institution(
-            db_session, actor=viewer_of(request).actor, name=form.text("name"),
-            authorisation_number=_number(form.text("authorisation_number"), "authorisation_number"),
+            db_session, actor=viewer_of(request).actor, name=form.text("name"), authorisation_number=number,
             kind=form.text("kind"), mail_domains=form.words("mail_domains"))
         return done(request, f"/institutions/{inst.id}", N_("The institution is created."))
 
-    @post("/institutions/{institution_id:str}/agreements")
+    @post("/institutions/{institution_id:str}/agreements",
+          opt={FORM_FIELDS: {"responsible_ident": "responsible", "substitute_idents": "substitutes"}})
     async def create_agreement(self, request: Request, db_session: AsyncSession, institution_id: str) -> Response:
         form = await read_form(request)
         await institutions.create_agreement(db_session, actor=viewer_of(request).actor, institution_id=institution_id,
@@ -84,14 +75,9 @@ class StaffPages(Controller):
 
     @post("/agreements/{agreement_id:str}/terminate")
     async def terminate_agreement(self, request: Request, db_session: AsyncSession, agreement_id: str) -> Response:
-        form = await read_form(request)
-        actor = viewer_of(request).actor
-        try:
-            agreement = await institutions.terminate_agreement(db_session, actor=actor, agreement_id=agreement_id,
-                                                               reason=form.text("reason"))
-        except ValidationFailed as exc:  # no reason: the same page again, with what was typed
-            agreement = await institutions.agreement_to_terminate(db_session, actor=actor, agreement_id=agreement_id)
-            return await _termination_page(request, db_session, agreement, reason=form.text("reason"), error=exc)
+        form = await read_form(request)  # no reason: the confirmation again, the reason marked (in place)
+        agreement = await institutions.terminate_agreement(db_session, actor=viewer_of(request).actor,
+                                                           agreement_id=agreement_id, reason=form.text("reason"))
         institution = await db_session.get_one(Institution, agreement.institution_id)
         return done(request, f"/institutions/{agreement.institution_id}",
                     N_("The authorisation agreement of %(institution)s is terminated."),
@@ -160,12 +146,23 @@ class StaffPages(Controller):
                                   export=export)
 
     @get("/reports/active-projects")
-    async def active_projects(self, request: Request, db_session: AsyncSession, first_year: int | None = None,
-                              last_year: int | None = None) -> Response:
+    async def active_projects(self, request: Request, db_session: AsyncSession) -> Response:
+        """The years are read by the page (a year that is not one is shown at its field, the report
+        of the default years below it), not by the framework (whose refusal is JSON)."""
         viewer = viewer_of(request)
-        report = await active_projects_report(db_session, actor=viewer.actor, first_year=first_year,
-                                              last_year=last_year)
+        asked = Form(request.query_params)
+        first_year, last_year = asked.year("first_year", required=False), asked.year("last_year", required=False)
+        problems = coded(asked.problems, viewer.lang)
+        try:
+            report = await active_projects_report(db_session, actor=viewer.actor, first_year=first_year,
+                                                  last_year=last_year)
+        except ValidationFailed as exc:
+            problems = problems_of(request, exc, viewer.lang)
+            report = await active_projects_report(db_session, actor=viewer.actor, first_year=None, last_year=None)
         names = {s: gettext(viewer.lang, SCHEMES[s]) for s in SCHEME_KINDS}
         chart = charts.grouped_bars(report.years, list(report.schemes), report.counts, names,
                                     title=gettext(viewer.lang, N_("Active projects per scheme per year")))
+        if problems:
+            return render_refused(request, "staff_report.html", problems, action=request.url.path, method="get",
+                                  typed=asked.typed(), report=report, chart=chart, names=names)
         return render(request, "staff_report.html", report=report, chart=chart, names=names)

@@ -48,7 +48,7 @@ async def commit_before_answer(response: Response[Any]) -> Response[Any]:
     if session is None:
         return response
     if (response.status_code or 200) >= 400:  # None: the handler's default status, a success
-        await _end_refused(session)
+        await end_refused(session)
         return response
     try:
         await session.commit()
@@ -65,10 +65,15 @@ async def commit_before_answer(response: Response[Any]) -> Response[Any]:
     return response
 
 
-async def _end_refused(session: AsyncSession) -> None:
+async def end_refused(session: AsyncSession, *, keep_loaded: bool = False) -> None:
     """A refused request changes nothing, except what a service asked to keep
-    (:func:`boa.kernel.db.keep_on_error`: a counted login failure, the audit row of a denial)."""
+    (:func:`boa.kernel.db.keep_on_error`: a counted login failure, the audit row of a denial).
+
+    ``keep_loaded``: what was loaded stays readable as it is (detached, not expired), for a page
+    rendered after the refusal in the same request (the signed-in person, their roles)."""
     if not kept_on_error(session):
+        if keep_loaded:
+            session.expunge_all()
         await session.rollback()
         return
     try:
@@ -76,6 +81,12 @@ async def _end_refused(session: AsyncSession) -> None:
     except Exception:  # noqa: BLE001 - the refusal stands; the kept rows are lost, which is logged
         log.exception("what a refused request asked to keep could not be committed")
         await session.rollback()
+
+
+def request_db_session(scope: Scope) -> AsyncSession | None:
+    """The request's database session, if it has one yet."""
+    session: AsyncSession | None = get_aa_scope_state(scope, _session_key(scope))
+    return session
 
 
 async def release_after_guard(scope: Scope) -> None:
@@ -101,7 +112,7 @@ async def close_session(message: Message, scope: Scope) -> None:
     if session is None:
         return
     if message["type"] == "http.response.start" and session.in_transaction():
-        await _end_refused(session)
+        await end_refused(session)
     if message["type"] in SESSION_TERMINUS_ASGI_EVENTS:
         await session.close()
         delete_aa_scope_state(scope, key)

@@ -58,7 +58,7 @@ def test_a_commission_from_request_to_invoice(desk):
     staff.goto(url)
     expect(staff.locator("section#contract")).to_contain_text("Der kræves en kontrakt")
     staff.get_by_role("button", name="Start produktionen").click()
-    expect(staff.locator(".flash.error")).to_be_visible()
+    expect(staff.locator(".error-summary")).to_be_visible()  # refused in place: no contract yet
     staff.locator("section#contract input[name=reference]").fill("K-2026-3")
     staff.get_by_role("button", name="Registrer den underskrevne kontrakt").click()
     staff.get_by_role("button", name="Start produktionen").click()

@@ -11,25 +11,33 @@ import pytest
 from boa.kernel import clock
 from tests.helpers import DEMO_USERS, totp_now
 
+BASE = "http://testserver.local"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class Person:
-    """A browser of one person: keeps cookies, reads the CSRF token from the last page."""
+    """A browser of one person: keeps cookies, reads the CSRF token from the last page, and names
+    that page as the referrer of a form it posts (as a browser does; a refused form comes back in
+    place on it)."""
 
     def __init__(self, app) -> None:
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local",
+        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE,
                                       headers={"accept": "text/html"})
         self.csrf = ""
+        self.page = ""
 
     async def get(self, path: str, **kw) -> httpx.Response:
         r = await self.http.get(path, **kw)
         if found := CSRF.search(r.text):
             self.csrf = found.group(1)
+        if r.status_code == 200:
+            self.page = str(r.url)
         return r
 
     async def post(self, path: str, data: dict | None = None, *, csrf: str | None = None, **kw) -> httpx.Response:
         body = {"csrf_token": self.csrf if csrf is None else csrf, **(data or {})}
+        if self.page:
+            kw["headers"] = {"referer": self.page, **kw.get("headers", {})}
         return await self.http.post(path, data=body, **kw)
 
     async def login(self, ident: str, *, pin: str | None = None, secret: str | None = None) -> httpx.Response:

@@ -12,6 +12,7 @@ from admin_ui.templating import LOCAL_TIME
 from boa.kernel import clock
 from boa.kernel.db import transaction
 from schemes.projects.models import Project
+from tests.pages.inplace import field_message, summary, value_of
 from tests.sanction_helpers import docx, pdf, with_media
 
 
@@ -190,7 +191,8 @@ async def test_registration_errors_in_both_languages(people, demo):
     sanc.http.cookies.set("boa_lang", "en")
     future = await sanc.post("/staff/breaches", _breach("RESA", number, occurred_at=_occurred(-2)))
     assert future.status_code == 422 and "The time of the breach lies in the future." in future.text
-    assert "Check the field “Occurred at”." in future.text and "occurred_at" not in future.text
+    assert summary(future.text) == [("field-occurred_at", "Occurred at: The time of the breach lies in the future.")]
+    assert value_of(future.text, "description") == "A table with CPR numbers left the gate."
     page = await sanc.get("/staff/breaches")
     assert "Register a breach" in page.text and "Breach cases" in page.text
 
@@ -313,27 +315,29 @@ async def test_refusals_on_the_breach_pages_are_in_the_readers_words(people, dem
     await sanc.get("/staff/breaches")
     no_text = await sanc.post("/staff/breaches", _breach("RESA", number, description=""))
     assert no_text.status_code == 422
-    assert "Nogle af oplysningerne er ikke gyldige." in no_text.text and "Tjek feltet “Hvad skete der”." in no_text.text
-    assert "description" not in no_text.text and "is required" not in no_text.text
+    assert summary(no_text.text) == [("field-description", "Hvad skete der: Udfyld feltet.")]
+    assert field_message(no_text.text, "field-description") == "Udfyld feltet."
+    assert "is required" not in no_text.text and value_of(no_text.text, "ident") == "RESA"
     case_id = await _register(sanc, _breach("RESA", number))
 
     await resp.get(f"/breaches/{case_id}")
     for lang, said, field in (
             ("da", "Udfyld alle felter i standardskabelonen og mindst ét tiltag.",
-             "Tjek feltet “Institutionens gældende regler og praksis”."),
+             "Institutionens gældende regler og praksis"),
             ("en", "Fill in every field of the standard template, and at least one measure.",
-             "Check the field “Current rules and practice at the institution”.")):
+             "Current rules and practice at the institution")):
         resp.http.cookies.set("boa_lang", lang)
         r = await resp.post(f"/breaches/{case_id}/report", _template(current_rules=""))
-        assert r.status_code == 422 and said in r.text and field in r.text, r.text
-        assert "current_rules" not in r.text and "standard template)." not in r.text
+        assert r.status_code == 422 and summary(r.text) == [("field-current_rules", f"{field}: {said}")], r.text
+        assert field_message(r.text, "field-current_rules") == said and "standard template)." not in r.text
         r = await resp.post(f"/breaches/{case_id}/report", _template(measure_who_1=""))
-        assert r.status_code == 422 and ("Tiltag (hvem" if lang == "da" else "Measures (who") in r.text
-        assert "measures[0]" not in r.text
+        assert r.status_code == 422 and [t for t, _ in summary(r.text)] == ["field-measure_who_1"]
+        assert "measures[0]" not in r.text and value_of(r.text, "measure_what_1")
 
     await sanc.get(f"/staff/breaches/{case_id}")
     r = await sanc.post(f"/staff/breaches/{case_id}/dismiss", {"comment": " "})
-    assert r.status_code == 422 and "Tjek feltet “Kommentar”." in r.text and "comment is required" not in r.text
+    assert r.status_code == 422 and "comment is required" not in r.text
+    assert summary(r.text) == [("field-comment", "Hvorfor er der ikke noget brud? Udfyld feltet.")]
     missing = await sanc.get("/staff/breaches/987654")
     assert missing.status_code == 404 and "Findes ikke, eller du må ikke se det." in missing.text
     assert "No breach case" not in missing.text

@@ -51,4 +51,5 @@ async def test_the_page_refuses_with_the_reason(people, demo, gate):
     me, tid, _, original = await _table_on_its_page(people, demo, "kommune;antal\n101;1\n102;x\n")
     r = await me.post(f"/me/transfers/{tid}/files/{original}/protect", {"method": "suppress"})
     text = html.unescape(r.text)
-    assert r.status_code == 422 and "Et antal i tabellen er ikke et helt tal." in text and "line 3" in text
+    # In place on the transfer's page (issue 18 item 1), in the code's words.
+    assert r.status_code == 422 and "Et antal i tabellen er ikke et helt tal." in text and 'class="error-summary"' in text
