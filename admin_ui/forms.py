@@ -110,6 +110,10 @@ class Form:
         inputs.check_value(value, name)  # no control or text-direction characters (lines kept)
         return value.strip()
 
+    def required(self, name: str) -> str:
+        """A text the form cannot do without (a reason for the record); empty is a problem of the field."""
+        return self._given(name, True) or ""
+
     def optional(self, name: str, *, limit: int = MAX_FIELD) -> str | None:
         return self.text(name, limit=limit) or None
 

@@ -11,12 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Where each placeholder is found: the page to look at, and the link's pattern.
-FINDERS = {
+# Where each placeholder is found: the page to look at, the link's pattern and, when it is not the
+# person filling in the form, who looks (Research Services has no list of project databases).
+FINDERS: dict[str, tuple[str, str] | tuple[str, str, str]] = {
     "institution": ("/", r'href="/institutions/(\d+)'),
     "pdb": ("/", r'href="/project-databases/(\d+)'),
     "scheme": ("/", r'href="/authority-schemes/(\d+)'),
     "staff_institution": ("/staff/institutions", r'href="/institutions/(\d+)"'),
+    "any_pdb": ("/", r'href="/project-databases/(\d+)', "PDBM"),
+    "any_scheme": ("/", r'href="/authority-schemes/(\d+)', "AUAD"),
+    "admin_institution": ("/", r'href="/institutions/(\d+)', "ADMN"),
+    "draft": ("/institutions/{admin_institution}/projects", r'href="/projects/(\d+)">\d+</a></td>\s*<td>Health', "ADMN"),
+    "dataset": ("/project-databases/{any_pdb}", r'action="/project-databases/\d+/datasets/(\w+)/move"'),
 }
 
 
@@ -59,6 +65,8 @@ REFUSALS = (
             {"name": "", "label_da": "Alder", "label_en": "Age"}, ("name",)),
     Refusal("report years", "STAF", "/staff/reports/active-projects", "/staff/reports/active-projects",
             {"first_year": "abc", "last_year": "2026"}, ("first_year",), method="get"),
+    Refusal("access history", "STAF", "/access-history", "/access-history",
+            {"project": "", "ident": "RESA", "from": "someday", "to": ""}, ("from",), method="get"),
     # Sanctions: the breach form, eleven fields
     Refusal("breach registration", "SANC", "/staff/breaches", "/staff/breaches",
             {"ident": "RESA", "project": "", "occurred_at": "", "data_volume": "One table, 40 rows",
@@ -70,12 +78,18 @@ REFUSALS = (
     Refusal("user request", "ADMN", "/institutions/{institution}/user-requests",
             "/institutions/{institution}/user-requests",
             {"name": "", "email": "ny.forsker@example.org", "mobile": "+45 20 30 40 50"}, ("name",)),
+    Refusal("role", "RESP", "/institutions/{institution}/roles", "/institutions/{institution}/roles",
+            {"ident": "R2D2"}, ("ident",), choose={"role": "contact_person"}),
+    Refusal("deletion date", "ADMN", "/projects/{draft}", "/projects/{draft}/deletion-date",
+            {"deletion_date": "2001-01-01"}, ("deletion_date",)),
     # A researcher
     Refusal("contact details", "RESA", "/me", "/me", {"email": "", "postal_code": "8000", "city": "Aarhus C"},
             ("email",)),
     Refusal("new project", "RESA", "/me/projects/new", "/me/projects/new",
             {"title": "", "description": "Register data on schooling.", "purpose": "Effects of class size."},
             ("title",), choose={"institution_id": "{institution}"}),
+    Refusal("proposal", "RESA", "/projects/{draft}/proposal", "/projects/{draft}/proposal",
+            {"title": "", "description": "Register data on income.", "purpose": "Health and income."}, ("title",)),
     Refusal("commissioned statistics", "RESA", "/commissions", "/commissions",
             {"title": "Skoler pr. kommune", "description": "", "register": "BEF", "variables": "KOEN ALDER",
              "periods": "2023"}, ("description",)),
@@ -85,15 +99,45 @@ REFUSALS = (
     # A project database's manager
     Refusal("sub-project", "PDBM", "/project-databases/{pdb}", "/project-databases/{pdb}/sub-projects",
             {"title": ""}, ("title",)),
+    Refusal("more data sets", "STAF", "/project-databases/{any_pdb}", "/project-databases/{any_pdb}/datasets",
+            {"datasets": "", "agreement": "Aftale af 1. marts"}, ("datasets",)),
+    Refusal("data set moved", "STAF", "/project-databases/{any_pdb}", "/project-databases/{any_pdb}/datasets/{dataset}/move",
+            {"reason": ""}, ("reason",)),
+    Refusal("responsible at Research Services", "STAF", "/project-databases/{any_pdb}",
+            "/project-databases/{any_pdb}/responsible", {"ident": "NOBODY"}, ("ident",)),
+    Refusal("project database assessment", "STAF", "/project-databases/{any_pdb}",
+            "/project-databases/{any_pdb}/assessment", {"overlap": "", "growth": "Two new projects a year."},
+            ("overlap",)),
+    Refusal("purpose description", "STAF", "/authority-schemes/{any_scheme}", "/authority-schemes/{any_scheme}/purposes",
+            {"topics": "", "registers": "BEF"}, ("topics",)),
+    Refusal("tailored delivery", "STAF", "/authority-schemes/{any_scheme}", "/authority-schemes/{any_scheme}/deliveries",
+            {"description": "", "registers": "BEF"}, ("description",)),
 )
 
 
-def find(needs: set[str], pages: dict[str, str]) -> dict[str, str]:
-    """The placeholders' values from the pages (path -> html) named in :data:`FINDERS`."""
-    out = {}
-    for name in needs:
-        path, pattern = FINDERS[name]
-        found = re.search(pattern, pages[path])
-        assert found, f"no {name} on {path}"
-        out[name] = found.group(1)
+def needed(case: Refusal) -> list[str]:
+    """The placeholders the case needs, each after those its page is found by (``{dataset}`` after ``{pdb}``)."""
+    out: list[str] = []
+
+    def add(name: str) -> None:
+        for first in re.findall(r"\{(\w+)\}", FINDERS[name][0]):
+            add(first)
+        if name not in out:
+            out.append(name)
+    for name in sorted(case.needs()):
+        add(name)
     return out
+
+
+def where(name: str, found: dict[str, str]) -> tuple[str | None, str]:
+    """Who looks (None: the person filling in the form) and the page a placeholder is found on,
+    itself filled in with what is found already."""
+    finder = FINDERS[name]
+    return (finder[2] if len(finder) > 2 else None), finder[0].format(**found)
+
+
+def find(name: str, html: str) -> str:
+    """The placeholder's value on its page (:data:`FINDERS`)."""
+    found = re.search(FINDERS[name][1], html)
+    assert found, f"no {name} on {FINDERS[name][0]}"
+    return found.group(1)

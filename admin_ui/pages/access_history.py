@@ -23,8 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_ui import charts
 from admin_ui import labels_history as words
-from admin_ui.errors import ErrorText, error_text
+from admin_ui.errors import ErrorText, error_text, render_refused
 from admin_ui.i18n import N_, gettext
+from admin_ui.inplace import Problem
 from admin_ui.labels import KINDS
 from admin_ui.templating import moment_text, render
 from admin_ui.viewer import Viewer, viewer_of
@@ -69,10 +70,9 @@ async def history_page(request: Request, db: AsyncSession, *, project: str | Non
     scope = None if viewer.is_staff else [institution_label(p.number, p.name) for p in viewer.places
                                           if is_history_reader(p.roles)]
 
-    def show(status: int = 200, history: timeline.History | None = None, chart: Markup | None = None,
-             error: ErrorText | None = None, invalid: str | None = None) -> Response:
-        return render(request, TEMPLATE, status=status, filters=filters, scope=scope, action=request.url.path,
-                      fields=words.FIELDS, history=history, chart=chart, error=error, invalid=invalid)
+    def show(history: timeline.History | None = None, chart: Markup | None = None) -> Response:
+        return render(request, TEMPLATE, filters=filters, scope=scope, door=request.url.path,
+                      fields=words.FIELDS, history=history, chart=chart)
 
     if not (project or ident):
         return show()
@@ -82,7 +82,11 @@ async def history_page(request: Request, db: AsyncSession, *, project: str | Non
         if exc.code == "forbidden":  # not a reader of the history at all: the refusal's page
             raise
         field = _field(exc, project)
-        return show(exc.status, error=await _refusal(db, exc, field, viewer.lang), invalid=field)
+        refusal = await _refusal(db, exc, field, viewer.lang)
+        message = f"{refusal.message} {refusal.detail}" if refusal.detail else refusal.message
+        return render_refused(request, TEMPLATE, [Problem(field, message)], action=request.url.path, method="get",
+                              typed={name: [value] for name, value in filters.items()}, status=exc.status,
+                              filters=filters, scope=scope, door=request.url.path, fields=words.FIELDS, history=None, chart=None)
     if export == "csv":
         name = f"access-history-{project or ident}.csv"
         return Response(presenters.as_csv(found.intervals), media_type="text/csv; charset=utf-8",

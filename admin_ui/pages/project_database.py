@@ -94,7 +94,7 @@ class ProjectDatabasePages(Controller):
     async def move(self, request: Request, db_session: AsyncSession, pdb_id: str, code: str) -> Response:
         form = await read_form(request)
         await datasets.move_to_sub_project(db_session, actor=viewer_of(request).actor, pdb_id=pdb_id, dataset=code,
-                                           reason=form.text("reason"))
+                                           reason=form.checked(form.required("reason")))
         return done(request, f"/project-databases/{pdb_id}",
                     N_("%(dataset)s is moved to the sub-project's own order."), dataset=code.upper())
 

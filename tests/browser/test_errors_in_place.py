@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.browser.conftest import shot
-from tests.form_refusals import FINDERS, REFUSALS, Refusal, find
+from tests.form_refusals import REFUSALS, Refusal, find, needed, where
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -22,11 +22,13 @@ DESKTOP = {"width": 1280, "height": 800}
 
 def _submit(desk, case: Refusal):  # type: ignore[no-untyped-def]
     page = desk.as_user(case.who)
-    pages = {}
-    for path, _ in (FINDERS[n] for n in case.needs()):
-        page.goto(path)
-        pages[path] = page.content()
-    url, action, choose = case.at(find(case.needs(), pages))
+    found: dict[str, str] = {}
+    for name in needed(case):
+        who, path = where(name, found)
+        finder = desk.as_user(who) if who else page
+        finder.goto(path)
+        found[name] = find(name, finder.content())
+    url, action, choose = case.at(found)
     page.goto(url)
     first = next(iter(case.typed))
     form = page.locator(f"form[method={case.method}][action='{action}']") if case.method == "post" else \

@@ -9,14 +9,18 @@ import re
 
 import pytest
 
-from tests.form_refusals import FINDERS, REFUSALS, Refusal, find
+from tests.form_refusals import REFUSALS, Refusal, find, needed, where
 from tests.pages.inplace import field_message, summary, value_of
 
 
 async def _refused(people, case: Refusal):
     person = await people(case.who)
-    pages = {path: (await person.get(path)).text for path, _ in (FINDERS[n] for n in case.needs())}
-    page, action, choose = case.at(find(case.needs(), pages))
+    found: dict[str, str] = {}
+    for name in needed(case):
+        who, path = where(name, found)
+        finder = await people(who) if who else person
+        found[name] = find(name, (await finder.get(path)).text)
+    page, action, choose = case.at(found)
     shown = await person.get(page)
     assert shown.status_code == 200, (case.name, page)
     assert re.search(r'action="' + re.escape(action) + r'"', shown.text) or case.method == "get", \
