@@ -29,7 +29,7 @@ FINDERS: dict[str, tuple[str, str] | tuple[str, str, str]] = {
 @dataclass(frozen=True)
 class Refusal:
     name: str
-    who: str
+    who: str  # a demo IDENT, or "" for a guest (no login)
     page: str
     action: str
     typed: dict[str, str]
@@ -93,6 +93,10 @@ REFUSALS = (
     Refusal("commissioned statistics", "RESA", "/commissions", "/commissions",
             {"title": "Skoler pr. kommune", "description": "", "register": "BEF", "variables": "KOEN ALDER",
              "periods": "2023"}, ("description",)),
+    # A guest (no login)
+    Refusal("guest's commission request", "", "/commission-request", "/commission-request",
+            {"name": "Gæst Gæstesen", "contact_email": "ikke en adresse", "title": "", "description": "Skoler.",
+             "register": "BEF", "variables": "KOEN", "periods": "2023"}, ("title",)),
     # An authority scheme's administrator
     Refusal("changed needs", "AUAD", "/authority-schemes/{scheme}", "/authority-schemes/{scheme}/needs",
             {"description": ""}, ("description",)),

@@ -171,12 +171,9 @@ class GuestCommissionPages(Controller):
     path = "/"
     opt = {"public": True}
 
-    async def _form(self, request: Request, *, status: int = 200, error: BoaError | None = None,
-                    typed: dict[str, str] | None = None, sent: str | None = None) -> Response:
-        viewer = viewer_of(request)
+    async def _form(self, request: Request, *, status: int = 200, sent: str | None = None) -> Response:
         return render(request, "commission_request.html", status=status, formats=rules.FORMATS,
-                      populations=("total", "delimited"), error=error_text(error, viewer.lang) if error else None,
-                      typed=typed or {}, sent=sent)
+                      populations=("total", "delimited"), error=None, typed={}, sent=sent)
 
     @get("/commission-request")
     async def request_form(self, request: Request) -> Response:
@@ -184,14 +181,10 @@ class GuestCommissionPages(Controller):
 
     @post("/commission-request")
     async def send_request(self, request: Request, db_session: AsyncSession) -> Response:
+        # A refusal comes back in place, with what was typed (admin_ui.errors: a public page for a public form).
         form = await public_form(request)
-        typed = {k: form.text(k) for k in ("name", "contact_email", "title", "description", "population", "register",
-                                           "variables", "periods", "deadline")}
-        try:
-            row = await service.guest_request(db_session, spec=_request_spec(form), name=form.text("name"),
-                                              email=form.text("contact_email"), language=viewer_of(request).lang)
-        except BoaError as exc:
-            return await self._form(request, status=exc.status, error=exc, typed=typed)
+        row = await service.guest_request(db_session, spec=_request_spec(form), name=form.text("name"),
+                                          email=form.text("contact_email"), language=viewer_of(request).lang)
         return await self._form(request, status=202, sent=row.contact_email)
 
     async def _page(self, request: Request, db: AsyncSession, commission_id: str, secret: str, *, status: int = 200,

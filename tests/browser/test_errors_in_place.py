@@ -21,7 +21,7 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 def _submit(desk, case: Refusal):  # type: ignore[no-untyped-def]
-    page = desk.as_user(case.who)
+    page = desk.as_user(case.who) if case.who else desk.new_page()
     found: dict[str, str] = {}
     for name in needed(case):
         who, path = where(name, found)
