@@ -4,7 +4,25 @@ on which page, what they type and which fields must come back marked. The page t
 (``tests/browser/test_errors_in_place.py``, in Chromium) both go through this list.
 
 A page's path may name an object by a placeholder, found on the person's own pages:
-``{institution}`` (101's id), ``{pdb}`` (a project database), ``{scheme}`` (an authority scheme)."""
+``{institution}`` (101's id), ``{pdb}`` (a project database), ``{scheme}`` (an authority scheme);
+a placeholder may be found by someone else (:data:`FINDERS`' third item: Research Services has no
+list of project databases) or on a page named by another placeholder (``{dataset}``).
+
+Forms not in the list, and why:
+
+- nothing to type wrong: the authority scheme's agreement (a button for each state, the note optional),
+  the signature, removing a role, a file or the external data, discarding or submitting a transfer,
+  approving, refusing or ending an association, the deletion approval;
+- the typed value is asked on a GET form and posted from a confirmation page as hidden fields
+  (nothing to mark): the project database's new end date and its narrowing;
+- a file upload (the value is not kept, by design): a transfer's files, a sanction case's
+  attachments, the variable description of external data;
+- the page needs an object in a state the demo does not hold, and the list has no step to make it
+  (not done yet): a transition with a comment (a submitted proposal), the price quote, a register
+  order's years, a breach case's assessment, preparation, decision, dismissal and report, lifting
+  a lock, the review comment (a file in review), a transfer's notes, the commission's steps
+  (office quotation, time registration, delivery, sub-invoice, the customer's acceptance), the
+  onboarding (every demo user has accepted the user agreement)."""
 
 from __future__ import annotations
 
